@@ -1,0 +1,5 @@
+"""``python -m qualplan``."""
+
+from qualplan.cli import main
+
+main()

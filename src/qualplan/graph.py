@@ -1,0 +1,138 @@
+"""The dependency graph: cycles, topological order and earliest (CPM) times.
+
+``earliest_times`` is exact for unlimited resources: every rule of format 1 other
+than capacity only ever pushes a node later (a lower bound on its start or end),
+and a task's end never decreases as its start moves later, so the first feasible
+start of each node in topological order is its earliest possible start. The
+solver uses it to tighten domains, and ``explain`` uses it for the physics and
+season bounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from qualplan.model import Plan
+from qualplan.problem import Problem
+
+
+def dependency_graph(plan: Plan) -> nx.DiGraph:
+    """Tasks and milestones as nodes, one edge per dependency (stages expanded).
+
+    Tolerates unknown references (they are skipped), so that the static checks
+    can look for cycles in a plan that has other errors too.
+    """
+    graph = nx.DiGraph()
+    nodes = [*plan.tasks, *plan.milestones]
+    graph.add_nodes_from(node.id for node in nodes)
+    stage_tasks: dict[str, list[str]] = {}
+    for task in plan.tasks:
+        if task.stage is not None:
+            stage_tasks.setdefault(task.stage, []).append(task.id)
+    stage_ids = {stage.id for stage in plan.stages}
+    for node in nodes:
+        for entry in node.after or []:
+            if entry.on in stage_ids:
+                graph.add_edges_from((pred, node.id) for pred in stage_tasks.get(entry.on, []))
+            elif entry.on in graph:
+                graph.add_edge(entry.on, node.id)
+    return graph
+
+
+def find_cycle(plan: Plan) -> list[str] | None:
+    """One dependency cycle as ``[a, b, c, a]``, or None when the graph is acyclic."""
+    try:
+        edges = nx.find_cycle(dependency_graph(plan))
+    except nx.NetworkXNoCycle:
+        return None
+    return [edges[0][0], *(edge[1] for edge in edges)]
+
+
+def topological_order(problem: Problem) -> list[str]:
+    """Every task and milestone id, predecessors first; ties keep the plan's order."""
+    graph = nx.DiGraph()
+    position = {node: index for index, node in enumerate([*problem.tasks, *problem.milestones])}
+    graph.add_nodes_from(position)
+    graph.add_edges_from((link.pred, link.succ) for link in problem.links)
+    return list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+
+
+@dataclass(frozen=True)
+class Times:
+    """Start and end day of every node (a milestone's start and end are its date); None = cannot fit."""
+
+    start: dict[str, int | None]
+    end: dict[str, int | None]
+
+
+def first_fit(problem: Problem, task_id: str, not_before: int, end_not_before: int, *, windows: bool = True) -> int | None:
+    """The first start ``>= not_before`` whose end is ``>= end_not_before``, inside the horizon,
+    on a working day of the task's calendar and (when ``windows``) inside one occurrence of its window.
+    """
+    task = problem.tasks[task_id]
+    calendar = problem.calendars[task.calendar] if task.calendar is not None else None
+    occurrences = task.occurrences if windows and task.occurrences is not None else ((0, problem.days - 1),)
+    lowest = max(not_before, task.earliest, 0)
+    for lo, hi in occurrences:
+        if hi < lowest:
+            continue
+        start: int | None = max(lowest, lo)
+        if calendar is None:
+            start = max(start, end_not_before - task.length + 1)
+        else:
+            bound = calendar.earliest_start_ending_at_or_after(end_not_before, task.length)
+            if bound is None:
+                return None
+            start = calendar.next_working(max(start, bound))
+            if start is None:
+                return None
+        end = problem.end_of(task_id, start)
+        if end is not None and end <= hi:
+            return start
+    return None
+
+
+def earliest_times(problem: Problem, *, windows: bool = True) -> Times:
+    """Earliest start and end of every task and milestone, ignoring resources.
+
+    With ``windows=False`` seasonal windows are ignored too (the "test physics"
+    bound: dependencies, durations, calendars and fixed dates only).
+    """
+    start: dict[str, int | None] = {}
+    end: dict[str, int | None] = {}
+    for node in topological_order(problem):
+        if node in problem.milestones:
+            date = _milestone_date(problem, node, start, end)
+            start[node] = end[node] = date
+            continue
+        not_before, end_not_before, blocked = 0, 0, False
+        for link in problem.preds[node]:
+            if start[link.pred] is None:
+                blocked = True
+                break
+            if link.type == "finish":
+                not_before = max(not_before, end[link.pred] + 1 + link.lag)
+            elif link.type == "start":
+                not_before = max(not_before, start[link.pred] + link.lag)
+            else:
+                end_not_before = max(end_not_before, end[link.pred] + link.lag)
+        first = None if blocked else first_fit(problem, node, not_before, end_not_before, windows=windows)
+        start[node] = first
+        end[node] = None if first is None else problem.end_of(node, first)
+    return Times(start, end)
+
+
+def _milestone_date(problem: Problem, node: str, start: dict, end: dict) -> int | None:
+    """A milestone's date given its predecessors' times: its `at`, or the smallest day after all of them."""
+    fixed = problem.milestones[node].at
+    if fixed is not None:
+        return fixed
+    date = None
+    for link in problem.preds[node]:
+        if start[link.pred] is None:
+            return None
+        reached = (start[link.pred] if link.type == "start" else end[link.pred]) + link.lag
+        date = reached if date is None else max(date, reached)
+    return date

@@ -1,0 +1,412 @@
+"""Pydantic models of plan format 1 (``shared/plan-format.md``).
+
+Field rules live here (types, ranges, one-of choices). Rules that relate one part
+of a plan to another (references, cycles, capacities, windows) live in
+``checks.py``, which collects all of them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from qualplan.durations import Duration, cycle_hours, exact, hours_to_days, parse_duration
+
+FORMAT_VERSION = 1
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+_SLUG = re.compile(SLUG_PATTERN)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_DAY = re.compile(r"^\d{2}-\d{2}$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# --- scalar types ---------------------------------------------------------------
+
+
+def _slug(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an id (text), got {type(value).__name__}")
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use lower-case letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+def parse_date(value: object) -> dt.date:
+    """An ISO ``YYYY-MM-DD`` date (a YAML timestamp with a time part is refused)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"expected a date YYYY-MM-DD without a time, got {value.isoformat()}")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ValueError(f"'{value}' is not a calendar date ({error})") from None
+
+
+def _duration(value: object) -> Duration:
+    return parse_duration(value)
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """An inclusive range of dates, written ``2026-02-16..2026-02-22`` or one date."""
+
+    first: dt.date
+    last: dt.date
+
+    def __str__(self) -> str:
+        if self.first == self.last:
+            return self.first.isoformat()
+        return f"{self.first.isoformat()}..{self.last.isoformat()}"
+
+
+def parse_day_range(value: object) -> DayRange:
+    """Parse ``FIRST..LAST`` (inclusive) or a single date."""
+    if isinstance(value, str) and ".." in value:
+        first_text, _, last_text = value.partition("..")
+        first, last = parse_date(first_text), parse_date(last_text)
+        if last < first:
+            raise ValueError(f"range '{value}' ends before it starts; write FIRST..LAST")
+        return DayRange(first, last)
+    day = parse_date(value)
+    return DayRange(day, day)
+
+
+@dataclass(frozen=True, order=True)
+class MonthDay:
+    """A yearly day ``MM-DD`` that exists in every year (so not ``02-29``)."""
+
+    month: int
+    day: int
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+    def in_year(self, year: int) -> dt.date:
+        return dt.date(year, self.month, self.day)
+
+
+def parse_month_day(value: object) -> MonthDay:
+    if not isinstance(value, str) or not _MONTH_DAY.match(value.strip()):
+        raise ValueError(f"expected a yearly day MM-DD such as '12-15', got {value!r}")
+    month, day = (int(part) for part in value.strip().split("-"))
+    try:
+        dt.date(2001, month, day)  # 2001 is not a leap year: 02-29 fails here, as it must
+    except ValueError:
+        if (month, day) == (2, 29):
+            raise ValueError("02-29 does not exist in every year; use 02-28 or 03-01") from None
+        raise ValueError(f"'{value}' is not a day of the year") from None
+    return MonthDay(month, day)
+
+
+Slug = Annotated[str, PlainValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
+PlanDate = Annotated[
+    dt.date,
+    PlainValidator(parse_date),
+    PlainSerializer(lambda d: d.isoformat()),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
+]
+DurationField = Annotated[
+    Duration,
+    PlainValidator(_duration),
+    PlainSerializer(lambda d: d.text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "description": "whole days"},
+                {
+                    "type": "string",
+                    "pattern": r"^[0-9]+(\.[0-9]+)?(h|d|w|mo|y)?$",
+                    "description": "<number><unit>: h hours, d days, w weeks, mo months (30 d), y years (365 d)",
+                },
+            ]
+        }
+    ),
+]
+DayRangeField = Annotated[
+    DayRange,
+    PlainValidator(parse_day_range),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$",
+            "description": "a date YYYY-MM-DD or an inclusive range FIRST..LAST",
+        }
+    ),
+]
+MonthDayField = Annotated[
+    MonthDay,
+    PlainValidator(parse_month_day),
+    PlainSerializer(str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}-\d{2}$", "description": "MM-DD"}),
+]
+Count = Annotated[int, Field(strict=True, ge=1)]
+Units = Annotated[int, Field(strict=True, ge=0)]
+PositiveNumber = Annotated[float, Field(gt=0)]
+NonNegativeNumber = Annotated[float, Field(ge=0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+
+
+# --- calendars, windows, resources ----------------------------------------------------
+
+
+class Calendar(_Model):
+    """Working days: every day except the listed weekdays and holidays."""
+
+    weekends: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = []
+    holidays: list[DayRangeField] = []
+
+
+class YearlySpan(_Model):
+    """A window that recurs every year, ``from`` and ``to`` inclusive; may wrap the year end."""
+
+    from_: MonthDayField = Field(alias="from")
+    to: MonthDayField
+
+    @property
+    def wraps(self) -> bool:
+        return self.to < self.from_
+
+
+class Window(_Model):
+    """Occurrences a task must fit wholly inside: yearly, explicit date ranges, or both."""
+
+    yearly: YearlySpan | None = None
+    dates: list[DayRangeField] | None = None
+
+    @model_validator(mode="after")
+    def _has_occurrences(self) -> Window:
+        if self.yearly is None and not self.dates:
+            raise ValueError("a window needs 'yearly: {from: MM-DD, to: MM-DD}' or 'dates: [FIRST..LAST, ...]'")
+        return self
+
+
+class CapacityChange(_Model):
+    """From this date on, the resource has ``capacity`` units."""
+
+    from_: PlanDate = Field(alias="from")
+    capacity: Units
+
+
+class Resource(_Model):
+    """A renewable resource: ``capacity`` units each day, stepping at ``changes``."""
+
+    capacity: Units
+    changes: list[CapacityChange] = []
+
+    @property
+    def largest_capacity(self) -> int:
+        return max([self.capacity, *(change.capacity for change in self.changes)])
+
+
+# --- stages, tasks, milestones -------------------------------------------------------
+
+
+class Stage(_Model):
+    """A rung of the ladder; groups tasks, imposes no order by itself."""
+
+    id: Slug
+    name: str | None = None
+
+
+DependencyType = Literal["finish", "start", "end"]
+
+
+class After(_Model):
+    """One dependency: ``on`` a task, stage or milestone, of a ``type``, with a ``lag``."""
+
+    on: Slug
+    type: DependencyType = "finish"
+    lag: DurationField = Duration("0", 0)
+
+
+def _after_entries(value: object) -> object:
+    """Let ``after`` list bare ids as shorthand for ``{on: id}``."""
+    if isinstance(value, list):
+        return [{"on": entry} if isinstance(entry, str) else entry for entry in value]
+    return value
+
+
+class Cycles(_Model):
+    """A cycle-life test; its duration is derived (see ``durations.cycle_hours``)."""
+
+    count: Count
+    charge_c: PositiveNumber
+    discharge_c: PositiveNumber
+    cv_h: NonNegativeNumber = 0
+    rest_h: NonNegativeNumber = 0
+    checkup_every: Count | None = None
+    checkup_h: PositiveNumber | None = None
+
+    @model_validator(mode="after")
+    def _checkups_paired(self) -> Cycles:
+        if (self.checkup_every is None) != (self.checkup_h is None):
+            raise ValueError("give both 'checkup_every' (cycles) and 'checkup_h' (hours per check-up), or neither")
+        return self
+
+    @property
+    def checkups(self) -> int:
+        return self.count // self.checkup_every if self.checkup_every else 0
+
+    @property
+    def hours(self) -> Fraction:
+        return cycle_hours(
+            self.count,
+            exact(self.charge_c),
+            exact(self.discharge_c),
+            exact(self.cv_h),
+            exact(self.rest_h),
+            self.checkup_every,
+            exact(self.checkup_h or 0),
+        )
+
+    @property
+    def days(self) -> int:
+        return hours_to_days(self.hours)
+
+    def arithmetic(self) -> str:
+        """The derivation in words: ``1000 cycles × 4 h + 10 check-ups × 24 h = 4240 h = 177 d``."""
+        per_cycle = self.hours if not self.checkups else self.hours - self.checkups * exact(self.checkup_h or 0)
+        per_cycle /= self.count
+        text = f"{self.count} cycles × {_hours(per_cycle)} h"
+        if self.checkups:
+            text += f" + {self.checkups} check-ups × {_hours(exact(self.checkup_h or 0))} h"
+        return f"{text} = {_hours(self.hours)} h = {self.days} d"
+
+
+def _hours(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.4g}"
+
+
+class Task(_Model):
+    """A test or build that takes physical time and holds lab resources."""
+
+    id: Slug
+    name: str | None = None
+    stage: Slug | None = None
+    duration: DurationField | None = None
+    cycles: Cycles | None = None
+    uses: dict[Slug, Units] = {}
+    after: list[After] = []
+    calendar: Slug | None = None
+    window: Slug | None = None
+    not_before: PlanDate | None = None
+    samples: Count | None = None
+    standard: str | None = None
+
+    @field_validator("after", mode="before")
+    @classmethod
+    def _bare_ids(cls, value: object) -> object:
+        return _after_entries(value)
+
+    @model_validator(mode="after")
+    def _one_length(self) -> Task:
+        if (self.duration is None) == (self.cycles is None):
+            raise ValueError("a task gives exactly one of 'duration' and 'cycles'")
+        if self.duration is not None and self.duration.days < 1:
+            raise ValueError(
+                f"duration '{self.duration.text}' comes to 0 days; a task lasts at least 1 day "
+                "(use a milestone for a point event)"
+            )
+        return self
+
+    @property
+    def days(self) -> int:
+        """The task's length: elapsed days, or working days of its ``calendar``."""
+        if self.cycles is not None:
+            return self.cycles.days
+        assert self.duration is not None  # guaranteed by _one_length
+        return self.duration.days
+
+    def arithmetic(self) -> str:
+        """How the length was derived, for explanations."""
+        if self.cycles is not None:
+            return self.cycles.arithmetic()
+        assert self.duration is not None
+        return f"{self.duration.text} = {self.duration.days} d"
+
+
+class Milestone(_Model):
+    """A point event: after its predecessors, or at a fixed date; met when ``date <= due``."""
+
+    id: Slug
+    name: str | None = None
+    after: list[After] | None = None
+    at: PlanDate | None = None
+    due: PlanDate | None = None
+    priority: Count = 1
+
+    @field_validator("after", mode="before")
+    @classmethod
+    def _bare_ids(cls, value: object) -> object:
+        return _after_entries(value)
+
+    @model_validator(mode="after")
+    def _after_or_at(self) -> Milestone:
+        if self.at is not None and self.after is not None:
+            raise ValueError("a milestone has either 'after' or 'at', not both")
+        if self.at is None and not self.after:
+            raise ValueError("a milestone needs 'after' (a non-empty list) or a fixed 'at' date")
+        return self
+
+
+# --- the plan ----------------------------------------------------------------------
+
+
+class Plan(_Model):
+    """One plan file of format 1."""
+
+    qualplan: Literal[1]
+    id: Slug
+    title: str | None = None
+    start: PlanDate
+    horizon: DurationField = Duration("8y", 8 * 365)
+    calendars: dict[Slug, Calendar] = {}
+    windows: dict[Slug, Window] = {}
+    resources: dict[Slug, Resource] = {}
+    stages: list[Stage] = []
+    tasks: Annotated[list[Task], Field(min_length=1)]
+    milestones: list[Milestone] = []
+
+    @field_validator("horizon")
+    @classmethod
+    def _horizon_positive(cls, value: Duration) -> Duration:
+        if value.days < 1:
+            raise ValueError("the horizon must be at least 1 day")
+        return value
+
+    @property
+    def last_day(self) -> dt.date:
+        """The latest day a task may end: ``start + horizon - 1``."""
+        return self.start + dt.timedelta(days=self.horizon.days - 1)
+
+    def task(self, task_id: str) -> Task:
+        return next(task for task in self.tasks if task.id == task_id)
+
+    def milestone(self, milestone_id: str) -> Milestone:
+        return next(milestone for milestone in self.milestones if milestone.id == milestone_id)

@@ -1,0 +1,94 @@
+"""Plain result records of a solve: status, verdict, schedule, bounds.
+
+The solver returns a ``SolveResult``; renderers, ``explain`` and the CLI read it.
+A ``Schedule`` stores only task starts: ends and milestone dates follow from the
+plan (``schedule_times``), so they can never disagree with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from qualplan.graph import Times, _milestone_date, topological_order
+from qualplan.problem import Problem
+
+
+class SolveStatus(enum.Enum):
+    """What the solver established. Keeps *proved infeasible* apart from *no answer in time*."""
+
+    OPTIMAL = "optimal"  # a schedule, proved optimal for the whole objective
+    FEASIBLE = "feasible"  # a schedule, not proved optimal
+    INFEASIBLE = "infeasible"  # proved: no schedule fits the horizon
+    UNKNOWN = "unknown"  # no schedule and no proof within the time limit
+
+
+class Verdict(enum.Enum):
+    """The plan's answer, as plan format 1 defines it."""
+
+    MET = "met"
+    MISSED = "missed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Start day (day number, 0 = plan start) of every task."""
+
+    starts: Mapping[str, int]
+
+
+def schedule_times(problem: Problem, schedule: Schedule) -> Times:
+    """Start and end day of every task and the date of every milestone under ``schedule``."""
+    start: dict[str, int | None] = {}
+    end: dict[str, int | None] = {}
+    for node in topological_order(problem):
+        if node in problem.milestones:
+            start[node] = end[node] = _milestone_date(problem, node, start, end)
+        else:
+            start[node] = schedule.starts[node]
+            end[node] = problem.end_of(node, schedule.starts[node])
+    return Times(start, end)
+
+
+@dataclass(frozen=True)
+class MilestoneOutcome:
+    """One milestone's date against its due date (`late_days`, `met` are None without a due)."""
+
+    id: str
+    due: dt.date | None
+    date: dt.date | None
+    late_days: int | None
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """Everything a solve established about one plan."""
+
+    problem: Problem
+    status: SolveStatus
+    verdict: Verdict
+    proven: bool  # the schedule is proved optimal for the whole objective
+    schedule: Schedule | None
+    lateness: int | None  # sum of priority × days late in `schedule`
+    lateness_bound: int  # proved lower bound on that sum
+    wall_time: float  # seconds
+    conflicts: tuple[str, ...] = ()  # rules that cannot all hold, when no schedule fits
+
+    def milestone_outcomes(self) -> list[MilestoneOutcome]:
+        """Each milestone of the plan, in plan order, with its date in ``schedule``."""
+        times = schedule_times(self.problem, self.schedule) if self.schedule is not None else None
+        outcomes = []
+        for milestone in self.problem.plan.milestones:
+            day = times.start[milestone.id] if times is not None else None
+            date = self.problem.date(day) if day is not None else None
+            if milestone.due is None or date is None:
+                late, met = None, None
+            else:
+                late = max(0, (date - milestone.due).days)
+                met = late == 0
+            outcomes.append(MilestoneOutcome(milestone.id, milestone.due, date, late, met))
+        return outcomes
