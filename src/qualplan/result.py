@@ -77,6 +77,24 @@ class SolveResult:
     lateness_bound: int  # proved lower bound on that sum
     wall_time: float  # seconds
     conflicts: tuple[str, ...] = ()  # rules that cannot all hold, when no schedule fits
+    # The three objective terms of the schedule, in order of importance:
+    # (sum of priority × days late, sum of milestone dates, last task's end).
+    objective: tuple[int, int, int] | None = None
+    # Proved lower bounds of those terms. Term k's bound holds among schedules whose earlier
+    # terms are at their proved optimum, so it is None when an earlier term was not proved.
+    objective_bound: tuple[int | None, int | None, int | None] = (0, None, None)
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap of the first objective term not proved optimal (0.0 when proven)."""
+        if self.objective is None:
+            return None
+        for value, bound in zip(self.objective, self.objective_bound):
+            if bound is None:
+                return None
+            if value > bound:
+                return (value - bound) / max(1, abs(value))
+        return 0.0
 
     def milestone_outcomes(self) -> list[MilestoneOutcome]:
         """Each milestone of the plan, in plan order, with its date in ``schedule``."""
