@@ -1,0 +1,44 @@
+"""``qualplan import psplib FILE.sm [-o PLAN.yaml]``: a PSPLIB instance as a plan file."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from qualplan.exitcodes import ExitCode
+from qualplan.psplib_import import PsplibError, plan_from_psplib, plan_yaml
+
+
+def run(source: Path, output: Path | None) -> ExitCode:
+    """Convert ``source``; print the plan, or write it to ``output`` (nothing is written on bad input)."""
+    try:
+        plan = plan_from_psplib(source)
+    except PsplibError as error:
+        sys.stderr.write(f"{error}\n")
+        return ExitCode.BAD_INPUT
+    text = plan_yaml(plan, source=Path(source))
+    if output is None:
+        sys.stdout.write(text)
+        return ExitCode.OK
+    try:
+        _write_atomic(output, text)
+    except OSError as error:
+        sys.stderr.write(f"{output}: cannot write the plan ({error.strerror or error})\n")
+        return ExitCode.BAD_INPUT
+    sys.stderr.write(f"wrote {output}: {len(plan.tasks)} tasks, {len(plan.milestones)} milestones\n")
+    return ExitCode.OK
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename, so a failed write never leaves half a plan."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
