@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from qualplan.atomic import write_atomic
 from qualplan.exitcodes import ExitCode
 from qualplan.psplib_import import PsplibError, plan_from_psplib, plan_yaml
 
@@ -23,22 +22,10 @@ def run(source: Path, output: Path | None) -> ExitCode:
         sys.stdout.write(text)
         return ExitCode.OK
     try:
-        _write_atomic(output, text)
+        write_atomic(output, text)
     except OSError as error:
         sys.stderr.write(f"{output}: cannot write the plan ({error.strerror or error})\n")
         return ExitCode.BAD_INPUT
     sys.stderr.write(f"wrote {output}: {len(plan.tasks)} tasks, {len(plan.milestones)} milestones\n")
     return ExitCode.OK
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so a failed write never leaves half a plan."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
