@@ -1,0 +1,124 @@
+"""Why each milestone lands where it does, and what would move it.
+
+``explain(result)`` turns a ``SolveResult`` into an ``Explanation``: for every
+milestone the critical chain that sets its date (each link labelled with why it
+is not a day earlier), the three bounds that separate test physics, seasons and
+lab capacity, the resource picture, and, when the verdict is ``missed``, a small
+set of rules that cannot all hold together. The renderers ``render_text``,
+``render_json`` and ``why_line`` are pure functions of an ``Explanation``.
+
+Only the conflict search uses the solver (OR-Tools is imported there, lazily);
+everything else is exact arithmetic on the found schedule and
+``graph.earliest_times``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qualplan.explain.bounds import layers, milestone_bounds
+from qualplan.explain.chain import Usage, critical_chain
+from qualplan.explain.json import explanation_dict, render_json
+from qualplan.explain.records import (
+    Bounds,
+    ChainLink,
+    Conflict,
+    Explanation,
+    MilestoneExplanation,
+    MonthUse,
+    Reason,
+    ResourceUse,
+    Rule,
+)
+from qualplan.explain.resources import resource_picture
+from qualplan.explain.text import render_text, why_line
+from qualplan.result import SolveResult, Verdict, schedule_times
+
+if TYPE_CHECKING:
+    from qualplan.loader import SourceMap
+
+__all__ = [
+    "Bounds",
+    "ChainLink",
+    "Conflict",
+    "Explanation",
+    "MilestoneExplanation",
+    "MonthUse",
+    "Reason",
+    "ResourceUse",
+    "Rule",
+    "explain",
+    "explanation_dict",
+    "render_json",
+    "render_text",
+    "why_line",
+]
+
+
+def explain(
+    result: SolveResult,
+    *,
+    milestone: str | None = None,
+    source: SourceMap | None = None,
+    conflict_time_limit: float = 2.0,
+    seed: int = 0,
+) -> Explanation:
+    """Explain ``result`` (every milestone, or only ``milestone``).
+
+    ``source`` (the loader's ``SourceMap``) lets a conflict set name each rule's
+    file:line; without it rules are named by id only. ``conflict_time_limit`` is
+    the solver time per step of the conflict search, which runs only when the
+    verdict is ``missed``.
+    """
+    problem = result.problem
+    ids = [milestone] if milestone is not None else list(problem.milestones)
+    if milestone is not None and milestone not in problem.milestones:
+        raise KeyError(f"no milestone {milestone!r} in plan {problem.plan.id!r}")
+
+    layered = layers(problem)
+    times = schedule_times(problem, result.schedule) if result.schedule is not None else None
+    usage = Usage(problem, times) if times is not None else None
+
+    explained = []
+    for milestone_id in ids:
+        spec = problem.milestones[milestone_id]
+        date = times.start[milestone_id] if times is not None else None
+        chain = critical_chain(problem, times, milestone_id, usage=usage) if times is not None else ()
+        late = None if spec.due is None or date is None else max(0, date - spec.due)
+        explained.append(
+            MilestoneExplanation(
+                id=milestone_id,
+                name=problem.plan.milestone(milestone_id).name,
+                date=date,
+                due=spec.due,
+                late_days=late,
+                chain=chain,
+                bounds=milestone_bounds(layered, milestone_id, date, chain),
+                physics_chain=critical_chain(layered.no_windows, layered.physics, milestone_id),
+            )
+        )
+
+    if usage is not None:
+        dates = [item.date for item in explained if item.date is not None]
+        resources, bottleneck = resource_picture(
+            problem, usage, [item.chain for item in explained], max(dates) if dates else None
+        )
+    else:
+        resources, bottleneck = (), None
+
+    conflict = None
+    if result.verdict is Verdict.MISSED:
+        from qualplan.explain.conflicts import find_conflict
+
+        conflict = find_conflict(problem, source=source, time_limit=conflict_time_limit, seed=seed)
+
+    return Explanation(
+        plan=problem.plan.id,
+        start=problem.plan.start.isoformat(),
+        verdict=result.verdict.value,
+        proven=result.proven,
+        milestones=tuple(explained),
+        resources=resources,
+        bottleneck=bottleneck,
+        conflict=conflict,
+    )

@@ -1,0 +1,273 @@
+"""The critical chain of a milestone: walk back from the node that sets its date,
+labelling each link with every reason it could not be one day earlier in the
+found schedule.
+
+For a task T that starts on S, let Q be the latest day before S on which T could
+start by its own rules alone (calendar, window, `not_before`, plan start). The
+days between Q and S are ruled out by those own rules, and Q itself is ruled out
+by a dependency (a predecessor link whose bound lies above Q) or, failing that,
+by a resource that would exceed its capacity on some day T would occupy from Q.
+When neither holds, the found schedule has slack there and the walk says so
+rather than inventing a cause. Everything is read from the schedule: no solver.
+"""
+
+from __future__ import annotations
+
+from qualplan.graph import Times, first_fit
+from qualplan.model import WEEKDAYS
+from qualplan.problem import Link, Problem
+
+from qualplan.explain.records import ChainLink, Reason
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class Usage:
+    """Units of each resource held on each day by the schedule, and by whom."""
+
+    def __init__(self, problem: Problem, times: Times) -> None:
+        self.problem = problem
+        self.times = times
+        self.units: dict[str, list[int]] = {name: [0] * problem.days for name in problem.capacity_steps}
+        for task_id, spec in problem.tasks.items():
+            start, end = times.start[task_id], times.end[task_id]
+            if start is None or end is None:
+                continue
+            for resource, units in spec.uses:
+                row = self.units[resource]
+                for day in range(max(start, 0), min(end, problem.days - 1) + 1):
+                    row[day] += units
+
+    def holders(self, resource: str, day: int, *, besides: str) -> tuple[str, ...]:
+        """Tasks other than ``besides`` that hold ``resource`` on ``day``, in plan order."""
+        found = []
+        for task_id, spec in self.problem.tasks.items():
+            if task_id == besides or resource not in dict(spec.uses):
+                continue
+            start, end = self.times.start[task_id], self.times.end[task_id]
+            if start is not None and end is not None and start <= day <= end:
+                found.append(task_id)
+        return tuple(found)
+
+
+def critical_chain(
+    problem: Problem, times: Times, milestone_id: str, *, usage: Usage | None = None
+) -> tuple[ChainLink, ...]:
+    """The chain that sets ``milestone_id``'s date, milestone first, walking back.
+
+    ``usage`` is the resource picture of the schedule; without it (the resource-free
+    bounds) resources are never a reason.
+    """
+    chain: list[ChainLink] = []
+    seen: set[str] = set()
+    node: str | None = milestone_id
+    while node is not None and node not in seen:
+        seen.add(node)
+        if node in problem.milestones:
+            link, node = _milestone_link(problem, times, node)
+        else:
+            link, node = _task_link(problem, times, node, usage)
+        chain.append(link)
+    return tuple(chain)
+
+
+# --- milestones -------------------------------------------------------------------
+
+
+def _milestone_link(problem: Problem, times: Times, node: str) -> tuple[ChainLink, str | None]:
+    spec = problem.milestones[node]
+    date = times.start[node]
+    reasons: list[Reason] = []
+    following: str | None = None
+    if spec.at is not None:
+        reasons.append(Reason("fixed_date", day=spec.at))
+    elif date is None:
+        reasons.append(Reason("unscheduled"))
+    else:
+        for link in problem.preds[node]:
+            pred_start, pred_end = times.start[link.pred], times.end[link.pred]
+            reached = (pred_start if link.type == "start" else pred_end) + link.lag
+            if reached == date:
+                reasons.append(_dependency(link))
+                following = following or link.pred
+    return ChainLink(node, True, date, date, None, None, None, tuple(reasons)), following
+
+
+# --- tasks ------------------------------------------------------------------------
+
+
+def _task_link(problem: Problem, times: Times, node: str, usage: Usage | None) -> tuple[ChainLink, str | None]:
+    spec = problem.tasks[node]
+    task = problem.plan.task(node)
+    start, end = times.start[node], times.end[node]
+
+    def link(reasons: list[Reason]) -> ChainLink:
+        return ChainLink(node, False, start, end, spec.length, spec.calendar, task.arithmetic(), tuple(reasons))
+
+    if start is None or end is None:
+        return link([Reason("unscheduled")]), None
+
+    latest = latest_own_start_before(problem, node, start)
+    # Days at or below `floor` are all ruled out, by a tight link or by own rules.
+    floor = latest if latest is not None else start - 1
+
+    reasons: list[Reason] = []
+    binding: list[tuple[int, Link]] = []
+    for pred_link in problem.preds[node]:
+        bound = link_bound(problem, times, pred_link)
+        if bound is not None and bound > floor:
+            binding.append((bound, pred_link))
+            reasons.append(_dependency(pred_link))
+
+    window = _window_reason(problem, node, start, end)
+    if window is not None:
+        reasons.append(window)
+    non_working = _non_working_reason(problem, node, start - 1)
+    if non_working is not None:
+        reasons.append(non_working)
+    if latest is None and spec.earliest > 0 and latest_own_start_before(problem, node, start, ignore_not_before=True):
+        reasons.append(Reason("not_before", day=spec.earliest))
+    if start == 0 or (latest is None and window is None and spec.earliest == 0 and not binding):
+        reasons.append(Reason("plan_start", day=0))
+
+    if binding:
+        # Continue through the link that pushes hardest; ties keep the plan's order.
+        best = max(bound for bound, _ in binding)
+        return link(reasons), next(pred_link.pred for bound, pred_link in binding if bound == best)
+    if latest is None:
+        return link(reasons), None
+
+    blocked = _resource_reasons(problem, times, node, latest, usage) if usage is not None else []
+    if blocked:
+        reasons.extend(blocked)
+        return link(reasons), _last_release(times, start, blocked)
+    reasons.append(Reason("slack", day=latest))
+    return link(reasons), None
+
+
+def link_bound(problem: Problem, times: Times, link: Link) -> int | None:
+    """The first start of ``link.succ`` (a task) that the link allows, given its predecessor's times."""
+    pred_start, pred_end = times.start[link.pred], times.end[link.pred]
+    if pred_start is None or pred_end is None:
+        return None
+    if link.type == "finish":
+        return pred_end + 1 + link.lag
+    if link.type == "start":
+        return pred_start + link.lag
+    target = pred_end + link.lag  # finish-to-finish: the successor's end must reach this day
+    spec = problem.tasks[link.succ]
+    if spec.calendar is None:
+        return target - spec.length + 1
+    return problem.calendars[spec.calendar].earliest_start_ending_at_or_after(target, spec.length)
+
+
+def latest_own_start_before(problem: Problem, task_id: str, start: int, *, ignore_not_before: bool = False) -> int | None:
+    """The latest day before ``start`` on which the task could start by its own rules alone:
+    a working day of its calendar, wholly inside an occurrence of its window, not before
+    `not_before` (unless ignored) and not before the plan start."""
+    spec = problem.tasks[task_id]
+    lowest = 0 if ignore_not_before else spec.earliest
+    for day in range(start - 1, lowest - 1, -1):
+        end = problem.end_of(task_id, day)
+        if end is None or end >= problem.days:
+            continue
+        if spec.occurrences is not None and not any(lo <= day and end <= hi for lo, hi in spec.occurrences):
+            continue
+        return day
+    return None
+
+
+def _dependency(link: Link) -> Reason:
+    return Reason("dependency", on=link.pred, type=link.type, lag=link.lag, via_stage=link.via_stage)
+
+
+def _window_reason(problem: Problem, task_id: str, start: int, end: int) -> Reason | None:
+    """The window was closed for a start one day earlier: no occurrence holds [start-1, end]."""
+    spec = problem.tasks[task_id]
+    if spec.occurrences is None or start == 0:
+        return None
+    earlier_end = problem.end_of(task_id, start - 1)
+    earlier_end = end if earlier_end is None else earlier_end  # a non-working day: judge by the same span
+    if any(lo <= start - 1 and earlier_end <= hi for lo, hi in spec.occurrences):
+        return None
+    opening = max(lo for lo, hi in spec.occurrences if lo <= start and end <= hi)
+    return Reason("window", on=spec.window, day=opening)
+
+
+def _non_working_reason(problem: Problem, task_id: str, day: int) -> Reason | None:
+    """``day`` is not a working day of the task's calendar: which weekend day or holiday."""
+    spec = problem.tasks[task_id]
+    if spec.calendar is None or day < 0 or problem.calendars[spec.calendar].is_working(day):
+        return None
+    calendar = problem.plan.calendars[spec.calendar]
+    date = problem.date(day)
+    weekday = WEEKDAYS[date.weekday()]
+    if weekday in calendar.weekends:
+        return Reason("non_working", on=spec.calendar, day=day, weekday=_WEEKDAY_NAMES[date.weekday()])
+    holiday = next((str(span) for span in calendar.holidays if span.first <= date <= span.last), None)
+    return Reason("non_working", on=spec.calendar, day=day, holiday=holiday)
+
+
+def _resource_reasons(
+    problem: Problem, times: Times, task_id: str, candidate: int, usage: Usage
+) -> list[Reason]:
+    """Resources that would exceed capacity if the task started on ``candidate`` instead."""
+    spec = problem.tasks[task_id]
+    start, end = times.start[task_id], times.end[task_id]
+    candidate_end = problem.end_of(task_id, candidate)
+    assert start is not None and end is not None and candidate_end is not None  # checked by the caller
+    free = _dependency_start(problem, times, task_id)
+    reasons = []
+    for resource, units in spec.uses:
+        for day in range(candidate, candidate_end + 1):
+            own = units if start <= day <= end else 0
+            used = usage.units[resource][day] - own
+            capacity = problem.capacity_on(resource, day)
+            if used + units > capacity:
+                reasons.append(
+                    Reason(
+                        "resource",
+                        on=resource,
+                        day=day,
+                        holders=usage.holders(resource, day, besides=task_id),
+                        units=units,
+                        capacity=capacity,
+                        used=used,
+                        delay=None if free is None else start - free,
+                    )
+                )
+                break
+    return reasons
+
+
+def _dependency_start(problem: Problem, times: Times, task_id: str) -> int | None:
+    """The task's first start given its predecessors' scheduled times, with no resources."""
+    not_before, end_not_before = 0, 0
+    for link in problem.preds[task_id]:
+        bound_start, bound_end = times.start[link.pred], times.end[link.pred]
+        if bound_start is None or bound_end is None:
+            return None
+        if link.type == "finish":
+            not_before = max(not_before, bound_end + 1 + link.lag)
+        elif link.type == "start":
+            not_before = max(not_before, bound_start + link.lag)
+        else:
+            end_not_before = max(end_not_before, bound_end + link.lag)
+    return first_fit(problem, task_id, not_before, end_not_before)
+
+
+def _last_release(times: Times, start: int, blocked: list[Reason]) -> str | None:
+    """The holder that frees the resource last before the task starts (else the latest to end)."""
+    holders = {holder for reason in blocked for holder in reason.holders}
+    if not holders:
+        return None
+
+    def key(holder: str) -> tuple[bool, int, str]:
+        end = times.end[holder]
+        return (end is not None and end < start, end if end is not None else -1, holder)
+
+    # Prefer holders that end before the task starts, then the latest end; the id breaks ties.
+    ranked = sorted(holders, key=key)
+    best = ranked[-1]
+    same = [holder for holder in ranked if key(holder)[:2] == key(best)[:2]]
+    return min(same)

@@ -1,0 +1,170 @@
+"""Plain records of an explanation: what the walk-back, the bounds, the resource
+picture and the conflict search found. Renderers (``text.py``, ``json.py``) read
+only these records, never the solver.
+
+Days are day numbers (day 0 = the plan's ``start``) like everywhere else in the
+library; the renderers turn them into dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Why a task could not start one day earlier, in the order they are checked.
+REASON_KINDS = (
+    "dependency",  # a predecessor link is tight
+    "window",  # the task's window was closed on the day before
+    "non_working",  # the day before is not a working day of the task's calendar
+    "not_before",  # the task starts on its `not_before` date
+    "plan_start",  # the task starts on the plan's first day
+    "resource",  # a resource would exceed its capacity one day earlier
+    "fixed_date",  # a milestone with `at`
+    "slack",  # nothing binds: the found schedule could start it earlier
+    "unscheduled",  # no date in this schedule (a predecessor cannot fit)
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a chain link could not be a day earlier.
+
+    ``on`` names what binds: the predecessor (dependency), the window, the
+    calendar, or the resource. ``day`` is the day that matters for the kind: when
+    the window opens, the non-working day, the `not_before`/`at` day, or for
+    ``slack`` the earliest start the schedule would allow.
+    """
+
+    kind: str
+    on: str | None = None
+    type: str | None = None  # dependency type: finish | start | end
+    lag: int | None = None  # dependency lag, days
+    via_stage: str | None = None  # the stage named in `after`, when the link came from one
+    day: int | None = None
+    holiday: str | None = None  # the calendar's holiday range that contains `day`
+    weekday: str | None = None  # the weekend day name when `day` is a weekend
+    holders: tuple[str, ...] = ()  # tasks that hold the resource on `day`
+    units: int | None = None  # units the task needs (resource)
+    capacity: int | None = None  # the resource's capacity on `day`
+    used: int | None = None  # units other tasks hold on `day`
+    delay: int | None = None  # resource: days the resource pushes the task past its dependencies
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """A task or milestone on a critical chain, with why it is not a day earlier."""
+
+    node: str
+    is_milestone: bool
+    start: int | None
+    end: int | None
+    length: int | None  # the task's duration (working days when it has a calendar)
+    calendar: str | None
+    arithmetic: str | None  # how a task's duration is derived ("1000 cycles × 4 h ... = 177 d")
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A milestone's earliest date under each layer of rules; None where nothing fits.
+
+    physics: dependencies, durations, calendars, `not_before` and `at` only;
+    seasons: the same plus windows; lab: the date in the found schedule.
+    """
+
+    physics: int | None
+    seasons: int | None
+    lab: int | None
+    #: window -> days the milestone would gain without that window alone (only windows that cost days);
+    #: None when nothing fits with the window and the milestone fits without it
+    window_costs: tuple[tuple[str, int | None], ...] = ()
+    #: resource -> days of this milestone's chain it blocks (only resources that block)
+    resource_costs: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def seasons_cost(self) -> int | None:
+        if self.physics is None or self.seasons is None:
+            return None
+        return self.seasons - self.physics
+
+    @property
+    def lab_cost(self) -> int | None:
+        if self.seasons is None or self.lab is None:
+            return None
+        return self.lab - self.seasons
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the plan that a conflict set names, with where it is written."""
+
+    kind: str  # due | capacity | window | not_before | at | horizon
+    subject: str  # milestone, resource or task id
+    text: str  # the rule in words: "sop due 2027-03-01"
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Rules that cannot all hold together (proved), and whether the set is proved minimal."""
+
+    rules: tuple[Rule, ...]
+    minimal: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class MonthUse:
+    """Use of a resource over one calendar month: unit-days used over unit-days available."""
+
+    month: str  # YYYY-MM
+    used: int
+    available: int
+
+    @property
+    def share(self) -> float:
+        return self.used / self.available if self.available else 0.0
+
+
+@dataclass(frozen=True)
+class ResourceUse:
+    """One resource over the schedule: monthly use and the critical-chain days it blocks."""
+
+    id: str
+    months: tuple[MonthUse, ...]
+    peak: float  # the highest monthly share
+    blocked_days: int  # critical-chain days it delays, summed over distinct tasks of all chains
+    blocked_share: float  # blocked_days over the critical-chain days of all milestones
+
+
+@dataclass(frozen=True)
+class MilestoneExplanation:
+    """Why one milestone lands where it does, and what would move it."""
+
+    id: str
+    name: str | None
+    date: int | None
+    due: int | None
+    late_days: int | None
+    chain: tuple[ChainLink, ...]  # in the found schedule
+    bounds: Bounds
+    physics_chain: tuple[ChainLink, ...] = ()  # in the physics bound (no resources, no windows)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The explanation of one solve."""
+
+    plan: str
+    start: str  # ISO date of day 0
+    verdict: str
+    proven: bool
+    milestones: tuple[MilestoneExplanation, ...]
+    resources: tuple[ResourceUse, ...]
+    bottleneck: str | None
+    conflict: Conflict | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def milestone(self, milestone_id: str) -> MilestoneExplanation:
+        return next(item for item in self.milestones if item.id == milestone_id)

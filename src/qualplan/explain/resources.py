@@ -1,0 +1,70 @@
+"""The resource picture of a schedule: use by calendar month, the critical-chain
+days each resource blocks, and the bottleneck."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from qualplan.problem import Problem
+
+from qualplan.explain.chain import Usage
+from qualplan.explain.records import ChainLink, MonthUse, ResourceUse
+
+
+def resource_picture(
+    problem: Problem, usage: Usage, chains: Iterable[tuple[ChainLink, ...]], last_day: int | None
+) -> tuple[tuple[ResourceUse, ...], str | None]:
+    """Each resource's monthly use over the schedule and the days it blocks on the chains.
+
+    A task that sits on several milestones' chains counts once. The share is
+    blocked days over the days from the plan start to ``last_day`` (the latest
+    milestone date explained). The bottleneck is the resource that blocks the
+    most chain days; None when no resource delays any chain.
+    """
+    blocked: dict[str, int] = {}
+    counted: set[tuple[str, str]] = set()
+    for chain in chains:
+        for link in chain:
+            for reason in link.reasons:
+                if reason.kind != "resource" or reason.on is None or (link.node, reason.on) in counted:
+                    continue
+                counted.add((link.node, reason.on))
+                blocked[reason.on] = blocked.get(reason.on, 0) + (reason.delay or 0)
+
+    span = (last_day + 1) if last_day is not None else 0
+    schedule_end = _last_end(usage)
+    uses = []
+    for resource in problem.capacity_steps:
+        months = _months(problem, usage, resource, schedule_end)
+        days = blocked.get(resource, 0)
+        uses.append(
+            ResourceUse(
+                id=resource,
+                months=months,
+                peak=max((month.share for month in months), default=0.0),
+                blocked_days=days,
+                blocked_share=days / span if span else 0.0,
+            )
+        )
+    blocking = [use for use in uses if use.blocked_days > 0]
+    bottleneck = min(blocking, key=lambda use: (-use.blocked_days, -use.peak, use.id)).id if blocking else None
+    return tuple(uses), bottleneck
+
+
+def _last_end(usage: Usage) -> int | None:
+    ends = [end for end in usage.times.end.values() if end is not None]
+    return max(ends) if ends else None
+
+
+def _months(problem: Problem, usage: Usage, resource: str, last_day: int | None) -> tuple[MonthUse, ...]:
+    """Unit-days used and available in each calendar month from day 0 to ``last_day``."""
+    if last_day is None:
+        return ()
+    totals: dict[str, list[int]] = {}
+    row = usage.units[resource]
+    for day in range(0, min(last_day, problem.days - 1) + 1):
+        month = problem.date(day).strftime("%Y-%m")
+        used_available = totals.setdefault(month, [0, 0])
+        used_available[0] += row[day]
+        used_available[1] += problem.capacity_on(resource, day)
+    return tuple(MonthUse(month, used, available) for month, (used, available) in totals.items())

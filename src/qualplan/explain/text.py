@@ -1,0 +1,262 @@
+"""Plain-language text of an explanation: pure functions that return strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qualplan.explain.records import Bounds, ChainLink, Conflict, Explanation, MilestoneExplanation, Reason
+
+#: How many chain links the detailed listing shows before it elides the middle.
+_DOMINANT = 3
+
+
+def render_text(explanation: Explanation) -> str:
+    """The whole explanation: a few lines per milestone, the resources, any conflict."""
+    lines = [f"{explanation.plan}: verdict {explanation.verdict}" + ("" if explanation.proven else " (schedule not proved optimal)")]
+    for item in explanation.milestones:
+        lines.append("")
+        lines.extend(milestone_lines(explanation, item))
+    if explanation.resources:
+        lines.append("")
+        lines.extend(resource_lines(explanation))
+    if explanation.conflict is not None:
+        lines.append("")
+        lines.extend(conflict_lines(explanation.conflict))
+    return "\n".join(lines) + "\n"
+
+
+def milestone_lines(explanation: Explanation, item: MilestoneExplanation) -> list[str]:
+    """The summary, the chain, the bounds and the advice for one milestone."""
+    lines = [headline(explanation, item)]
+    tasks = [link for link in item.chain if not link.is_milestone]
+    if tasks:
+        lines.append("  Set by " + " <- ".join(_chain_entry(link) for link in tasks) + ".")
+    lines.append("  " + bounds_sentence(explanation, item))
+    lines.append("  To move it: " + advice(explanation, item))
+    if item.chain:
+        lines.append("  Critical chain (why each is not a day earlier):")
+        for link in item.chain:
+            lines.append("    " + link_line(explanation, link))
+    return lines
+
+
+def headline(explanation: Explanation, item: MilestoneExplanation) -> str:
+    """``sop: 2027-03-14 (due 2026-12-31, 73 days late).``"""
+    if item.date is None:
+        date = "no date fits in the horizon"
+    else:
+        date = _date(explanation, item.date)
+    if item.due is None:
+        detail = "no due date"
+    elif item.late_days is None:
+        detail = f"due {_date(explanation, item.due)}"
+    elif item.late_days > 0:
+        detail = f"due {_date(explanation, item.due)}, {_days(item.late_days)} late"
+    else:
+        assert item.date is not None
+        detail = f"due {_date(explanation, item.due)}, met with {_days(item.due - item.date)} to spare"
+    return f"{item.id}: {date} ({detail})."
+
+
+def bounds_sentence(explanation: Explanation, item: MilestoneExplanation) -> str:
+    """``Physics allow 2027-09-14; windows cost 74 days (winter-heihe); lab capacity costs 31 days, mostly cycler.``"""
+    bounds = item.bounds
+    if bounds.physics is None:
+        return "Even with unlimited equipment and no windows nothing fits inside the horizon."
+    parts = [f"Physics allow {_date(explanation, bounds.physics)}"]
+    if bounds.seasons is None:
+        parts.append("with windows nothing fits inside the horizon" + _window_list(bounds))
+    else:
+        cost = bounds.seasons_cost or 0
+        if cost:
+            parts.append(f"windows cost {_days(cost)}" + _window_list(bounds))
+        else:
+            parts.append("windows cost 0 days")
+        if bounds.lab is not None:
+            lab = bounds.lab_cost or 0
+            text = f"lab capacity costs {_days(lab)}"
+            if lab and bounds.resource_costs:
+                text += ", mostly " + bounds.resource_costs[0][0]
+            parts.append(text)
+    return "; ".join(parts) + "."
+
+
+def advice(explanation: Explanation, item: MilestoneExplanation) -> str:
+    """What it would take to move the milestone earlier, cause by cause (largest first)."""
+    bounds = item.bounds
+    if item.date is None and bounds.physics is None:
+        return "shorten the tests on the chain, start earlier, or extend the horizon."
+    steps: list[tuple[int, str]] = []
+    lab = bounds.lab_cost or 0
+    if lab > 0:
+        if bounds.resource_costs:
+            resource = bounds.resource_costs[0][0]
+            steps.append((lab, f"more {resource} capacity (the bottleneck here) can win back up to {_days(lab)}, "
+                          f"to {_date(explanation, bounds.seasons)}; beyond that extra equipment does not help"))
+        else:
+            steps.append((lab, f"lab capacity costs {_days(lab)}; a different order of the lab work could win it back"))
+    seasons = bounds.seasons_cost
+    if bounds.seasons is None or (seasons or 0) > 0:
+        for window, cost in bounds.window_costs:
+            opening = _opening(item.chain, window)
+            when = f"; the chain waits for it to open on {_date(explanation, opening)}" if opening is not None else ""
+            if cost is None:
+                steps.append((10**9, f"the {window} window leaves no room at all: widen it{when}"))
+            else:
+                steps.append((cost, f"the {window} window costs {_days(cost)}: a test slot in an earlier or "
+                              f"other season would recover them{when}"))
+    due = item.due
+    if due is not None and bounds.physics is not None and bounds.physics > due:
+        tests = _dominant_tests(item.physics_chain)
+        steps.append((bounds.physics - due, f"the tests themselves end {_days(bounds.physics - due)} after the due "
+                      f"date even with unlimited equipment and no windows; adding equipment won't help, only "
+                      f"shorter or overlapping tests will: {tests}"))
+    if not steps:
+        tests = _dominant_tests(item.physics_chain)
+        if not tests:
+            return "nothing to gain: its date is fixed."
+        return f"it sits on its physics bound; only shorter or overlapping tests move it: {tests}."
+    steps.sort(key=lambda step: -step[0])
+    return "; ".join(text for _, text in steps) + "."
+
+
+def why_line(explanation: Explanation, milestone_id: str) -> str:
+    """One plain-language line saying what sets a milestone's date, for ``check``'s text output."""
+    item = explanation.milestone(milestone_id)
+    bounds = item.bounds
+    causes: list[tuple[int, str]] = []
+    if bounds.physics is None:
+        return "why: nothing fits inside the horizon even with unlimited equipment and no windows"
+    if item.due is not None and bounds.physics > item.due:
+        causes.append((bounds.physics - item.due, f"the tests alone take until {_date(explanation, bounds.physics)} "
+                       f"({_dominant_tests(item.physics_chain, 2)}); more equipment won't help"))
+    if bounds.seasons is None:
+        causes.append((10**9, "no window occurrence leaves room" + _window_list(bounds)))
+    elif bounds.seasons_cost:
+        causes.append((bounds.seasons_cost, f"windows cost {_days(bounds.seasons_cost)}" + _window_list(bounds)))
+    if bounds.lab_cost:
+        mostly = f", mostly {bounds.resource_costs[0][0]}" if bounds.resource_costs else ""
+        causes.append((bounds.lab_cost, f"lab capacity costs {_days(bounds.lab_cost)}{mostly}"))
+    if not causes:
+        return f"why: physics allow {_date(explanation, bounds.physics)}; neither windows nor lab capacity delay it"
+    causes.sort(key=lambda cause: -cause[0])
+    return "why: " + "; ".join(text for _, text in causes)
+
+
+def link_line(explanation: Explanation, link: ChainLink) -> str:
+    """One chain link: the node, its dates, and each reason it is not a day earlier."""
+    if link.is_milestone:
+        when = "no date" if link.start is None else _date(explanation, link.start)
+        head = f"{link.node} (milestone) {when}"
+    elif link.start is None or link.end is None:
+        head = f"{link.node} not scheduled"
+    else:
+        days = f"{link.length} working days of {link.calendar}" if link.calendar else f"{link.length} d"
+        head = f"{link.node} {_date(explanation, link.start)}..{_date(explanation, link.end)} ({days})"
+    return head + ": " + "; ".join(reason_text(explanation, reason) for reason in link.reasons)
+
+
+def reason_text(explanation: Explanation, reason: Reason) -> str:
+    """A reason in words."""
+    kind = reason.kind
+    if kind == "dependency":
+        lag = f" + {_days(reason.lag)}" if reason.lag else ""
+        stage = f" (via stage {reason.via_stage})" if reason.via_stage else ""
+        if reason.type == "start":
+            return f"starts with {reason.on}{lag}{stage} (start-to-start)"
+        if reason.type == "end":
+            return f"must not end before {reason.on} ends{lag}{stage} (finish-to-finish)"
+        return f"after {reason.on} ends{lag}{stage}"
+    if kind == "window":
+        return f"window {reason.on} closed until {_date(explanation, reason.day)}"
+    if kind == "non_working":
+        day = _date(explanation, reason.day)
+        if reason.weekday:
+            return f"{day} is a {reason.weekday}, not a working day of calendar {reason.on}"
+        return f"{day} is a holiday ({reason.holiday}) of calendar {reason.on}"
+    if kind == "not_before":
+        return f"not_before {_date(explanation, reason.day)}"
+    if kind == "plan_start":
+        return f"plan start {_date(explanation, reason.day)}"
+    if kind == "resource":
+        held = ", ".join(reason.holders) or "nothing"
+        delay = f"; waits {_days(reason.delay)} for it" if reason.delay else ""
+        return (f"{reason.on} full on {_date(explanation, reason.day)} ({reason.used} of {reason.capacity} "
+                f"held by {held}; needs {reason.units}){delay}")
+    if kind == "fixed_date":
+        return f"fixed date (at) {_date(explanation, reason.day)}"
+    if kind == "slack":
+        return f"not tight: this schedule could start it on {_date(explanation, reason.day)}"
+    return "no date: a predecessor does not fit"
+
+
+def resource_lines(explanation: Explanation) -> list[str]:
+    """Per resource: peak monthly use and the critical-chain days it blocks; the bottleneck."""
+    lines = ["Resources (peak month use; critical-chain days blocked):"]
+    for use in explanation.resources:
+        peak_month = max(use.months, key=lambda month: month.share, default=None)
+        peak = f"{use.peak:.0%} in {peak_month.month}" if peak_month is not None else "unused"
+        lines.append(f"  {use.id}: peak {peak}; blocks {_days(use.blocked_days)} ({use.blocked_share:.0%})")
+    if explanation.bottleneck is not None:
+        lines.append(f"  Bottleneck: {explanation.bottleneck}.")
+    else:
+        lines.append("  No resource delays any milestone's chain.")
+    return lines
+
+
+def conflict_lines(conflict: Conflict) -> list[str]:
+    """The rules that cannot all hold together, each with file:line."""
+    head = "These rules cannot all hold together"
+    head += ":" if conflict.minimal else " (the set may not be minimal):"
+    lines = [head]
+    for rule in conflict.rules:
+        where = f"{rule.file}:{rule.line}: " if rule.file is not None and rule.line is not None else ""
+        lines.append(f"  {where}{rule.text}")
+    if conflict.note:
+        lines.append(f"  ({conflict.note})")
+    return lines
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _date(explanation: Explanation, day: int | None) -> str:
+    if day is None:
+        return "never"
+    return (dt.date.fromisoformat(explanation.start) + dt.timedelta(days=day)).isoformat()
+
+
+def _days(count: int | None) -> str:
+    count = count or 0
+    return f"{count} day" if abs(count) == 1 else f"{count} days"
+
+
+def _chain_entry(link: ChainLink) -> str:
+    """A task in the "Set by" line, with its arithmetic when the duration is derived from cycles."""
+    if link.arithmetic and "cycles" in link.arithmetic:
+        return f"{link.node} ({link.arithmetic})"
+    return link.node
+
+
+def _window_list(bounds: Bounds) -> str:
+    if not bounds.window_costs:
+        return ""
+    return " (" + ", ".join(window if cost is None else f"{window} {cost} d" for window, cost in bounds.window_costs) + ")"
+
+
+def _opening(chain: tuple[ChainLink, ...], window: str) -> int | None:
+    """The day the chain waits for ``window`` to open, if a chain link waits for it."""
+    for link in chain:
+        for reason in link.reasons:
+            if reason.kind == "window" and reason.on == window:
+                return reason.day
+    return None
+
+
+def _dominant_tests(chain: tuple[ChainLink, ...], count: int = _DOMINANT) -> str:
+    """The longest tasks of a chain: ``a 177 d, b 70 d``."""
+    tasks = sorted(
+        (link for link in chain if not link.is_milestone and link.length is not None),
+        key=lambda link: (-(link.length or 0), link.node),
+    )[:count]
+    return ", ".join(f"{link.node} {link.length} d" for link in tasks)
