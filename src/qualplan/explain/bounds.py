@@ -14,10 +14,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from qualplan.explain.records import Bounds, ChainLink
 from qualplan.graph import Times, earliest_times
 from qualplan.problem import Problem
-
-from qualplan.explain.records import Bounds, ChainLink
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,9 +52,7 @@ def lift_window(problem: Problem, window: str) -> Problem:
     return dataclasses.replace(problem, tasks=tasks, _cache={})
 
 
-def milestone_bounds(
-    layered: Layers, milestone_id: str, lab: int | None, chain: Iterable[ChainLink]
-) -> Bounds:
+def milestone_bounds(layered: Layers, milestone_id: str, lab: int | None, chain: Iterable[ChainLink]) -> Bounds:
     """The physics, seasons and lab dates of one milestone, with what each window and resource costs it.
 
     A window's cost is exact (seasons bound minus the bound without it). A

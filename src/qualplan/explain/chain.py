@@ -13,11 +13,10 @@ rather than inventing a cause. Everything is read from the schedule: no solver.
 
 from __future__ import annotations
 
+from qualplan.explain.records import ChainLink, Reason
 from qualplan.graph import Times, first_fit
 from qualplan.model import WEEKDAYS
 from qualplan.problem import Link, Problem
-
-from qualplan.explain.records import ChainLink, Reason
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -161,7 +160,9 @@ def link_bound(problem: Problem, times: Times, link: Link) -> int | None:
     return problem.calendars[spec.calendar].earliest_start_ending_at_or_after(target, spec.length)
 
 
-def latest_own_start_before(problem: Problem, task_id: str, start: int, *, ignore_not_before: bool = False) -> int | None:
+def latest_own_start_before(
+    problem: Problem, task_id: str, start: int, *, ignore_not_before: bool = False
+) -> int | None:
     """The latest day before ``start`` on which the task could start by its own rules alone:
     a working day of its calendar, wholly inside an occurrence of its window, not before
     `not_before` (unless ignored) and not before the plan start."""
@@ -208,9 +209,7 @@ def _non_working_reason(problem: Problem, task_id: str, day: int) -> Reason | No
     return Reason("non_working", on=spec.calendar, day=day, holiday=holiday)
 
 
-def _resource_reasons(
-    problem: Problem, times: Times, task_id: str, candidate: int, usage: Usage
-) -> list[Reason]:
+def _resource_reasons(problem: Problem, times: Times, task_id: str, candidate: int, usage: Usage) -> list[Reason]:
     """Resources that would exceed capacity if the task started on ``candidate`` instead."""
     spec = problem.tasks[task_id]
     start, end = times.start[task_id], times.end[task_id]

@@ -41,8 +41,12 @@ def explanation_dict(explanation: Explanation) -> dict[str, Any]:
                 "blocked_days": use.blocked_days,
                 "blocked_share": round(use.blocked_share, 4),
                 "months": [
-                    {"month": month.month, "used": month.used, "available": month.available,
-                     "share": round(month.share, 4)}
+                    {
+                        "month": month.month,
+                        "used": month.used,
+                        "available": month.available,
+                        "share": round(month.share, 4),
+                    }
                     for month in use.months
                 ],
             }

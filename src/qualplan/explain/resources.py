@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qualplan.problem import Problem
-
 from qualplan.explain.chain import Usage
 from qualplan.explain.records import ChainLink, MonthUse, ResourceUse
+from qualplan.problem import Problem
 
 
 def resource_picture(

@@ -12,7 +12,10 @@ _DOMINANT = 3
 
 def render_text(explanation: Explanation) -> str:
     """The whole explanation: a few lines per milestone, the resources, any conflict."""
-    lines = [f"{explanation.plan}: verdict {explanation.verdict}" + ("" if explanation.proven else " (schedule not proved optimal)")]
+    lines = [
+        f"{explanation.plan}: verdict {explanation.verdict}"
+        + ("" if explanation.proven else " (schedule not proved optimal)")
+    ]
     for item in explanation.milestones:
         lines.append("")
         lines.extend(milestone_lines(explanation, item))
@@ -91,8 +94,13 @@ def advice(explanation: Explanation, item: MilestoneExplanation) -> str:
     if lab > 0:
         if bounds.resource_costs:
             resource = bounds.resource_costs[0][0]
-            steps.append((lab, f"more {resource} capacity (the bottleneck here) can win back up to {_days(lab)}, "
-                          f"to {_date(explanation, bounds.seasons)}; beyond that extra equipment does not help"))
+            steps.append(
+                (
+                    lab,
+                    f"more {resource} capacity (the bottleneck here) can win back up to {_days(lab)}, "
+                    f"to {_date(explanation, bounds.seasons)}; beyond that extra equipment does not help",
+                )
+            )
         else:
             steps.append((lab, f"lab capacity costs {_days(lab)}; a different order of the lab work could win it back"))
     seasons = bounds.seasons_cost
@@ -103,14 +111,24 @@ def advice(explanation: Explanation, item: MilestoneExplanation) -> str:
             if cost is None:
                 steps.append((10**9, f"the {window} window leaves no room at all: widen it{when}"))
             else:
-                steps.append((cost, f"the {window} window costs {_days(cost)}: a test slot in an earlier or "
-                              f"other season would recover them{when}"))
+                steps.append(
+                    (
+                        cost,
+                        f"the {window} window costs {_days(cost)}: a test slot in an earlier or "
+                        f"other season would recover them{when}",
+                    )
+                )
     due = item.due
     if due is not None and bounds.physics is not None and bounds.physics > due:
         tests = _dominant_tests(item.physics_chain)
-        steps.append((bounds.physics - due, f"the tests themselves end {_days(bounds.physics - due)} after the due "
-                      f"date even with unlimited equipment and no windows; adding equipment won't help, only "
-                      f"shorter or overlapping tests will: {tests}"))
+        steps.append(
+            (
+                bounds.physics - due,
+                f"the tests themselves end {_days(bounds.physics - due)} after the due "
+                f"date even with unlimited equipment and no windows; adding equipment won't help, only "
+                f"shorter or overlapping tests will: {tests}",
+            )
+        )
     if not steps:
         tests = _dominant_tests(item.physics_chain)
         if not tests:
@@ -128,8 +146,13 @@ def why_line(explanation: Explanation, milestone_id: str) -> str:
     if bounds.physics is None:
         return "why: nothing fits inside the horizon even with unlimited equipment and no windows"
     if item.due is not None and bounds.physics > item.due:
-        causes.append((bounds.physics - item.due, f"the tests alone take until {_date(explanation, bounds.physics)} "
-                       f"({_dominant_tests(item.physics_chain, 2)}); more equipment won't help"))
+        causes.append(
+            (
+                bounds.physics - item.due,
+                f"the tests alone take until {_date(explanation, bounds.physics)} "
+                f"({_dominant_tests(item.physics_chain, 2)}); more equipment won't help",
+            )
+        )
     if bounds.seasons is None:
         causes.append((10**9, "no window occurrence leaves room" + _window_list(bounds)))
     elif bounds.seasons_cost:
@@ -181,8 +204,10 @@ def reason_text(explanation: Explanation, reason: Reason) -> str:
     if kind == "resource":
         held = ", ".join(reason.holders) or "nothing"
         delay = f"; waits {_days(reason.delay)} for it" if reason.delay else ""
-        return (f"{reason.on} full on {_date(explanation, reason.day)} ({reason.used} of {reason.capacity} "
-                f"held by {held}; needs {reason.units}){delay}")
+        return (
+            f"{reason.on} full on {_date(explanation, reason.day)} ({reason.used} of {reason.capacity} "
+            f"held by {held}; needs {reason.units}){delay}"
+        )
     if kind == "fixed_date":
         return f"fixed date (at) {_date(explanation, reason.day)}"
     if kind == "slack":
@@ -241,7 +266,9 @@ def _chain_entry(link: ChainLink) -> str:
 def _window_list(bounds: Bounds) -> str:
     if not bounds.window_costs:
         return ""
-    return " (" + ", ".join(window if cost is None else f"{window} {cost} d" for window, cost in bounds.window_costs) + ")"
+    return (
+        " (" + ", ".join(window if cost is None else f"{window} {cost} d" for window, cost in bounds.window_costs) + ")"
+    )
 
 
 def _opening(chain: tuple[ChainLink, ...], window: str) -> int | None:
