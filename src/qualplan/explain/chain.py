@@ -202,11 +202,11 @@ def _non_working_reason(problem: Problem, task_id: str, day: int) -> Reason | No
         return None
     calendar = problem.plan.calendars[spec.calendar]
     date = problem.date(day)
-    weekday = WEEKDAYS[date.weekday()]
-    if weekday in calendar.weekends:
-        return Reason("non_working", on=spec.calendar, day=day, weekday=_WEEKDAY_NAMES[date.weekday()])
+    # A holiday is named even when it falls on a weekend: it is what a planner would move.
     holiday = next((str(span) for span in calendar.holidays if span.first <= date <= span.last), None)
-    return Reason("non_working", on=spec.calendar, day=day, holiday=holiday)
+    if holiday is not None or WEEKDAYS[date.weekday()] not in calendar.weekends:
+        return Reason("non_working", on=spec.calendar, day=day, holiday=holiday)
+    return Reason("non_working", on=spec.calendar, day=day, weekday=_WEEKDAY_NAMES[date.weekday()])
 
 
 def _resource_reasons(problem: Problem, times: Times, task_id: str, candidate: int, usage: Usage) -> list[Reason]:

@@ -1,0 +1,342 @@
+"""The critical chain, its labels and the three bounds on hand-built plans whose
+answer is known by construction. The schedules are written by hand (each is the
+unique best one for its plan) and checked by ``verify``, so these tests need no
+solver; ``test_explain_solver.py`` runs the same plans through ``solve``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qualplan.explain import explain, render_json, render_text, why_line
+from qualplan.model import Plan
+from qualplan.problem import Problem, compile_plan
+from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
+from qualplan.verify import verify
+
+START = dt.date(2026, 1, 5)  # a Monday
+
+
+def plan_of(**body: object) -> Problem:
+    data = {"qualplan": 1, "id": "t", "start": START.isoformat(), **body}
+    return compile_plan(Plan.model_validate(data, strict=False))
+
+
+def result_of(problem: Problem, starts: dict[str, object]) -> SolveResult:
+    """A feasible result for a hand-written schedule (dates or day numbers)."""
+    days = {task: (value - START).days if isinstance(value, dt.date) else value for task, value in starts.items()}
+    schedule = Schedule(days)
+    assert verify(problem, schedule) == []
+    return SolveResult(problem, SolveStatus.FEASIBLE, Verdict.UNKNOWN, False, schedule, None, 0, 0.0)
+
+
+def day(text: str) -> int:
+    return (dt.date.fromisoformat(text) - START).days
+
+
+def kinds(link) -> list[str]:  # noqa: ANN001
+    return [reason.kind for reason in link.reasons]
+
+
+# --- 1. bound by a chain of tests ------------------------------------------------------
+
+CHAIN = dict(
+    tasks=[
+        {"id": "build", "duration": "2w"},
+        {
+            "id": "cycle-life",
+            "after": ["build"],
+            "cycles": {
+                "count": 1000,
+                "charge_c": 0.5,
+                "discharge_c": 1.0,
+                "rest_h": 0.5,
+                "checkup_every": 100,
+                "checkup_h": 24,
+            },
+        },
+        {"id": "abuse", "duration": "10d", "after": [{"on": "cycle-life", "lag": "1w"}]},
+        {"id": "side-test", "duration": "30d", "after": ["build"]},
+    ],
+    milestones=[{"id": "sop", "after": ["abuse", "side-test"], "due": "2026-07-01"}],
+)
+
+
+def test_chain_of_tests_walks_back_to_the_plan_start_through_each_tight_link():
+    problem = plan_of(**CHAIN)
+    # build 0..13, cycle-life 14..190 (177 d), abuse 198..207 after a 7-day lag.
+    result = result_of(problem, {"build": 0, "cycle-life": 14, "abuse": 198, "side-test": 14})
+    item = explain(result).milestone("sop")
+
+    assert [link.node for link in item.chain] == ["sop", "abuse", "cycle-life", "build"]
+    assert [kinds(link) for link in item.chain] == [["dependency"], ["dependency"], ["dependency"], ["plan_start"]]
+    lag = item.chain[1].reasons[0]
+    assert (lag.on, lag.type, lag.lag) == ("cycle-life", "finish", 7)
+    assert item.chain[2].arithmetic == "1000 cycles × 4 h + 10 check-ups × 24 h = 4240 h = 177 d"
+    assert (item.date, item.due, item.late_days) == (207, day("2026-07-01"), 207 - day("2026-07-01"))
+    assert (item.bounds.physics, item.bounds.seasons, item.bounds.lab) == (207, 207, 207)
+    assert (item.bounds.seasons_cost, item.bounds.lab_cost) == (0, 0)
+
+
+def test_chain_of_tests_text_says_equipment_will_not_help():
+    problem = plan_of(**CHAIN)
+    explanation = explain(result_of(problem, {"build": 0, "cycle-life": 14, "abuse": 198, "side-test": 14}))
+    text = render_text(explanation)
+    assert "sop: 2026-07-31 (due 2026-07-01, 30 days late)." in text
+    assert "Set by abuse <- cycle-life (1000 cycles × 4 h + 10 check-ups × 24 h = 4240 h = 177 d) <- build." in text
+    assert "Physics allow 2026-07-31; windows cost 0 days; lab capacity costs 0 days." in text
+    assert (
+        "adding equipment won't help, only shorter or overlapping tests will: cycle-life 177 d, build 14 d, abuse 10 d"
+        in text
+    )
+    assert "abuse 2026-07-22..2026-07-31 (10 d): after cycle-life ends + 7 days" in text
+    assert why_line(explanation, "sop") == (
+        "why: the tests alone take until 2026-07-31 (cycle-life 177 d, build 14 d); more equipment won't help"
+    )
+
+
+# --- 2. bound by a winter window ---------------------------------------------------------
+
+WINTER = dict(
+    windows={"winter": {"yearly": {"from": "12-15", "to": "03-10"}}},
+    tasks=[
+        {"id": "build", "duration": "30d"},
+        {"id": "cold-start", "duration": "60d", "after": ["build"], "window": "winter"},
+    ],
+    milestones=[{"id": "winter-done", "after": ["cold-start"], "due": "2026-06-30"}],
+)
+
+
+def test_winter_window_costs_the_wait_for_next_winter():
+    problem = plan_of(**WINTER)
+    # build ends 2026-02-03; 60 days from 02-04 overrun 03-10, so the test waits for 2026-12-15.
+    result = result_of(problem, {"build": 0, "cold-start": dt.date(2026, 12, 15)})
+    item = explain(result).milestone("winter-done")
+
+    assert [link.node for link in item.chain] == ["winter-done", "cold-start", "build"]
+    cold = item.chain[1]
+    assert kinds(cold) == ["dependency", "window"]
+    assert (cold.reasons[1].on, cold.reasons[1].day) == ("winter", day("2026-12-15"))
+    physics = day("2026-02-04") + 59
+    assert (item.bounds.physics, item.bounds.seasons, item.bounds.lab) == (
+        physics,
+        day("2027-02-12"),
+        day("2027-02-12"),
+    )
+    assert item.bounds.seasons_cost == day("2027-02-12") - physics == 314
+    assert item.bounds.window_costs == (("winter", 314),)
+    assert item.bounds.lab_cost == 0
+
+    explanation = explain(result)
+    text = render_text(explanation)
+    assert "window winter closed until 2026-12-15" in text
+    assert "Physics allow 2026-04-04; windows cost 314 days (winter 314 d); lab capacity costs 0 days." in text
+    assert "the chain waits for it to open on 2026-12-15" in text
+    assert why_line(explanation, "winter-done") == "why: windows cost 314 days (winter 314 d)"
+
+
+# --- 3. bound by a resource ---------------------------------------------------------------
+
+LAB = dict(
+    resources={"cycler": {"capacity": 1}, "chamber": {"capacity": 2}},
+    tasks=[
+        {"id": "a", "duration": "20d", "uses": {"cycler": 1, "chamber": 1}},
+        {"id": "b", "duration": "20d", "uses": {"cycler": 1, "chamber": 1}},
+    ],
+    milestones=[{"id": "both", "after": ["a", "b"], "due": "2026-01-24"}],
+)
+
+
+def test_resource_at_capacity_is_the_label_and_the_bottleneck():
+    problem = plan_of(**LAB)
+    explanation = explain(result_of(problem, {"a": 0, "b": 20}))
+    item = explanation.milestone("both")
+
+    assert [link.node for link in item.chain] == ["both", "b", "a"]
+    blocked = item.chain[1].reasons
+    assert [reason.kind for reason in blocked] == ["resource"]
+    assert (blocked[0].on, blocked[0].holders, blocked[0].day, blocked[0].delay) == ("cycler", ("a",), 19, 20)
+    assert (blocked[0].used, blocked[0].capacity, blocked[0].units) == (1, 1, 1)
+    assert kinds(item.chain[2]) == ["plan_start"]
+    assert (item.bounds.physics, item.bounds.seasons, item.bounds.lab) == (19, 19, 39)
+    assert item.bounds.lab_cost == 20
+    assert item.bounds.resource_costs == (("cycler", 20),)
+    assert explanation.bottleneck == "cycler"
+    cycler = next(use for use in explanation.resources if use.id == "cycler")
+    assert (cycler.blocked_days, cycler.months[0].month, cycler.months[0].used, cycler.months[0].available) == (
+        20,
+        "2026-01",
+        27,
+        27,
+    )
+    chamber = next(use for use in explanation.resources if use.id == "chamber")
+    assert chamber.blocked_days == 0
+
+    text = render_text(explanation)
+    assert "lab capacity costs 20 days, mostly cycler." in text
+    assert "more cycler capacity (the bottleneck here) can win back up to 20 days, to 2026-01-24" in text
+    assert (
+        "b 2026-01-25..2026-02-13 (20 d): cycler full on 2026-01-24 (1 of 1 held by a; needs 1); waits 20 days" in text
+    )
+    assert "Bottleneck: cycler." in text
+    assert why_line(explanation, "both") == "why: lab capacity costs 20 days, mostly cycler"
+
+
+def test_resource_chain_continues_through_the_holder_that_releases_last():
+    problem = plan_of(
+        resources={"bunker": {"capacity": 1}},
+        tasks=[
+            {"id": "short", "duration": "5d", "uses": {"bunker": 1}},
+            {"id": "long", "duration": "9d", "uses": {"bunker": 1}},
+            {"id": "last", "duration": "3d", "uses": {"bunker": 1}},
+        ],
+        milestones=[{"id": "m", "after": ["last"]}],
+    )
+    item = explain(result_of(problem, {"short": 0, "long": 5, "last": 14})).milestone("m")
+    assert [link.node for link in item.chain] == ["m", "last", "long", "short"]
+    assert [kinds(link) for link in item.chain[1:]] == [["resource"], ["resource"], ["plan_start"]]
+
+
+# --- 4. bound by a holiday calendar --------------------------------------------------------
+
+HOLIDAY = dict(
+    calendars={"works": {"weekends": ["sat", "sun"], "holidays": ["2026-02-16..2026-02-22"]}},
+    tasks=[
+        {"id": "build", "duration": "40d"},  # ends Friday 2026-02-13
+        {"id": "teardown", "duration": "5d", "after": ["build"], "calendar": "works"},
+    ],
+    milestones=[{"id": "report", "after": ["teardown"], "due": "2026-02-20"}],
+)
+
+
+def test_holiday_week_is_named_in_the_chain_and_belongs_to_physics():
+    problem = plan_of(**HOLIDAY)
+    explanation = explain(result_of(problem, {"build": 0, "teardown": dt.date(2026, 2, 23)}))
+    item = explanation.milestone("report")
+
+    teardown = item.chain[1]
+    assert kinds(teardown) == ["dependency", "non_working"]
+    holiday = teardown.reasons[1]
+    assert (holiday.on, holiday.day, holiday.holiday, holiday.weekday) == (
+        "works",
+        day("2026-02-22"),
+        "2026-02-16..2026-02-22",
+        None,
+    )
+    # Calendars are physics: the holiday week is in the physics bound, not a cost of windows or the lab.
+    assert (item.bounds.physics, item.bounds.seasons, item.bounds.lab) == ((day("2026-02-27"),) * 3)
+    assert item.late_days == 7
+    assert "2026-02-22 is a holiday (2026-02-16..2026-02-22) of calendar works" in render_text(explanation)
+
+
+def test_weekend_is_named_when_the_day_before_is_a_plain_weekend():
+    problem = plan_of(
+        calendars={"works": {"weekends": ["sat", "sun"]}},
+        tasks=[
+            {"id": "build", "duration": "5d"},
+            {"id": "t", "duration": "2d", "after": ["build"], "calendar": "works"},
+        ],
+        milestones=[{"id": "m", "after": ["t"]}],
+    )
+    link = explain(result_of(problem, {"build": 0, "t": 7})).milestone("m").chain[1]
+    assert kinds(link) == ["dependency", "non_working"]
+    assert (link.reasons[1].weekday, link.reasons[1].holiday) == ("Sunday", None)
+
+
+# --- the other labels ---------------------------------------------------------------------
+
+
+def test_not_before_fixed_date_start_to_start_and_finish_to_finish_labels():
+    problem = plan_of(
+        tasks=[
+            {"id": "gate", "duration": "3d", "not_before": "2026-03-02"},
+            {"id": "follow", "duration": "10d", "after": [{"on": "gate", "type": "start", "lag": "2d"}]},
+            {"id": "close", "duration": "4d", "after": [{"on": "follow", "type": "end"}]},
+            {"id": "line-run", "duration": "2d", "after": ["line-ready"]},
+        ],
+        milestones=[
+            {"id": "line-ready", "at": "2026-06-01"},
+            {"id": "done", "after": ["close"]},
+            {"id": "run", "after": ["line-run"]},
+        ],
+    )
+    gate = day("2026-03-02")
+    result = result_of(problem, {"gate": gate, "follow": gate + 2, "close": gate + 8, "line-run": day("2026-06-02")})
+    explanation = explain(result)
+    done = explanation.milestone("done")
+    assert [link.node for link in done.chain] == ["done", "close", "follow", "gate"]
+    close, follow, first = done.chain[1:]
+    assert [(r.kind, r.on, r.type) for r in close.reasons] == [("dependency", "follow", "end")]
+    assert [(r.kind, r.on, r.type, r.lag) for r in follow.reasons] == [("dependency", "gate", "start", 2)]
+    assert [(r.kind, r.day) for r in first.reasons] == [("not_before", gate)]
+
+    run = explanation.milestone("run")
+    assert [link.node for link in run.chain] == ["run", "line-run", "line-ready"]
+    assert [(r.kind, r.day) for r in run.chain[2].reasons] == [("fixed_date", day("2026-06-01"))]
+    text = render_text(explanation)
+    assert "not_before 2026-03-02" in text
+    assert "fixed date (at) 2026-06-01" in text
+    assert "must not end before follow ends (finish-to-finish)" in text
+    assert "starts with gate + 2 days (start-to-start)" in text
+
+
+def test_a_late_start_with_nothing_binding_is_reported_as_slack_not_invented():
+    problem = plan_of(tasks=[{"id": "a", "duration": "5d"}], milestones=[{"id": "m", "after": ["a"]}])
+    link = explain(result_of(problem, {"a": 10})).milestone("m").chain[1]
+    assert [(r.kind, r.day) for r in link.reasons] == [("slack", 9)]
+
+
+def test_stage_links_name_the_stage():
+    problem = plan_of(
+        stages=[{"id": "cells"}],
+        tasks=[
+            {"id": "c1", "duration": "4d", "stage": "cells"},
+            {"id": "c2", "duration": "6d", "stage": "cells"},
+            {"id": "pack", "duration": "2d", "after": [{"on": "cells", "lag": "1d"}]},
+        ],
+        milestones=[{"id": "m", "after": ["pack"]}],
+    )
+    link = explain(result_of(problem, {"c1": 0, "c2": 0, "pack": 7})).milestone("m").chain[1]
+    assert [(r.on, r.via_stage, r.lag) for r in link.reasons] == [("c2", "cells", 1)]
+
+
+def test_json_carries_the_same_facts_and_is_deterministic():
+    problem = plan_of(**LAB)
+    explanation = explain(result_of(problem, {"a": 0, "b": 20}))
+    first = render_json(explanation)
+    assert first == render_json(explain(result_of(problem, {"a": 0, "b": 20})))
+    import json
+
+    data = json.loads(first)
+    milestone = data["milestones"][0]
+    assert milestone["bounds"] == {
+        "physics": "2026-01-24",
+        "seasons": "2026-01-24",
+        "lab": "2026-02-13",
+        "seasons_cost_days": 0,
+        "lab_cost_days": 20,
+        "windows": [],
+        "resources": [{"id": "cycler", "blocked_days": 20}],
+    }
+    assert [link["id"] for link in milestone["chain"]] == ["both", "b", "a"]
+    assert milestone["chain"][1]["reasons"] == [
+        {
+            "kind": "resource",
+            "on": "cycler",
+            "date": "2026-01-24",
+            "units": 1,
+            "capacity": 1,
+            "used": 1,
+            "holders": ["a"],
+            "delay_days": 20,
+        }
+    ]
+    assert data["bottleneck"] == "cycler"
+    assert milestone["why"] == "why: lab capacity costs 20 days, mostly cycler"
+
+
+def test_unknown_milestone_is_refused():
+    problem = plan_of(**LAB)
+    with pytest.raises(KeyError, match="no milestone 'nope'"):
+        explain(result_of(problem, {"a": 0, "b": 20}), milestone="nope")
