@@ -35,7 +35,7 @@ def day(text: str) -> int:
     return (dt.date.fromisoformat(text) - START).days
 
 
-def kinds(link) -> list[str]:  # noqa: ANN001
+def kinds(link) -> list[str]:
     return [reason.kind for reason in link.reasons]
 
 
