@@ -60,13 +60,15 @@ def explain(
     *,
     milestone: str | None = None,
     source: SourceMap | None = None,
+    source_file: str | None = None,
     conflict_time_limit: float = 2.0,
     seed: int = 0,
 ) -> Explanation:
     """Explain ``result`` (every milestone, or only ``milestone``).
 
-    ``source`` (the loader's ``SourceMap``) lets a conflict set name each rule's
-    file:line; without it rules are named by id only. ``conflict_time_limit`` is
+    ``source`` (the loader's ``SourceMap``) and ``source_file`` (the plan's path
+    as the user gave it) let a conflict set name each rule's file:line; without
+    them rules are named by id only. ``conflict_time_limit`` is
     the solver time per step of the conflict search, which runs only when the
     verdict is ``missed``.
     """
@@ -110,7 +112,9 @@ def explain(
     if result.verdict is Verdict.MISSED:
         from qualplan.explain.conflicts import find_conflict
 
-        conflict = find_conflict(problem, source=source, time_limit=conflict_time_limit, seed=seed)
+        conflict = find_conflict(
+            problem, source=source, source_file=source_file, time_limit=conflict_time_limit, seed=seed
+        )
 
     return Explanation(
         plan=problem.plan.id,
