@@ -1,0 +1,33 @@
+"""The scheduler: a CP-SAT model of plan format 1 and the ``solve`` that runs it.
+
+Public surface:
+
+- ``solve(problem, *, time_limit, workers, seed, progress) -> SolveResult``;
+- ``ProgressEvent``: what ``progress`` receives on every improving solution;
+- ``ModelBuilder``, ``RuleKey``: the model itself, with the ``enforce`` hook that
+  lets ``qualplan explain`` switch groups of rules off (see ``builder.py``);
+- ``greedy_schedule``: the serial schedule used as hint and fallback.
+
+Importing this package loads OR-Tools; ``qualplan`` imports it only on first use.
+"""
+
+from __future__ import annotations
+
+from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds
+from qualplan.solver.builder import ModelBuilder
+from qualplan.solver.greedy import greedy_schedule
+from qualplan.solver.progress import ProgressEvent
+from qualplan.solver.rules import Enforce, RuleKey
+from qualplan.solver.solve import solve
+
+__all__ = [
+    "Bounds",
+    "Cutoff",
+    "Enforce",
+    "ModelBuilder",
+    "ProgressEvent",
+    "RuleKey",
+    "compute_bounds",
+    "greedy_schedule",
+    "solve",
+]

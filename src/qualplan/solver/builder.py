@@ -1,0 +1,328 @@
+"""The CP-SAT model of a plan: one method per rule of plan format 1.
+
+``ModelBuilder(problem).add_constraints()`` states every rule; ``objective.py``
+adds the three objective terms and ``solve.py`` runs the phases. Read
+``add_constraints`` as the table of contents.
+
+Switching rules off (for ``qualplan explain``)
+----------------------------------------------
+Pass ``enforce=`` a callable that takes a ``RuleKey`` and returns a literal of
+the same ``model`` (or None to keep that group always on)::
+
+    model = cp_model.CpModel()
+    literals = {}
+    def enforce(key):
+        literals[key] = model.new_bool_var(str(key))
+        return literals[key]
+    builder = ModelBuilder(problem, model=model, enforce=enforce)
+    builder.add_constraints()
+    builder.add_due_dates()                     # due dates as hard rules, also switchable
+    model.add_assumptions(list(literals.values()))
+    # solve; solver.sufficient_assumptions_for_infeasibility() names a conflicting set
+
+Switchable groups are the ``RuleKey`` kinds: ``due`` (milestone), ``capacity``
+(resource), ``window`` (task), ``not_before`` (task), ``at`` (milestone). The
+builder calls ``enforce`` once per key: for ``window``, ``not_before`` and
+``at`` while it is constructed (switchable rules must stay out of the CPM domain
+bounds), for ``capacity`` and ``due`` when those rules are added.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
+
+from qualplan.problem import Problem
+from qualplan.result import Schedule, schedule_times
+from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, relaxed, start_intervals
+from qualplan.solver.rules import Enforce, RuleKey
+from qualplan.solver.variables import TaskVars, task_vars
+
+
+class ModelBuilder:
+    """Variables and constraints of one plan (``problem``) in a CP-SAT ``model``."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        *,
+        model: cp_model.CpModel | None = None,
+        enforce: Enforce | None = None,
+        cutoff: Cutoff | None = None,
+    ) -> None:
+        self.problem = problem
+        self.model = model if model is not None else cp_model.CpModel()
+        self._enforce = enforce
+        self._literals: dict[RuleKey, object | None] = {}
+        switched = {
+            kind: {subject for subject in subjects if self.literal(RuleKey(kind, subject)) is not None}
+            for kind, subjects in (
+                ("window", [t for t, spec in problem.tasks.items() if spec.window is not None]),
+                ("not_before", [t.id for t in problem.plan.tasks if t.not_before is not None]),
+                ("at", [m for m, spec in problem.milestones.items() if spec.at is not None]),
+            )
+        }
+        base = problem
+        if any(switched.values()):
+            base = relaxed(problem, windows=switched["window"], not_before=switched["not_before"], at=switched["at"])
+        self.bounds: Bounds = compute_bounds(base, cutoff)
+        self.cutoff = cutoff or Cutoff()
+        self.tasks: dict[str, TaskVars] = {}
+        for task_id in problem.tasks:
+            starts = []
+            if task_id in self.bounds.latest:
+                starts = start_intervals(base, task_id, self.bounds.earliest[task_id], self.bounds.latest[task_id])
+            self.tasks[task_id] = task_vars(self.model, problem, task_id, starts)
+        self.dates: dict[str, cp_model.IntVar] = {
+            milestone: self._date_var(milestone) for milestone in problem.milestones
+        }
+        last_end = problem.days - 1 if self.cutoff.last_end is None else min(problem.days - 1, self.cutoff.last_end)
+        self.last_end = self.model.new_int_var(0, max(0, last_end), "last_end")
+        self.late: dict[str, cp_model.IntVar] = {}  # days late per milestone, once the objective asks
+
+    def hint(self, schedule: Schedule) -> None:
+        """Give CP-SAT a complete feasible assignment (greedy or an earlier phase) to start from."""
+        self.model.clear_hints()
+        times = schedule_times(self.problem, schedule)
+        for task_id, variables in self.tasks.items():
+            self.model.add_hint(variables.start, times.start[task_id])
+            self.model.add_hint(variables.end, times.end[task_id])
+        for milestone, date in self.dates.items():
+            self.model.add_hint(date, times.start[milestone])
+            if milestone in self.late:
+                self.model.add_hint(self.late[milestone], max(0, times.start[milestone] - self.problem.milestones[milestone].due))
+        self.model.add_hint(self.last_end, max(times.end[task] for task in self.problem.tasks))
+
+    def schedule(self, solver: cp_model.CpSolver) -> Schedule:
+        """The schedule in ``solver``'s last solution."""
+        return Schedule({task_id: solver.value(variables.start) for task_id, variables in self.tasks.items()})
+
+    def literal(self, key: RuleKey) -> object | None:
+        """The literal enforcing ``key``'s rules (None: always on); asks ``enforce`` once per key."""
+        if key not in self._literals:
+            self._literals[key] = self._enforce(key) if self._enforce is not None else None
+        return self._literals[key]
+
+    # --- the table of contents ----------------------------------------------------
+
+    def add_constraints(self) -> None:
+        """Every rule of plan format 1 (the order does not matter to CP-SAT)."""
+        self._add_room_for_every_task()
+        self._add_task_spans()
+        self._add_plan_start_and_horizon()
+        self._add_not_before()
+        self._add_windows()
+        self._add_dependencies()
+        self._add_fixed_milestones()
+        self._add_resources()
+        self._add_last_end()
+
+    def add_due_dates(self) -> None:
+        """Due dates as hard rules, ``date <= due`` (satisfaction models; ``solve`` makes them
+        soft through the lateness term instead). Switchable by ``RuleKey("due", milestone)``."""
+        for milestone, spec in self.problem.milestones.items():
+            if spec.due is not None:
+                self._require(self.dates[milestone] <= spec.due, RuleKey("due", milestone))
+
+    # --- one method per rule ------------------------------------------------------
+
+    def _add_room_for_every_task(self) -> None:
+        """Some task has no start at all (CPM bounds, ignoring resources): no schedule exists."""
+        if self.bounds.conflicts:
+            self.model.add_bool_or([])
+
+    def _add_task_spans(self) -> None:
+        """``duration``/``cycles`` give the span; a working-day task's span is exact.
+
+        A task without a calendar has a fixed-size interval (``variables.py``). A
+        working-day task starts on a working day and ends on its ``length``-th working
+        day, holidays honoured: the (start, end) pairs of every allowed start form a
+        table, which CP-SAT propagates in both directions (an earliest start gives an
+        earliest end and a latest end a latest start) with no approximation.
+        """
+        for task_vars_ in self.tasks.values():
+            if task_vars_.pairs is not None:
+                self.model.add_allowed_assignments([task_vars_.start, task_vars_.end], task_vars_.pairs)
+
+    def _add_plan_start_and_horizon(self) -> None:
+        """No task starts before the plan ``start`` (day 0) or ends after ``start + horizon - 1``.
+
+        Also built into every start's domain; stated here so the rule has one place."""
+        for task_vars_ in self.tasks.values():
+            self.model.add(task_vars_.start >= 0)
+            self.model.add(task_vars_.end <= self.problem.days - 1)
+
+    def _add_not_before(self) -> None:
+        """``start >= not_before`` (switchable per task)."""
+        for task in self.problem.plan.tasks:
+            if task.not_before is not None:
+                earliest = self.problem.tasks[task.id].earliest
+                self._require(self.tasks[task.id].start >= earliest, RuleKey("not_before", task.id))
+
+    def _add_windows(self) -> None:
+        """A window task lies wholly inside one occurrence: its start is one that keeps
+        start and end in the same occurrence (switchable per task)."""
+        for task_id, spec in self.problem.tasks.items():
+            if spec.window is None:
+                continue
+            allowed = start_intervals(self.problem, task_id, 0, self.problem.days - 1)
+            start = self.tasks[task_id].start
+            key = RuleKey("window", task_id)
+            if not allowed:
+                self._require(start < 0, key)  # no occurrence fits: with the horizon rule, false
+                continue
+            domain = Domain.from_intervals([list(span) for span in allowed])
+            constraint = self.model.add_linear_expression_in_domain(start, domain)
+            literal = self.literal(key)
+            if literal is not None:
+                constraint.only_enforce_if(literal)
+
+    def _add_dependencies(self) -> None:
+        """Every ``after`` entry, stages already expanded, with its lag.
+
+        Task successor: finish ``start >= pred end + 1 + lag``, start ``start >= pred
+        start + lag``, end ``end >= pred end + lag``. Milestone successor: its date
+        is ``>=`` the predecessor's end (finish, end) or start, plus the lag; the
+        objective pushes it down to the smallest such day, and reported dates are
+        always recomputed from the starts. A milestone predecessor's start and end
+        are its date.
+        """
+        for link in self.problem.links:
+            pred_start, pred_end = self._start(link.pred), self._end(link.pred)
+            if link.succ in self.problem.milestones:
+                reference = pred_start if link.type == "start" else pred_end
+                self.model.add(self.dates[link.succ] >= reference + link.lag)
+            elif link.type == "finish":
+                self.model.add(self.tasks[link.succ].start >= pred_end + 1 + link.lag)
+            elif link.type == "start":
+                self.model.add(self.tasks[link.succ].start >= pred_start + link.lag)
+            else:
+                self.model.add(self.tasks[link.succ].end >= pred_end + link.lag)
+
+    def _add_fixed_milestones(self) -> None:
+        """A milestone with ``at`` falls on that date (switchable per milestone)."""
+        for milestone, spec in self.problem.milestones.items():
+            if spec.at is not None:
+                self._require(self.dates[milestone] == spec.at, RuleKey("at", milestone))
+
+    def _add_resources(self) -> None:
+        """Tasks that overlap on a day use at most that day's capacity (switchable per resource).
+
+        One cumulative per resource at its largest capacity; each capacity step below
+        it is a fixed interval holding the difference. Switched off, the capacity grows
+        by the sum of all demands, so it can never bind.
+
+        Tails: when every task using the resource must end by a node's date (the last
+        task's end, or a milestone that all of them precede), a fixed-demand interval
+        from the day after that date to the horizon joins the cumulative. Capacity
+        reasoning then bounds the date directly, which is what proves makespans on
+        resource-bound plans (PSPLIB) instead of enumerating them.
+        """
+        for resource, steps in self.problem.capacity_steps.items():
+            users = [(task_id, units) for task_id, spec in self.problem.tasks.items() for name, units in spec.uses if name == resource and units > 0]
+            if not users:
+                continue
+            largest = max(units for _, units in steps)
+            smallest = min(units for _, units in steps)
+            intervals = [self.tasks[task_id].interval for task_id, _ in users]
+            demands = [units for _, units in users]
+            for (first, units), following in zip(steps, [*steps[1:], None]):
+                last = self.problem.days if following is None else following[0]
+                if units < largest and first < last:
+                    intervals.append(self.model.new_fixed_size_interval_var(first, last - first, f"cap[{resource}]@{first}"))
+                    demands.append(largest - units)
+            if smallest > 0:
+                for anchor in self._tail_anchors({task_id for task_id, _ in users}):
+                    intervals.append(self._tail(anchor, f"tail[{resource}]"))
+                    demands.append(smallest)
+            literal = self.literal(RuleKey("capacity", resource))
+            capacity = largest
+            if literal is not None:
+                capacity = largest + sum(demands) * (1 - literal)
+            self.model.add_cumulative(intervals, demands, capacity)
+
+    def _add_last_end(self) -> None:
+        """``last_end`` is at least every task's end (the third objective term)."""
+        for task_vars_ in self.tasks.values():
+            self.model.add(self.last_end >= task_vars_.end)
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _require(self, constraint: cp_model.Constraint, key: RuleKey) -> None:
+        literal = self.literal(key)
+        if literal is not None:
+            constraint.only_enforce_if(literal)
+
+    def _start(self, node: str):
+        return self.dates[node] if node in self.dates else self.tasks[node].start
+
+    def _end(self, node: str):
+        return self.dates[node] if node in self.dates else self.tasks[node].end
+
+    def _date_var(self, milestone: str) -> cp_model.IntVar:
+        spec = self.problem.milestones[milestone]
+        lowest = self.bounds.earliest.get(milestone)
+        lowest = 0 if lowest is None else lowest
+        highest = self.bounds.latest.get(milestone)
+        if highest is None:
+            fixed = [m.at for m in self.problem.milestones.values() if m.at is not None]
+            highest = max([self.problem.days - 1, *fixed]) + sum(link.lag for link in self.problem.links) + 1
+        if spec.at is not None and self.literal(RuleKey("at", milestone)) is None:
+            lowest = highest = spec.at
+        return self.model.new_int_var(lowest, max(lowest, highest), f"date[{milestone}]")
+
+    def _tail_anchors(self, users: set[str]) -> list[cp_model.IntVar]:
+        """Date variables by which every task in ``users`` has ended: ``last_end`` always,
+        and each milestone (with ``after``) that every user precedes through end-bounding links."""
+        anchors = [self.last_end]
+        for milestone, spec in self.problem.milestones.items():
+            if spec.at is None and users <= self._ended_by(milestone):
+                anchors.append(self.dates[milestone])
+        return anchors
+
+    def _ended_by(self, milestone: str) -> set[str]:
+        """Tasks whose end is at most ``milestone``'s date in every schedule.
+
+        Walks links backwards: a finish link into a node that starts by the date, or
+        an end link (or a milestone reached at the predecessor's end) into a node that
+        ends by it, means the predecessor ends by the date too.
+        """
+        cache = self.__dict__.setdefault("_ended_cache", {})
+        if milestone in cache:
+            return cache[milestone]
+        starts_by, ends_by = {milestone}, {milestone}
+        stack = [milestone]
+        while stack:
+            node = stack.pop()
+            for link in self.problem.preds[node]:
+                node_is_milestone = node in self.problem.milestones
+                if link.type == "start" and not node_is_milestone:
+                    bounds_end = False
+                    bounds_start = node in starts_by
+                elif link.type == "start":
+                    bounds_end, bounds_start = False, True
+                elif link.type == "finish" and not node_is_milestone:
+                    bounds_end = bounds_start = node in starts_by
+                else:
+                    bounds_end = bounds_start = node in ends_by
+                if link.pred in self.problem.milestones:  # a milestone's start is its end
+                    bounds_end = bounds_end or bounds_start
+                grew = False
+                if bounds_start and link.pred not in starts_by:
+                    starts_by.add(link.pred)
+                    grew = True
+                if bounds_end and link.pred not in ends_by:
+                    ends_by.add(link.pred)
+                    grew = True
+                if grew:
+                    stack.append(link.pred)
+        cache[milestone] = ends_by & set(self.problem.tasks)
+        return cache[milestone]
+
+    def _tail(self, anchor: cp_model.IntVar, name: str) -> cp_model.IntervalVar:
+        """The interval from ``anchor + 1`` (capped at the horizon) to the horizon's end."""
+        days = self.problem.days
+        begin = self.model.new_int_var(0, days, f"{name}.begin")
+        self.model.add_min_equality(begin, [anchor + 1, days])
+        size = self.model.new_int_var(0, days, f"{name}.size")
+        return self.model.new_interval_var(begin, size, days, name)

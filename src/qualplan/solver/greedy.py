@@ -1,0 +1,141 @@
+"""A serial schedule-generation scheme: a feasible schedule in milliseconds, without CP-SAT.
+
+Tasks are placed one at a time, each at the first day that every rule allows
+given the tasks already placed: after its scheduled predecessors, on a working
+day of its calendar, inside one window occurrence, and where every resource it
+uses has room on every day it spans (capacity steps included). Every rule other
+than capacity and the horizon only pushes a task later, so the greedy schedule
+is feasible whenever it fits the horizon.
+
+The solver gives it to CP-SAT as a hint and keeps it as a fallback: a plan of a
+real programme always gets a verified schedule, even if the time limit runs out
+before CP-SAT finds one of its own (issue 3).
+
+The order: among tasks whose predecessors are placed, the one with the smallest
+"latest start for its due dates" (a backward pass from each due date ignoring
+resources, so tasks feeding a tight milestone go first), then the earliest CPM
+start, then plan order.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from qualplan.graph import _milestone_date, earliest_times, first_fit, topological_order
+from qualplan.problem import Problem
+from qualplan.result import Schedule
+
+
+def greedy_schedule(problem: Problem) -> Schedule | None:
+    """A feasible schedule, or None when the greedy order cannot fit every task in the horizon."""
+    urgency = _due_urgency(problem)
+    early = earliest_times(problem, windows=True)
+    if any(early.start[task] is None for task in problem.tasks):
+        return None
+    order_index = {node: index for index, node in enumerate([*problem.tasks, *problem.milestones])}
+    usage = {resource: np.zeros(problem.days, dtype=np.int64) for resource in problem.capacity_steps}
+    capacity = {resource: _capacity_profile(problem, resource) for resource in problem.capacity_steps}
+
+    waiting = {node: len(problem.preds[node]) for node in order_index}
+    start: dict[str, int] = {}
+    end: dict[str, int] = {}
+    ready: list[tuple[int, int, int, str]] = []
+
+    def release(node: str) -> None:
+        if node in problem.milestones:
+            date = _milestone_date(problem, node, start, end)
+            start[node] = end[node] = date
+            for link in problem.succs[node]:
+                waiting[link.succ] -= 1
+                if waiting[link.succ] == 0:
+                    release(link.succ)
+        else:
+            heapq.heappush(ready, (urgency[node], early.start[node], order_index[node], node))
+
+    for node in order_index:
+        if waiting[node] == 0:
+            release(node)
+    while ready:
+        *_, task = heapq.heappop(ready)
+        placed = _place(problem, task, start, end, usage, capacity)
+        if placed is None:
+            return None
+        start[task], end[task] = placed
+        for resource, units in problem.tasks[task].uses:
+            usage[resource][placed[0] : placed[1] + 1] += units
+        for link in problem.succs[task]:
+            waiting[link.succ] -= 1
+            if waiting[link.succ] == 0:
+                release(link.succ)
+    return Schedule({task: start[task] for task in problem.tasks})
+
+
+def _place(problem: Problem, task: str, start: dict, end: dict, usage: dict, capacity: dict) -> tuple[int, int] | None:
+    """The first (start, end) of ``task`` that its placed predecessors and the free capacity allow."""
+    not_before, end_not_before = 0, 0
+    for link in problem.preds[task]:
+        if link.type == "finish":
+            not_before = max(not_before, end[link.pred] + 1 + link.lag)
+        elif link.type == "start":
+            not_before = max(not_before, start[link.pred] + link.lag)
+        else:
+            end_not_before = max(end_not_before, end[link.pred] + link.lag)
+    uses = [(resource, units) for resource, units in problem.tasks[task].uses if units > 0]
+    while True:
+        first = first_fit(problem, task, not_before, end_not_before)
+        if first is None:
+            return None
+        last = problem.end_of(task, first)
+        blocked = -1
+        for resource, units in uses:
+            over = np.nonzero(usage[resource][first : last + 1] + units > capacity[resource][first : last + 1])[0]
+            if len(over):
+                blocked = max(blocked, first + int(over[-1]))
+        if blocked < 0:
+            return first, last
+        # Any start up to the blocked day still covers it (ends only grow with the start).
+        not_before = blocked + 1
+
+
+def _capacity_profile(problem: Problem, resource: str) -> np.ndarray:
+    profile = np.zeros(problem.days, dtype=np.int64)
+    for (first, units), following in zip(problem.capacity_steps[resource], [*problem.capacity_steps[resource][1:], None]):
+        profile[first : problem.days if following is None else following[0]] = units
+    return profile
+
+
+def _due_urgency(problem: Problem) -> dict[str, int]:
+    """For each task, the latest start that lets every due milestone after it be met,
+    ignoring resources, windows and calendars (large when no due date follows it)."""
+    unbounded = 10 * problem.days
+    latest_date: dict[str, int] = {}
+    latest_start: dict[str, int] = {}
+    for node in reversed(topological_order(problem)):
+        if node in problem.milestones:
+            due = problem.milestones[node].due
+            date = unbounded if due is None else due
+            for link in problem.succs[node]:
+                date = min(date, _link_cap(problem, link, latest_start, latest_date))
+            latest_date[node] = date
+            continue
+        length = problem.tasks[node].length
+        finish = unbounded
+        for link in problem.succs[node]:
+            cap = _link_cap(problem, link, latest_start, latest_date)
+            finish = min(finish, cap + length - 1 if link.type == "start" else cap)
+        latest_start[node] = finish - length + 1
+        latest_date[node] = finish
+    return latest_start
+
+
+def _link_cap(problem: Problem, link, latest_start: dict, latest_date: dict) -> int:
+    """Latest end (or start, for start links) of ``link.pred`` that the successor's latest times allow."""
+    if link.succ in problem.milestones:
+        return latest_date[link.succ] - link.lag
+    if link.type == "finish":
+        return latest_start[link.succ] - 1 - link.lag
+    if link.type == "start":
+        return latest_start[link.succ] - link.lag
+    return latest_date[link.succ] - link.lag

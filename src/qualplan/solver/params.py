@@ -1,0 +1,48 @@
+"""CP-SAT parameters: the search settings, and what makes repeated runs identical.
+
+Determinism (issue 3): CP-SAT's default parallel portfolio runs its workers
+freely and stops on the wall clock, so two runs can stop at different points.
+With ``interleave_search`` the workers' tasks run in fixed batches and share
+solutions only at batch boundaries, and ``max_deterministic_time`` stops the
+search after a fixed amount of counted work instead of seconds; together the same
+model, seed and worker count give the same answer every time. A wall-clock limit
+stays only as a safety net (``WALL_FACTOR``) for a machine far slower than the
+deterministic clock assumes; a run that hits it may differ from the next one.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+#: The wall-clock safety net: this many times the requested time limit, plus a margin.
+WALL_FACTOR = 3.0
+WALL_MARGIN = 5.0
+
+
+def configure(
+    solver: cp_model.CpSolver, *, workers: int, seed: int, deterministic_time: float, wall_time: float
+) -> None:
+    """Parameters of a normal phase."""
+    parameters = solver.parameters
+    parameters.num_workers = workers
+    parameters.random_seed = seed
+    parameters.max_deterministic_time = max(deterministic_time, 0.01)
+    parameters.max_time_in_seconds = max(wall_time, 0.01)
+    if workers > 1:
+        parameters.interleave_search = True
+    parameters.log_search_progress = False
+
+
+def configure_confirmation(solver: cp_model.CpSolver, *, seed: int, deterministic_time: float, wall_time: float) -> None:
+    """Parameters of the second solve that must confirm a proof of infeasibility.
+
+    CP-SAT has had rare presolve bugs that declared feasible models infeasible, so
+    the confirmation takes a different path: one worker, no presolve, another seed.
+    """
+    parameters = solver.parameters
+    parameters.num_workers = 1
+    parameters.random_seed = seed + 1
+    parameters.cp_model_presolve = False
+    parameters.max_deterministic_time = max(deterministic_time, 0.01)
+    parameters.max_time_in_seconds = max(wall_time, 0.01)
+    parameters.log_search_progress = False
