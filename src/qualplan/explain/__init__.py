@@ -61,16 +61,19 @@ def explain(
     milestone: str | None = None,
     source: SourceMap | None = None,
     source_file: str | None = None,
+    conflicts: bool = True,
     conflict_time_limit: float = 2.0,
+    conflict_first_limit: float | None = None,
     seed: int = 0,
 ) -> Explanation:
     """Explain ``result`` (every milestone, or only ``milestone``).
 
     ``source`` (the loader's ``SourceMap``) and ``source_file`` (the plan's path
     as the user gave it) let a conflict set name each rule's file:line; without
-    them rules are named by id only. ``conflict_time_limit`` is
-    the solver time per step of the conflict search, which runs only when the
-    verdict is ``missed``.
+    them rules are named by id only. The conflict search runs only when the
+    verdict is ``missed`` and ``conflicts`` is true (``check``'s one-line "why"
+    turns it off); ``conflict_time_limit`` is its solver time per shrinking step
+    and ``conflict_first_limit`` that of its first solve (default: the same).
     """
     problem = result.problem
     ids = [milestone] if milestone is not None else list(problem.milestones)
@@ -109,11 +112,16 @@ def explain(
         resources, bottleneck = (), None
 
     conflict = None
-    if result.verdict is Verdict.MISSED:
+    if conflicts and result.verdict is Verdict.MISSED:
         from qualplan.explain.conflicts import find_conflict
 
         conflict = find_conflict(
-            problem, source=source, source_file=source_file, time_limit=conflict_time_limit, seed=seed
+            problem,
+            source=source,
+            source_file=source_file,
+            time_limit=conflict_time_limit,
+            first_time_limit=conflict_first_limit,
+            seed=seed,
         )
 
     return Explanation(

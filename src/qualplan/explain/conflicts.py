@@ -46,14 +46,22 @@ def find_conflict(
     source: SourceMap | None = None,
     source_file: str | None = None,
     time_limit: float = 2.0,
+    first_time_limit: float | None = None,
     seed: int = 0,
 ) -> Conflict | None:
-    """The rules of ``problem`` that cannot all hold, or None if all of them can (or it was not decided).
+    """The rules of ``problem`` that cannot all hold; None if all of them can hold together.
+
+    An empty set with a note means the first solve ran out of time: nothing is claimed.
 
     ``source`` is the loader's ``SourceMap`` (for file:line), ``time_limit`` the
-    solver seconds per step.
+    solver seconds per shrinking step and ``first_time_limit`` those of the first
+    solve (the one that proves the conflict; default ``time_limit``).
     """
-    status, core = _solve(problem, None, time_limit, seed)
+    first_limit = time_limit if first_time_limit is None else first_time_limit
+    status, core = _solve(problem, None, first_limit, seed)
+    if status == "unknown":
+        note = f"no conflicting set was found within {first_limit:g} s (raise --time-limit to search longer)"
+        return Conflict(rules=(), minimal=False, note=note)
     if status != "infeasible":
         return None
     assert core is not None

@@ -231,6 +231,8 @@ def resource_lines(explanation: Explanation) -> list[str]:
 
 def conflict_lines(conflict: Conflict) -> list[str]:
     """The rules that cannot all hold together, each with file:line."""
+    if not conflict.rules:
+        return [f"Conflicting rules: {conflict.note}."]
     head = "These rules cannot all hold together"
     head += ":" if conflict.minimal else " (the set may not be minimal):"
     lines = [head]

@@ -1,0 +1,92 @@
+"""``qualplan explain`` through the command line: output, formats, exit codes, and
+the messages for a bad plan or an unknown ``--milestone``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qualplan.cli import app
+
+PLAN = """\
+qualplan: 1
+id: two-rigs
+start: 2026-01-05
+resources:
+  bunker: {capacity: 1}
+tasks:
+  - {id: nail-test, duration: 20d, uses: {bunker: 1}}
+  - {id: crush-test, duration: 20d, uses: {bunker: 1}}
+milestones:
+  - {id: abuse-done, after: [nail-test, crush-test], due: 2026-01-24}
+  - {id: abuse-report, after: [abuse-done]}
+"""
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    path = tmp_path / "two-rigs.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    return path
+
+
+def run(*args: str):  # noqa: ANN201
+    return CliRunner().invoke(app, ["explain", *args])
+
+
+def test_unknown_milestone_exits_2_and_suggests_the_closest_id(plan: Path):
+    outcome = run(str(plan), "--milestone", "abuse-dne")
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert outcome.stderr == (
+        f"{plan}: no milestone 'abuse-dne' in this plan; did you mean 'abuse-done'? "
+        "(milestones: abuse-done, abuse-report)\n"
+    )
+
+
+def test_invalid_plan_exits_2_with_file_line_column(tmp_path: Path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(PLAN.replace("duration: 20d, uses", "duration: -3d, uses", 1), encoding="utf-8")
+    outcome = run(str(path))
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert outcome.stderr.startswith(f"{path}:7:")
+    assert "negative durations are not allowed" in outcome.stderr
+
+
+solver = pytest.importorskip("qualplan.solver", reason="the solver is not in this tree yet")
+
+
+def test_text_names_the_bottleneck_and_the_conflicting_rules(plan: Path):
+    outcome = run(str(plan), "--time-limit", "2", "--workers", "1")
+    assert outcome.exit_code == 0, outcome.stderr
+    text = outcome.stdout
+    assert "abuse-done: 2026-02-13 (due 2026-01-24, 20 days late)." in text
+    assert "Physics allow 2026-01-24; windows cost 0 days; lab capacity costs 20 days, mostly bunker." in text
+    assert "Bottleneck: bunker." in text
+    assert f"  {plan}:5: resource bunker capacity 1\n" in text
+    assert f"  {plan}:10: milestone abuse-done due 2026-01-24\n" in text
+
+
+def test_json_one_milestone_is_deterministic(plan: Path):
+    args = (str(plan), "--milestone", "abuse-done", "--format", "json", "--time-limit", "2", "--workers", "1")
+    first, second = run(*args), run(*args)
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert [item["id"] for item in data["milestones"]] == ["abuse-done"]
+    bounds = data["milestones"][0]["bounds"]
+    assert (bounds["physics"], bounds["seasons"], bounds["lab"], bounds["lab_cost_days"]) == (
+        "2026-01-24",
+        "2026-01-24",
+        "2026-02-13",
+        20,
+    )
+    assert data["bottleneck"] == "bunker"
+    assert [(rule["kind"], rule["subject"], rule["line"]) for rule in data["conflict"]["rules"]] == [
+        ("capacity", "bunker", 5),
+        ("due", "abuse-done", 10),
+    ]
