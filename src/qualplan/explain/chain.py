@@ -87,7 +87,7 @@ def _milestone_link(problem: Problem, times: Times, node: str) -> tuple[ChainLin
             pred_start, pred_end = times.start[link.pred], times.end[link.pred]
             reached = (pred_start if link.type == "start" else pred_end) + link.lag
             if reached == date:
-                reasons.append(_dependency(link))
+                reasons.append(_dependency(problem, link))
                 following = following or link.pred
     return ChainLink(node, True, date, date, None, None, None, tuple(reasons)), following
 
@@ -116,7 +116,7 @@ def _task_link(problem: Problem, times: Times, node: str, usage: Usage | None) -
         bound = link_bound(problem, times, pred_link)
         if bound is not None and bound > floor:
             binding.append((bound, pred_link))
-            reasons.append(_dependency(pred_link))
+            reasons.append(_dependency(problem, pred_link))
 
     window = _window_reason(problem, node, start, end)
     if window is not None:
@@ -178,8 +178,15 @@ def latest_own_start_before(
     return None
 
 
-def _dependency(link: Link) -> Reason:
-    return Reason("dependency", on=link.pred, type=link.type, lag=link.lag, via_stage=link.via_stage)
+def _dependency(problem: Problem, link: Link) -> Reason:
+    return Reason(
+        "dependency",
+        on=link.pred,
+        type=link.type,
+        lag=link.lag,
+        via_stage=link.via_stage,
+        milestone=link.pred in problem.milestones,
+    )
 
 
 def _window_reason(problem: Problem, task_id: str, start: int, end: int) -> Reason | None:

@@ -115,6 +115,8 @@ def _reason(reason: Reason, date: DateOf) -> dict[str, Any]:
         value = getattr(reason, name)
         if value is not None:
             fields[name] = value
+    if reason.kind == "dependency":
+        fields["on_milestone"] = reason.milestone
     if reason.holders:
         fields["holders"] = list(reason.holders)
     if reason.delay is not None:

@@ -39,6 +39,7 @@ class Reason:
     type: str | None = None  # dependency type: finish | start | end
     lag: int | None = None  # dependency lag, days
     via_stage: str | None = None  # the stage named in `after`, when the link came from one
+    milestone: bool = False  # dependency: the predecessor is a milestone (a date, not a task)
     day: int | None = None
     holiday: str | None = None  # the calendar's holiday range that contains `day`
     weekday: str | None = None  # the weekend day name when `day` is a weekend

@@ -185,6 +185,9 @@ def reason_text(explanation: Explanation, reason: Reason) -> str:
     if kind == "dependency":
         lag = f" + {_days(reason.lag)}" if reason.lag else ""
         stage = f" (via stage {reason.via_stage})" if reason.via_stage else ""
+        if reason.milestone:
+            relation = "from the date of" if reason.type == "start" else "after"
+            return f"{relation} milestone {reason.on}{lag}{stage}"
         if reason.type == "start":
             return f"starts with {reason.on}{lag}{stage} (start-to-start)"
         if reason.type == "end":
