@@ -162,8 +162,9 @@ MonthDayField = Annotated[
 ]
 Count = Annotated[int, Field(strict=True, ge=1)]
 Units = Annotated[int, Field(strict=True, ge=0)]
-PositiveNumber = Annotated[float, Field(gt=0)]
-NonNegativeNumber = Annotated[float, Field(ge=0)]
+# Infinity would pass `gt=0` and then break the exact (Fraction) cycle arithmetic.
+PositiveNumber = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegativeNumber = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
@@ -392,6 +393,15 @@ class Plan(_Model):
     stages: list[Stage] = []
     tasks: Annotated[list[Task], Field(min_length=1)]
     milestones: list[Milestone] = []
+
+    @field_validator("qualplan", mode="before")
+    @classmethod
+    def _exact_version(cls, value: object) -> object:
+        # Literal[1] alone accepts `true` and `1.0` (they compare equal to 1), even in strict mode.
+        if type(value) is not int:
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)
+            raise ValueError(f"the format version must be 1 (the only version), got {shown}")
+        return value
 
     @field_validator("horizon")
     @classmethod
