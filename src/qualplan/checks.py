@@ -1,0 +1,421 @@
+"""The static checks of a plan: everything that relates one part to another, without a solver.
+
+Field rules (types, ranges, one-of choices) live on the models. Here are the rules
+that need the whole plan: unique ids, references that resolve, no dependency
+cycles, uses within capacity, calendars with working days, tasks that fit their
+window and the horizon. They collect every problem rather than stopping at the
+first, and they run even when the model rejected part of the file: references
+and ids are read from the raw document, and the rules that need parsed values
+use each calendar, window, resource and task that validates on its own. So one
+run of ``qualplan validate`` lists a bad date *and* an unknown id.
+
+Each finding carries a key path with list indices; the loader turns it into a
+file position and a path named by ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from qualplan.calendar import window_occurrences, working_days
+from qualplan.durations import DurationError, parse_duration
+from qualplan.model import Calendar, Milestone, Plan, Resource, Stage, Task, Window, parse_date
+from qualplan.problem import WorkingDays
+from qualplan.validation_messages import Finding, closest
+
+#: The longest horizon accepted: a qualification plan spans years, not centuries, and every
+#: day-by-day rule (calendars, windows) walks the horizon.
+MAX_HORIZON_YEARS = 100
+MAX_HORIZON_DAYS = MAX_HORIZON_YEARS * 365
+#: Plan starts outside these years are typos (and keep date arithmetic inside Python's range).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+NODE_KINDS = ("stages", "tasks", "milestones")
+_KIND_NAMES = {"stages": "stage", "tasks": "task", "milestones": "milestone"}
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
+    """Every cross-reference problem of the plan ``document`` (raw data), errors and warnings.
+
+    ``plan`` is the validated plan, or None when the model rejected the document;
+    then the checks use the parts of the document that validate on their own.
+    """
+    parts = _Parts.of(document, plan)
+    findings: list[Finding] = []
+    for rule in (
+        _unique_ids,
+        _references,
+        _empty_stages_in_after,
+        _cycles,
+        _uses_within_capacity,
+        _unused_resources,
+        _due_before_start,
+    ):
+        findings.extend(rule(parts))
+    time_findings = list(_start_and_horizon(parts))
+    findings.extend(time_findings)
+    if not time_findings and parts.start is not None and parts.days is not None:
+        findings.extend(_calendars_have_working_days(parts))
+        findings.extend(_tasks_fit(parts))
+    return findings
+
+
+# --- the plan as far as it is valid ----------------------------------------------------------------
+
+
+@dataclass
+class _Parts:
+    """The raw document, plus the parts that validate on their own (list items kept with their index)."""
+
+    raw: dict[str, Any]
+    start: dt.date | None = None
+    days: int | None = None
+    horizon_text: str = "8y"
+    calendars: dict[str, Calendar] = field(default_factory=dict)
+    windows: dict[str, Window] = field(default_factory=dict)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    stages: list[tuple[int, Stage]] = field(default_factory=list)
+    tasks: list[tuple[int, Task]] = field(default_factory=list)
+    milestones: list[tuple[int, Milestone]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, raw: dict[str, Any], plan: Plan | None) -> _Parts:
+        if plan is not None:
+            return cls(
+                raw,
+                plan.start,
+                plan.horizon.days,
+                plan.horizon.text,
+                dict(plan.calendars),
+                dict(plan.windows),
+                dict(plan.resources),
+                list(enumerate(plan.stages)),
+                list(enumerate(plan.tasks)),
+                list(enumerate(plan.milestones)),
+            )
+        parts = cls(raw)
+        parts.start = _try(parse_date, raw.get("start"))
+        horizon = _try(parse_duration, raw.get("horizon", "8y"))
+        if horizon is not None and horizon.days >= 1:
+            parts.days, parts.horizon_text = horizon.days, horizon.text
+        parts.calendars = _valid_entries(Calendar, raw.get("calendars"))
+        parts.windows = _valid_entries(Window, raw.get("windows"))
+        parts.resources = _valid_entries(Resource, raw.get("resources"))
+        parts.stages = _valid_items(Stage, raw.get("stages"))
+        parts.tasks = _valid_items(Task, raw.get("tasks"))
+        parts.milestones = _valid_items(Milestone, raw.get("milestones"))
+        return parts
+
+    def raw_items(self, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The mappings of the list ``kind`` as written, with their index."""
+        items = self.raw.get(kind)
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    yield index, item
+
+    def raw_names(self, kind: str) -> list[str]:
+        """Ids defined for ``kind``: mapping keys (calendars, windows, resources) or list items' ids."""
+        value = self.raw.get(kind)
+        if isinstance(value, dict):
+            return [name for name in value if isinstance(name, str)]
+        return [item["id"] for _, item in self.raw_items(kind) if isinstance(item.get("id"), str)]
+
+    def graph_view(self) -> SimpleNamespace:
+        """The valid stages, tasks and milestones in the shape ``graph.dependency_graph`` reads."""
+        return SimpleNamespace(
+            stages=[stage for _, stage in self.stages],
+            tasks=[task for _, task in self.tasks],
+            milestones=[milestone for _, milestone in self.milestones],
+        )
+
+
+def _try(parse: Any, value: object) -> Any:
+    try:
+        return parse(value)
+    except (ValueError, DurationError):
+        return None
+
+
+def _valid_entries(model: type[Model], value: object) -> dict[str, Model]:
+    if not isinstance(value, dict):
+        return {}
+    valid = {}
+    for name, entry in value.items():
+        try:
+            valid[name] = model.model_validate(entry)
+        except ValidationError:
+            continue
+    return valid
+
+
+def _valid_items(model: type[Model], value: object) -> list[tuple[int, Model]]:
+    if not isinstance(value, list):
+        return []
+    valid = []
+    for index, item in enumerate(value):
+        try:
+            valid.append((index, model.model_validate(item)))
+        except ValidationError:
+            continue
+    return valid
+
+
+# --- ids and references --------------------------------------------------------------------------
+
+
+def _unique_ids(parts: _Parts) -> Iterator[Finding]:
+    """Stage, task and milestone ids share one namespace, because ``after`` may name any of them."""
+    seen: dict[str, str] = {}
+    for kind in NODE_KINDS:
+        for index, item in parts.raw_items(kind):
+            node_id = item.get("id")
+            if not isinstance(node_id, str):
+                continue
+            if node_id in seen:
+                yield Finding(
+                    (kind, index, "id"),
+                    f"the id '{node_id}' is already used by a {seen[node_id]}; "
+                    "stage, task and milestone ids must all differ",
+                )
+            else:
+                seen[node_id] = _KIND_NAMES[kind]
+
+
+def _references(parts: _Parts) -> Iterator[Finding]:
+    """Every ``stage``, ``calendar``, ``window``, ``uses`` and ``after`` names something that exists."""
+    node_ids = [name for kind in NODE_KINDS for name in parts.raw_names(kind)]
+    targets = {
+        "stage": ("stage", parts.raw_names("stages")),
+        "calendar": ("calendar", parts.raw_names("calendars")),
+        "window": ("window", parts.raw_names("windows")),
+    }
+    resources = parts.raw_names("resources")
+    for kind in ("tasks", "milestones"):
+        for index, item in parts.raw_items(kind):
+            for key, (what, known) in targets.items():
+                name = item.get(key)
+                if kind == "tasks" and isinstance(name, str) and name not in known:
+                    yield Finding((kind, index, key), _unknown(what, name, known))
+            uses = item.get("uses")
+            if kind == "tasks" and isinstance(uses, dict):
+                for resource in uses:
+                    if resource not in resources:
+                        yield Finding((kind, index, "uses", resource), _unknown("resource", resource, resources), True)
+            for path, target in _after_entries(kind, index, item):
+                if target not in node_ids:
+                    yield Finding(path, _unknown("task, stage or milestone", target, node_ids))
+
+
+def _after_entries(kind: str, index: int, item: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
+    """(path of the id, the id) for each ``after`` entry that names an id in text."""
+    entries = item.get("after")
+    if not isinstance(entries, list):
+        return
+    for position, entry in enumerate(entries):
+        if isinstance(entry, str):
+            yield (kind, index, "after", position), entry
+        elif isinstance(entry, dict) and isinstance(entry.get("on"), str):
+            yield (kind, index, "after", position, "on"), entry["on"]
+
+
+def _unknown(what: str, name: str, known: list[str]) -> str:
+    suggestion = closest(name, known)
+    if suggestion is not None:
+        return f"unknown {what} '{name}'; did you mean '{suggestion}'?"
+    if not known:
+        kinds = "tasks, stages or milestones" if "," in what else f"{what}s"
+        return f"unknown {what} '{name}'; the plan defines no {kinds}"
+    return f"unknown {what} '{name}'"
+
+
+def _empty_stages_in_after(parts: _Parts) -> Iterator[Finding]:
+    """An ``after`` on a stage without tasks waits for nothing: almost certainly a slip."""
+    staged = {item.get("stage") for _, item in parts.raw_items("tasks")}
+    empty = [name for name in parts.raw_names("stages") if name not in staged]
+    other_ids = set(parts.raw_names("tasks")) | set(parts.raw_names("milestones"))
+    for kind in ("tasks", "milestones"):
+        for index, item in parts.raw_items(kind):
+            for path, target in _after_entries(kind, index, item):
+                if target in empty and target not in other_ids:
+                    yield Finding(path, f"stage '{target}' has no tasks, so this dependency waits for nothing")
+
+
+def _cycles(parts: _Parts) -> Iterator[Finding]:
+    """One finding per group of mutually dependent nodes, naming a whole cycle in it."""
+    import networkx as nx
+
+    from qualplan.graph import dependency_graph
+
+    graph = dependency_graph(parts.graph_view())
+    order = {item.id: (kind, index) for kind in ("tasks", "milestones") for index, item in getattr(parts, kind)}
+    for component in nx.strongly_connected_components(graph):
+        first = min(component, key=lambda node: order[node])
+        if len(component) == 1 and not graph.has_edge(first, first):
+            continue
+        cycle = _cycle_through(graph.subgraph(component), first)
+        kind, index = order[first]
+        yield Finding(
+            _entry_path(parts, kind, index, cycle[-2]),
+            f"dependency cycle: {' -> '.join(cycle)}; no schedule can satisfy it, remove one of these dependencies",
+        )
+
+
+def _cycle_through(graph: Any, first: str) -> list[str]:
+    """A cycle ``[first, ..., first]`` inside a strongly connected ``graph`` (shortest back path)."""
+    import networkx as nx
+
+    if graph.has_edge(first, first):
+        return [first, first]
+    best: list[str] | None = None
+    for succ in sorted(graph.successors(first)):
+        path = nx.shortest_path(graph, succ, first)
+        if best is None or len(path) < len(best) - 1:
+            best = [first, *path]
+    assert best is not None  # a strongly connected component of 2+ nodes has a way back
+    return best
+
+
+def _entry_path(parts: _Parts, kind: str, index: int, pred: str) -> tuple:
+    """The path of the ``after`` entry of node ``kind[index]`` that makes it depend on ``pred``."""
+    stage_of = {task.id: task.stage for _, task in parts.tasks}
+    item = getattr(parts, kind)[[i for i, _ in getattr(parts, kind)].index(index)][1]
+    for position, entry in enumerate(item.after or []):
+        if entry.on == pred or (stage_of.get(pred) is not None and entry.on == stage_of[pred]):
+            return (kind, index, "after", position)
+    return (kind, index, "after")  # pragma: no cover - every edge comes from an entry
+
+
+# --- resources ------------------------------------------------------------------------------------
+
+
+def _uses_within_capacity(parts: _Parts) -> Iterator[Finding]:
+    """A task can never run if it holds more units than its resource ever has."""
+    for index, task in parts.tasks:
+        for name, units in task.uses.items():
+            resource = parts.resources.get(name)
+            if resource is not None and units > resource.largest_capacity:
+                yield Finding(
+                    ("tasks", index, "uses", name),
+                    f"uses {units} units of '{name}', but it never has more than {resource.largest_capacity}",
+                )
+
+
+def _unused_resources(parts: _Parts) -> Iterator[Finding]:
+    used = set()
+    for _, item in parts.raw_items("tasks"):
+        if isinstance(item.get("uses"), dict):
+            used.update(item["uses"])
+    for name in parts.raw_names("resources"):
+        if name not in used:
+            yield Finding(("resources", name), f"no task uses resource '{name}'", at_key=True, warning=True)
+
+
+# --- dates and time -------------------------------------------------------------------------------
+
+
+def _due_before_start(parts: _Parts) -> Iterator[Finding]:
+    if parts.start is None:
+        return
+    for index, milestone in parts.milestones:
+        if milestone.due is not None and milestone.due < parts.start:
+            yield Finding(
+                ("milestones", index, "due"),
+                f"due {milestone.due} is before the plan start {parts.start}; it can never be met",
+                warning=True,
+            )
+
+
+def _start_and_horizon(parts: _Parts) -> Iterator[Finding]:
+    """Sanity limits that keep every day-by-day rule finite."""
+    if parts.start is not None and not FIRST_YEAR <= parts.start.year <= LAST_YEAR:
+        yield Finding(("start",), f"the plan start {parts.start} is not between {FIRST_YEAR} and {LAST_YEAR}")
+    if parts.days is not None and parts.days > MAX_HORIZON_DAYS:
+        yield Finding(
+            ("horizon",),
+            f"the horizon '{parts.horizon_text}' is {parts.days} days; the most is {MAX_HORIZON_YEARS}y "
+            f"({MAX_HORIZON_DAYS} days)",
+        )
+
+
+def _calendars_have_working_days(parts: _Parts) -> Iterator[Finding]:
+    assert parts.start is not None and parts.days is not None
+    for name, calendar in parts.calendars.items():
+        if not any(working_days(calendar, parts.start, parts.days)):
+            yield Finding(
+                ("calendars", name),
+                f"calendar '{name}' has no working day within the horizon (every day is a weekend or holiday)",
+                at_key=True,
+            )
+
+
+def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
+    """Each task fits the horizon, and some occurrence of its window, on its own (before dependencies)."""
+    assert parts.start is not None and parts.days is not None
+    start, days = parts.start, parts.days
+    calendars = {name: _working(calendar, start, days) for name, calendar in parts.calendars.items()}
+    occurrences = {name: window_occurrences(window, start, days) for name, window in parts.windows.items()}
+    last_day = start + dt.timedelta(days=days - 1)
+    for index, task in parts.tasks:
+        if task.calendar is not None and task.calendar not in calendars:
+            continue  # an unknown or invalid calendar is reported elsewhere
+        calendar = calendars.get(task.calendar) if task.calendar else None
+        length, unit = task.days, ("working days" if calendar is not None else "days")
+        available = len(calendar.days) if calendar is not None else days
+        if length > available:
+            key = "cycles" if task.cycles is not None else "duration"
+            derived = task.arithmetic() if task.cycles is not None else f"'{task.duration}' = {length} d"
+            yield Finding(
+                ("tasks", index, key),
+                f"{derived} is longer than the horizon '{parts.horizon_text}' "
+                f"({available} {unit}, {start} to {last_day})",
+            )
+            continue
+        earliest = 0 if task.not_before is None else max(0, (task.not_before - start).days)
+        if task.window is not None:
+            if task.window in occurrences and _first_fit(occurrences[task.window], earliest, length, calendar) is None:
+                yield Finding(("tasks", index, "window"), _window_misfit(task, occurrences[task.window], unit, start))
+        elif _first_fit([(0, days - 1)], earliest, length, calendar) is None:
+            yield Finding(
+                ("tasks", index, "not_before" if task.not_before is not None else "duration"),
+                f"a task of {length} {unit} starting no earlier than {start + dt.timedelta(days=earliest)} "
+                f"cannot end by the horizon's last day {last_day}",
+            )
+
+
+def _working(calendar: Calendar, start: dt.date, days: int) -> WorkingDays:
+    mask = working_days(calendar, start, days)
+    return WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))
+
+
+def _first_fit(spans: list[tuple[int, int]], earliest: int, length: int, calendar: WorkingDays | None) -> int | None:
+    """The first start ``>= earliest`` of a task of ``length`` lying wholly inside one span."""
+    for lo, hi in spans:
+        begin: int | None = max(lo, earliest)
+        if calendar is not None:
+            begin = calendar.next_working(begin)
+            end = None if begin is None else calendar.end_of(begin, length)
+        else:
+            end = begin + length - 1
+        if begin is not None and end is not None and end <= hi:
+            return begin
+    return None
+
+
+def _window_misfit(task: Task, spans: list[tuple[int, int]], unit: str, start: dt.date) -> str:
+    if not spans:
+        return f"window '{task.window}' has no occurrence within the horizon"
+    after = "" if task.not_before is None else f" starting no earlier than {max(task.not_before, start)}"
+    longest = max(hi - lo + 1 for lo, hi in spans)
+    return (
+        f"a task of {task.days} {unit}{after} cannot fit inside any occurrence of window '{task.window}' "
+        f"within the horizon (the longest is {longest} days)"
+    )

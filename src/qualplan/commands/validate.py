@@ -1,0 +1,124 @@
+"""``qualplan validate``: check plan files without solving them.
+
+Diagnostics go to stdout, one per line, like other linters (ruff, mypy), so they
+can be piped and captured; only a bad command line is reported on stderr. The
+output depends only on the files, so the same files always print the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from qualplan.exitcodes import ExitCode
+from qualplan.loader import LoadedPlan, PlanError, find_plan_files, load_plan
+
+FORMATS = ("text", "json", "github")
+
+
+def run(paths: Sequence[Path], output_format: str | None = None, *, out: TextIO | None = None) -> ExitCode:
+    """Validate every plan file in ``paths``; 0 when all are valid, 2 when any is not (or none is found).
+
+    ``output_format`` None means ``github`` under GitHub Actions, else ``text``.
+    """
+    out = out or sys.stdout
+    chosen = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if chosen not in FORMATS:
+        sys.stderr.write(f"qualplan validate: unknown format '{chosen}'; use one of {', '.join(FORMATS)}\n")
+        return ExitCode.BAD_INPUT
+    files = find_plan_files(paths)
+    if not files:
+        shown = ", ".join(str(path) for path in paths)
+        sys.stderr.write(f"qualplan validate: no plan files (*.yaml, *.yml) found in {shown}\n")
+        return ExitCode.BAD_INPUT
+    results = [load_plan(path) for path in files]
+    render = {"text": render_text, "json": render_json, "github": render_github}[chosen]
+    out.write(render(results))
+    return ExitCode.OK if all(result.ok for result in results) else ExitCode.BAD_INPUT
+
+
+# --- renderers (pure: results in, text out) ----------------------------------------------------
+
+
+def summary(results: Sequence[LoadedPlan]) -> str:
+    """``3 files: 2 valid, 1 invalid (3 errors, 1 warning)``."""
+    invalid = sum(not result.ok for result in results)
+    errors = sum(len(result.errors) for result in results)
+    warnings = sum(len(result.warnings) for result in results)
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    return f"{_plural(len(results), 'file')}: {len(results) - invalid} valid, {invalid} invalid ({counts})"
+
+
+def render_text(results: Sequence[LoadedPlan]) -> str:
+    """``FILE:LINE:COLUMN: key.path: message`` per error; warnings say ``warning:``; then the summary."""
+    lines = []
+    for result in results:
+        for problem in _in_order(result):
+            if problem in result.warnings:
+                where = f"{problem.file}:{problem.line}:{problem.column}"
+                lines.append(f"{where}: warning: {str(problem)[len(where) + 2 :]}")
+            else:
+                lines.append(str(problem))
+    lines.append(summary(results))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: Sequence[LoadedPlan]) -> str:
+    """One JSON document: every file with its errors and warnings, and the totals."""
+    document = {
+        "format": 1,
+        "valid": all(result.ok for result in results),
+        "files": [
+            {
+                "file": str(result.path),
+                "valid": result.ok,
+                "errors": [_problem_json(problem) for problem in result.errors],
+                "warnings": [_problem_json(problem) for problem in result.warnings],
+            }
+            for result in results
+        ],
+        "summary": summary(results),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_github(results: Sequence[LoadedPlan]) -> str:
+    """GitHub Actions workflow commands: ``::error file=…,line=…,col=…::message``, then the summary."""
+    lines = []
+    for result in results:
+        for problem in _in_order(result):
+            level = "warning" if problem in result.warnings else "error"
+            properties = ",".join(
+                f"{name}={_escape_property(str(value))}"
+                for name, value in (("file", problem.file), ("line", problem.line), ("col", problem.column))
+            )
+            message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+            lines.append(f"::{level} {properties}::{_escape_data(message)}")
+    lines.append(summary(results))
+    return "\n".join(lines) + "\n"
+
+
+def _in_order(result: LoadedPlan) -> list[PlanError]:
+    return sorted([*result.errors, *result.warnings], key=lambda p: (p.line, p.column, p.path, p.message))
+
+
+def _problem_json(problem: PlanError) -> dict[str, object]:
+    return {"line": problem.line, "column": problem.column, "path": problem.path, "message": problem.message}
+
+
+def _escape_data(text: str) -> str:
+    """GitHub's escaping of a workflow command's message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """GitHub's escaping of a workflow command's property value (also ':' and ',')."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
