@@ -340,3 +340,26 @@ def test_unknown_milestone_is_refused():
     problem = plan_of(**LAB)
     with pytest.raises(KeyError, match="no milestone 'nope'"):
         explain(result_of(problem, {"a": 0, "b": 20}), milestone="nope")
+
+
+def test_no_schedule_names_the_window_that_leaves_no_room():
+    problem = plan_of(
+        horizon="100d",
+        windows={"winter": {"yearly": {"from": "12-15", "to": "03-10"}}},
+        tasks=[
+            {"id": "build", "duration": "30d"},
+            {"id": "cold", "duration": "60d", "after": ["build"], "window": "winter"},
+        ],
+        milestones=[{"id": "m", "after": ["cold"], "due": "2026-06-30"}],
+    )
+    result = SolveResult(problem, SolveStatus.INFEASIBLE, Verdict.MISSED, True, None, None, 1, 0.0)
+    explanation = explain(result, conflicts=False)
+    item = explanation.milestone("m")
+    assert (item.date, item.chain) == (None, ())
+    assert (item.bounds.physics, item.bounds.seasons, item.bounds.lab) == (89, None, None)
+    assert item.bounds.window_costs == (("winter", None),)
+    text = render_text(explanation)
+    assert "m: no date fits in the horizon (due 2026-06-30)." in text
+    assert "Physics allow 2026-04-04; with windows nothing fits inside the horizon (winter)." in text
+    assert "the winter window leaves no room at all: widen it" in text
+    assert why_line(explanation, "m") == "why: no window occurrence leaves room (winter)"
