@@ -117,7 +117,7 @@ def test_a_working_day_task_skips_weekends_and_a_holiday() -> None:
     got = dates(problem, solved(problem))
     assert got["build"] == ("2026-01-05", "2026-01-12")  # Mon, Tue, (Wed holiday), Thu, Fri, (weekend), Mon
     assert got["soak"] == ("2026-01-13", "2026-01-15")  # no calendar: runs through the holidays
-    assert got["weekend-release"] == ("2026-01-12", "2026-01-19")  # Sat -> Mon 12, then 15, 16, (wknd), 19
+    assert got["weekend-release"] == ("2026-01-12", "2026-01-20")  # Sat -> Mon 12, 15, 16, (weekend), 19, 20
 
 
 def test_a_calendar_task_that_must_end_late_because_of_a_finish_to_finish_link() -> None:
