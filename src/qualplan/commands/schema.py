@@ -1,0 +1,150 @@
+"""``qualplan schema``: the JSON Schema of plan format 1, for editor completion and hover help.
+
+The schema is pydantic's, generated from ``model.Plan`` so it cannot drift from
+the validator, then completed with what pydantic cannot know: that an ``after``
+entry may be a bare id, that a task has exactly one of ``duration`` and
+``cycles``, the defaults as a plan writes them, and a description of every key.
+The committed copy (``schema/qualplan-1.schema.json``) is compared with this
+output by the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from qualplan.exitcodes import ExitCode
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = "urn:qualplan:plan-format:1"
+
+#: Hover help for every key, as a plan writer reads it: {model: {key: description}}.
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "Plan": {
+        "qualplan": "Format version of this file. Only 1 exists.",
+        "id": "Id of the plan (a slug: lower-case letters, digits, '.', '_', '-').",
+        "title": "A human-readable title.",
+        "start": "First day of the plan (YYYY-MM-DD): day 0; no task starts earlier.",
+        "horizon": "How far the schedule may reach: the latest end is start + horizon - 1. Default 8y.",
+        "calendars": "Working-day calendars by id; a task with `calendar` counts its duration in working days.",
+        "windows": "Seasonal or booked windows by id; a task with `window` lies wholly inside one occurrence.",
+        "resources": "Lab resources by id (cyclers, chambers, rigs) with the units available each day.",
+        "stages": "Stages of the qualification ladder; they group tasks and can be named in `after`.",
+        "tasks": "Tests and builds: each takes physical time and may hold resources. At least one.",
+        "milestones": "Point events with optional due dates; the verdict is about these.",
+    },
+    "Calendar": {
+        "weekends": "Weekdays that never work (mon..sun). Default: none, every day works.",
+        "holidays": "Non-working dates: YYYY-MM-DD or an inclusive range FIRST..LAST.",
+    },
+    "Window": {
+        "yearly": "A span that recurs every year, MM-DD to MM-DD inclusive; may wrap the year end.",
+        "dates": "Explicit inclusive date ranges FIRST..LAST (or single dates).",
+    },
+    "YearlySpan": {
+        "from": "First day of each occurrence, MM-DD (must exist every year, so not 02-29).",
+        "to": "Last day of each occurrence, MM-DD, inclusive.",
+    },
+    "Resource": {
+        "capacity": "Units available on each day (a non-negative integer).",
+        "changes": "Capacity steps: from a date on, the resource has a new capacity.",
+    },
+    "CapacityChange": {
+        "from": "The first day (YYYY-MM-DD) with the new capacity.",
+        "capacity": "Units available from that day on.",
+    },
+    "Stage": {
+        "id": "Id of the stage; shares one namespace with task and milestone ids.",
+        "name": "A human-readable name.",
+    },
+    "Task": {
+        "id": "Id of the task; shares one namespace with stage and milestone ids.",
+        "name": "A human-readable name.",
+        "stage": "The stage this task belongs to (a stage id).",
+        "duration": "Length: <number><unit> (h, d, w = 7 d, mo = 30 d, y = 365 d) or whole days; "
+        "fractions of a day round up. Give this or `cycles`.",
+        "cycles": "A cycle-life test whose duration is derived from cycles and C-rates. Give this or `duration`.",
+        "uses": "Resource id -> units held from start to end.",
+        "after": "Dependencies: ids of tasks, stages or milestones, or {on, type, lag} entries.",
+        "calendar": "Count the duration in working days of this calendar (an id under `calendars`).",
+        "window": "The task lies wholly inside one occurrence of this window (an id under `windows`).",
+        "not_before": "Earliest start date (YYYY-MM-DD).",
+        "samples": "Number of samples (informational in format 1).",
+        "standard": "The standard and clause this test follows (informational).",
+    },
+    "Cycles": {
+        "count": "Full cycles.",
+        "charge_c": "C-rate of charge: a charge takes 1/charge_c hours.",
+        "discharge_c": "C-rate of discharge: a discharge takes 1/discharge_c hours.",
+        "cv_h": "Constant-voltage hold after each charge, hours. Default 0.",
+        "rest_h": "Rest after charge and again after discharge, hours. Default 0.",
+        "checkup_every": "A reference performance test every N cycles (give with checkup_h).",
+        "checkup_h": "Hours each check-up takes (give with checkup_every).",
+    },
+    "After": {
+        "on": "The task, stage (every task of it) or milestone depended on.",
+        "type": "finish (default): start after its end; start: start after its start; end: end after its end.",
+        "lag": "Extra time after the reference point, a non-negative duration. Default 0.",
+    },
+    "Milestone": {
+        "id": "Id of the milestone; shares one namespace with stage and task ids.",
+        "name": "A human-readable name.",
+        "after": "Reached when all of these are done (non-empty); or give `at` instead.",
+        "at": "A fixed date (YYYY-MM-DD) for an outside event; no `after` then.",
+        "due": "Target date (YYYY-MM-DD): met when the milestone's date is on or before it.",
+        "priority": "Weight of each day late, an integer >= 1. Default 1.",
+    },
+}
+
+#: Defaults as a plan writes them (pydantic would show the parsed Duration records).
+_DEFAULTS = {("Plan", "horizon"): "8y", ("After", "lag"): "0"}
+_SLUG_KEYS = {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$"}
+
+
+def build_schema() -> dict[str, Any]:
+    """The complete JSON Schema of plan format 1 (a fresh dict)."""
+    from qualplan.model import SLUG_PATTERN, Plan
+
+    schema = Plan.model_json_schema(by_alias=True)
+    definitions = schema["$defs"]
+    definitions["Plan"] = {key: value for key, value in schema.items() if key != "$defs"}
+    for model, keys in DESCRIPTIONS.items():
+        properties = definitions[model]["properties"]
+        for key, text in keys.items():
+            properties[key]["description"] = text
+            properties[key].pop("title", None)
+    for (model, key), value in _DEFAULTS.items():
+        definitions[model]["properties"][key]["default"] = value
+
+    after_entry = {"anyOf": [{"type": "string", "pattern": SLUG_PATTERN}, {"$ref": "#/$defs/After"}]}
+    for model in ("Task", "Milestone"):
+        after = definitions[model]["properties"]["after"]
+        for option in [after, *after.get("anyOf", [])]:
+            if option.get("type") == "array":
+                option["items"] = after_entry
+    definitions["Task"]["oneOf"] = [{"required": ["duration"]}, {"required": ["cycles"]}]
+    definitions["Milestone"]["oneOf"] = [{"required": ["after"]}, {"required": ["at"]}]
+    for key in ("calendars", "windows", "resources"):
+        definitions["Plan"]["properties"][key]["propertyNames"] = dict(_SLUG_KEYS)
+
+    plan = definitions.pop("Plan")
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": SCHEMA_ID,
+        **plan,
+        "title": "qualplan plan file, format 1",
+        "description": "A battery qualification plan: tasks, resources, windows and milestones "
+        "(see docs/plan-format.md).",
+        "$defs": definitions,
+    }
+
+
+def schema_text() -> str:
+    """The schema as the committed file holds it: sorted keys, two-space indent, final newline."""
+    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def run() -> ExitCode:
+    sys.stdout.write(schema_text())
+    return ExitCode.OK
