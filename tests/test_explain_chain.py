@@ -363,3 +363,23 @@ def test_no_schedule_names_the_window_that_leaves_no_room():
     assert "Physics allow 2026-04-04; with windows nothing fits inside the horizon (winter)." in text
     assert "the winter window leaves no room at all: widen it" in text
     assert why_line(explanation, "m") == "why: no window occurrence leaves room (winter)"
+
+
+def test_why_lines_cover_only_late_milestones():
+    from qualplan.explain import why_lines
+
+    problem = plan_of(
+        resources={"cycler": {"capacity": 1}},
+        tasks=[
+            {"id": "a", "duration": "20d", "uses": {"cycler": 1}},
+            {"id": "b", "duration": "20d", "uses": {"cycler": 1}},
+        ],
+        milestones=[
+            {"id": "a-done", "after": ["a"], "due": "2026-01-24"},
+            {"id": "b-done", "after": ["b"], "due": "2026-01-24"},
+            {"id": "all", "after": ["a-done", "b-done"]},
+        ],
+    )
+    assert why_lines(result_of(problem, {"a": 0, "b": 20})) == {
+        "b-done": "why: lab capacity costs 20 days, mostly cycler"
+    }

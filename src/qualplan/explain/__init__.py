@@ -52,6 +52,7 @@ __all__ = [
     "render_json",
     "render_text",
     "why_line",
+    "why_lines",
 ]
 
 
@@ -134,3 +135,15 @@ def explain(
         bottleneck=bottleneck,
         conflict=conflict,
     )
+
+
+def why_lines(result: SolveResult) -> dict[str, str]:
+    """For ``check``: one "why" line per milestone that is late in ``result``'s schedule, in plan order.
+
+    Runs no solver (the conflict search is off), so it costs milliseconds.
+    """
+    late = [outcome.id for outcome in result.milestone_outcomes() if outcome.late_days]
+    if not late or result.schedule is None:
+        return {}
+    explanation = explain(result, conflicts=False)
+    return {milestone: why_line(explanation, milestone) for milestone in late}
