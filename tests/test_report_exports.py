@@ -268,9 +268,30 @@ def test_mermaid_marks_the_critical_chain_from_the_explanation() -> None:
     assert {task.id for task in tasks if "crit" in task.tags} == {"pack-winter", "module-abuse", "sop"}
 
 
-def test_mermaid_without_explanation_tags_no_task_crit() -> None:
+def test_mermaid_without_explanation_walks_the_chains_from_the_schedule() -> None:
+    """check --format mermaid has no explanation: the chains of both milestones still show.
+
+    sop <- pack-winter <- module-abuse <- cell-build; cells-done <- cell-cycle <- cell-build.
+    """
     _, tasks = parse_gantt(mermaid.render(earliest_result(ladder_problem())))
-    assert [task.id for task in tasks if "crit" in task.tags] == ["sop"]
+    assert [task.id for task in tasks if "crit" in task.tags] == [
+        "cell-build",
+        "cell-cycle",
+        "module-abuse",
+        "pack-winter",
+        "sop",
+    ]
+
+
+def test_mermaid_leaves_a_task_off_the_chain_untagged() -> None:
+    """A side task that sets no milestone's date is not crit."""
+    problem = ladder_problem(
+        **{"cell-cycle": {"after": [{"on": "cell-build", "type": "start"}], "stage": "module", "duration": "5d"}}
+    )
+    _, tasks = parse_gantt(mermaid.render(earliest_result(problem)))
+    tags = {task.id: task.tags for task in tasks}
+    assert tags["cell-cycle"] == []
+    assert tags["module-abuse"] == ["crit"]
 
 
 def test_mermaid_survives_hostile_names_stage_names_and_title() -> None:

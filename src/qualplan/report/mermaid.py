@@ -17,7 +17,14 @@ from __future__ import annotations
 
 import re
 
-from qualplan.report.rows import MilestoneRow, critical_map, milestone_rows, stage_groups, task_rows
+from qualplan.report.rows import (
+    MilestoneRow,
+    critical_from_schedule,
+    critical_map,
+    milestone_rows,
+    stage_groups,
+    task_rows,
+)
 from qualplan.result import SolveResult
 
 #: JavaScript's ``\s`` (the lexer's whitespace), plus the other control characters.
@@ -45,8 +52,9 @@ MILESTONE_SECTION = "Milestones"
 def render(result: SolveResult, explanation: object | None = None) -> str:
     """The schedule of ``result`` as a Mermaid gantt block (text, ending in a newline).
 
-    ``explanation`` (a ``qualplan.explain.Explanation``) marks critical tasks;
-    without it no task is tagged ``crit`` (late milestones still are).
+    ``explanation`` (a ``qualplan.explain.Explanation``) gives the critical
+    chains whose tasks are tagged ``crit``; without one they are walked from the
+    schedule (``rows.critical_from_schedule``).
     """
     plan = result.problem.plan
     lines = [
@@ -60,7 +68,8 @@ def render(result: SolveResult, explanation: object | None = None) -> str:
         lines.append(f"{_INDENT}%% no schedule: {safe_text(_no_schedule_reason(result))}")
         return "\n".join(lines) + "\n"
 
-    rows = task_rows(result, critical_map(explanation))
+    critical = critical_map(explanation) if explanation is not None else critical_from_schedule(result)
+    rows = task_rows(result, critical)
     ids = mermaid_ids([row.id for row in rows] + [m.id for m in plan.milestones])
     for group in stage_groups(result, rows):
         lines.append(f"{_INDENT}section {safe_text(group.label)}")

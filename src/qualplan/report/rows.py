@@ -168,6 +168,30 @@ def critical_map(explanation: object | None) -> dict[str, tuple[str, ...]]:
     return {task: tuple(owners) for task, owners in found.items()}
 
 
+def critical_from_schedule(result: SolveResult) -> dict[str, tuple[str, ...]]:
+    """Like ``critical_map``, for a renderer given no explanation: the critical chains alone.
+
+    It walks the same chains as ``qualplan.explain`` (``explain.chain.critical_chain``,
+    exact arithmetic on the schedule) without the bounds or the conflict search,
+    which need extra solves. Empty when there is no schedule.
+    """
+    if result.schedule is None:
+        return {}
+    from qualplan.explain.chain import Usage, critical_chain
+
+    problem = result.problem
+    times = schedule_times(problem, result.schedule)
+    usage = Usage(problem, times)
+    found: dict[str, list[str]] = {}
+    for milestone in problem.milestones:
+        for link in critical_chain(problem, times, milestone, usage=usage):
+            if not link.is_milestone:
+                owners = found.setdefault(link.node, [])
+                if milestone not in owners:
+                    owners.append(milestone)
+    return {task: tuple(owners) for task, owners in found.items()}
+
+
 def stage_label(result: SolveResult, stage_id: str | None) -> str:
     """A stage's display name (its name, else its id)."""
     if stage_id is None:

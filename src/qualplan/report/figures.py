@@ -1,0 +1,540 @@
+"""The report's charts as plotly figures: pure data, no browser, no page.
+
+``gantt_figure`` draws the schedule grouped by stage (one header row per stage,
+then its tasks as a cascade), milestones as diamonds, due dates as dashed
+lines, the critical chain in colour and each task's window shaded in its row.
+``resource_figure`` draws, per resource, the units in use each day against the
+capacity profile. ``html.py`` puts them on a page.
+
+Time runs in whole days: a bar covers its days from the start of ``start`` to
+the end of ``end``, and a milestone (reached at the close of its date) sits at
+the end of its date, so it touches the end of the bar it follows and lies
+right of its due line exactly when it is late.
+
+Every piece of plan text that reaches a figure goes through ``text``: plotly
+reads labels and hover text as a small HTML dialect (``<b>``, ``<br>``,
+``<a href>``), so a name must be escaped to show as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from qualplan.report.rows import MilestoneRow, StageGroup, TaskRow
+from qualplan.result import SolveResult
+
+DAY_MS = 86_400_000
+
+#: Bar and marker colours: chosen to be told apart by colour-blind readers too
+#: (red/orange/blue differ in lightness, and critical bars also get an outline).
+LATE_CHAIN = "#c92a2a"  # on the critical chain of a late milestone
+CRITICAL = "#f08c00"  # on the critical chain of a milestone that is on time
+OTHER = "#74a9cf"
+MET = "#2b8a3e"
+NO_DUE = "#495057"
+OUTLINE = "#212529"
+BAND = "rgba(134, 142, 150, 0.10)"
+WINDOW_COLOURS = ("#66d9e8", "#ffd43b", "#b197fc", "#8ce99a", "#ffa8a8", "#a5d8ff")
+WINDOW_OPACITY = 0.35
+
+#: Row height in the Gantt chart, pixels.
+ROW_PX = 24
+#: Longest task name shown on the axis; the hover shows it whole.
+LABEL_CHARS = 48
+
+TASK_CLASSES = (
+    ("late", "On the critical chain of a late milestone", LATE_CHAIN),
+    ("critical", "Critical chain (milestone on time)", CRITICAL),
+    ("other", "Other tasks", OTHER),
+)
+MILESTONE_CLASSES = (
+    ("late", "Milestone late", LATE_CHAIN),
+    ("met", "Milestone met", MET),
+    ("no-due", "Milestone without due date", NO_DUE),
+)
+MILESTONE_HEADER = "header:milestones"
+
+
+def text(value: object) -> str:
+    """Plan text escaped for plotly's label dialect (and for HTML)."""
+    return html.escape(str(value), quote=True)
+
+
+# --- the rows of the Gantt chart ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    """One row of the y axis: a stage header, a task or a milestone."""
+
+    key: str  # the category value; task and milestone ids, or "stage:<id>" / MILESTONE_HEADER
+    label: str  # tick text, already escaped
+    kind: str  # "stage", "task" or "milestone"
+    group: int  # index of the stage group (milestones are the last group)
+
+
+def gantt_rows(groups: list[StageGroup], milestones: list[MilestoneRow]) -> list[GanttRow]:
+    """The y axis top to bottom: each stage's header then its tasks; then the milestones."""
+    rows = []
+    for index, group in enumerate(groups):
+        rows.append(GanttRow(f"stage:{group.id or ''}", f"<b>{text(group.label)}</b>", "stage", index))
+        rows.extend(GanttRow(task.id, text(_short(task.name)), "task", index) for task in group.tasks)
+    dated = [milestone for milestone in milestones if milestone.date is not None]
+    if dated:
+        rows.append(GanttRow(MILESTONE_HEADER, "<b>Milestones</b>", "stage", len(groups)))
+        rows.extend(GanttRow(m.id, text(_short(m.name)), "milestone", len(groups)) for m in dated)
+    return rows
+
+
+def task_class(row: TaskRow, late: set[str]) -> str:
+    """``late`` when the task is on the chain of a late milestone, ``critical``, or ``other``."""
+    if any(milestone in late for milestone in row.critical_for):
+        return "late"
+    return "critical" if row.critical else "other"
+
+
+def milestone_class(row: MilestoneRow) -> str:
+    if row.met is None:
+        return "no-due"
+    return "met" if row.met else "late"
+
+
+# --- hover text --------------------------------------------------------------------------
+
+
+def task_hover(row: TaskRow, stage: str, milestones: dict[str, MilestoneRow]) -> str:
+    """Everything a planner asks about a bar: dates, the duration's arithmetic, resources, standard."""
+    assert row.start is not None and row.end is not None
+    lines = [f"<b>{text(row.name)}</b>", f"{text(row.id)} · stage {text(stage)}"]
+    lines.append(f"{row.start.isoformat()} → {row.end.isoformat()} ({_days(row.span_days)} on the calendar)")
+    duration = f"duration: {text(row.arithmetic)}"
+    if row.calendar is not None:
+        duration += f", counted in working days of calendar {text(row.calendar)}"
+    lines.append(duration)
+    if row.uses:
+        lines.append("resources: " + ", ".join(f"{text(name)} × {units}" for name, units in row.uses))
+    if row.standard:
+        lines.append(f"standard: {text(row.standard)}")
+    if row.window:
+        lines.append(f"window: {text(row.window)}")
+    if row.critical_for:
+        lines.append("critical for: " + ", ".join(_milestone_state(milestones[m]) for m in row.critical_for))
+    return "<br>".join(lines)
+
+
+def milestone_hover(row: MilestoneRow, chain: tuple[str, ...]) -> str:
+    """A milestone's date against its due date, and the tasks that set it."""
+    assert row.date is not None
+    lines = [f"<b>{text(row.name)}</b>", f"{text(row.id)} · priority {row.priority}"]
+    lines.append(f"date: {row.date.isoformat()}" + (" (fixed)" if row.fixed else ""))
+    if row.due is not None:
+        if row.met:
+            spare = (row.due - row.date).days
+            lines.append(f"due: {row.due.isoformat()}, met with {_days(spare)} to spare")
+        else:
+            lines.append(f"due: {row.due.isoformat()}, <b>{_days(row.late_days)} late</b>")
+    if chain:
+        lines.append("set by: " + " ← ".join(text(node) for node in chain))
+    return "<br>".join(lines)
+
+
+# --- the Gantt chart --------------------------------------------------------------------
+
+
+def x_range(result: SolveResult, tasks: list[TaskRow], milestones: list[MilestoneRow]) -> tuple[dt.date, dt.date]:
+    """The dates the chart opens on: the plan start to the last end, date or due, with a margin."""
+    start = result.problem.plan.start
+    last = start
+    for row in tasks:
+        if row.end is not None:
+            last = max(last, row.end)
+    for milestone in milestones:
+        for day in (milestone.date, milestone.due):
+            if day is not None:
+                last = max(last, day)
+    margin = max(7, (last - start).days // 40)
+    return start - dt.timedelta(days=margin), last + dt.timedelta(days=margin + 1)
+
+
+def gantt_figure(
+    result: SolveResult,
+    groups: list[StageGroup],
+    milestones: list[MilestoneRow],
+    chains: dict[str, tuple[str, ...]],
+) -> go.Figure:
+    """The schedule as a Gantt chart (see the module docstring).
+
+    ``chains`` maps a milestone id to the tasks of its critical chain, nearest first.
+    """
+    tasks = [task for group in groups for task in group.tasks]
+    rows = gantt_rows(groups, milestones)
+    keys = [row.key for row in rows]
+    position = {row.key: index for index, row in enumerate(rows)}
+    first, last = x_range(result, tasks, milestones)
+    by_id = {milestone.id: milestone for milestone in milestones}
+    late = {milestone.id for milestone in milestones if milestone.met is False}
+    stage_names = {task.id: group.label for group in groups for task in group.tasks}
+
+    figure = go.Figure()
+    # An invisible point per row, so that header rows (which hold no bar) keep their place.
+    figure.add_trace(
+        go.Scatter(
+            x=[first.isoformat()] * len(keys),
+            y=keys,
+            mode="markers",
+            marker={"opacity": 0},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    for kind, name, colour in TASK_CLASSES:
+        members = [task for task in tasks if task.start is not None and task_class(task, late) == kind]
+        if not members:
+            continue
+        figure.add_trace(
+            go.Bar(
+                name=name,
+                orientation="h",
+                y=[task.id for task in members],
+                base=[task.start.isoformat() for task in members],
+                x=[task.span_days * DAY_MS for task in members],
+                customdata=[task_hover(task, stage_names[task.id], by_id) for task in members],
+                hovertemplate="%{customdata}<extra></extra>",
+                marker={
+                    "color": colour,
+                    "line": {"color": OUTLINE if kind != "other" else colour, "width": 1.5 if kind != "other" else 0},
+                },
+            )
+        )
+    _add_lateness(figure, milestones)
+    for kind, name, colour in MILESTONE_CLASSES:
+        members = [m for m in milestones if m.date is not None and milestone_class(m) == kind]
+        if not members:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                name=name,
+                mode="markers",
+                x=[_close_of(m.date) for m in members],
+                y=[m.id for m in members],
+                customdata=[milestone_hover(m, chains.get(m.id, ())) for m in members],
+                hovertemplate="%{customdata}<extra></extra>",
+                marker={"symbol": "diamond", "size": 14, "color": colour, "line": {"color": OUTLINE, "width": 1}},
+            )
+        )
+    due_shapes, due_labels = _due_lines(milestones)
+    shapes = _stage_bands(rows) + _window_shades(result, tasks, position, first, last) + due_shapes
+    _add_window_legend(figure, tasks)
+
+    figure.update_layout(
+        template="plotly_white",
+        barmode="overlay",
+        height=max(360, 140 + ROW_PX * len(rows)),
+        margin={"l": 10, "r": 20, "t": 40, "b": 20},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        hoverlabel={"align": "left"},
+        shapes=shapes,
+        annotations=due_labels,
+        dragmode="zoom",
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
+    )
+    figure.update_xaxes(
+        type="date",
+        range=[first.isoformat(), last.isoformat()],
+        rangeslider={"visible": True, "thickness": 0.05},
+        showgrid=True,
+        tickformat="%Y-%m",
+        hoverformat="%Y-%m-%d",
+    )
+    figure.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=keys,
+        tickmode="array",
+        tickvals=keys,
+        ticktext=[row.label for row in rows],
+        autorange="reversed",
+        fixedrange=True,
+        showgrid=False,
+    )
+    return figure
+
+
+def _due_lines(milestones: list[MilestoneRow]) -> tuple[list[dict], list[dict]]:
+    """A dashed line across the chart at each due date, labelled with its milestone (shapes, annotations)."""
+    shapes, labels = [], []
+    for milestone in milestones:
+        if milestone.due is None:
+            continue
+        colour = LATE_CHAIN if milestone.met is False else NO_DUE
+        x = _close_of(milestone.due)
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "x0": x,
+                "x1": x,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": colour, "width": 1.5, "dash": "dash"},
+            }
+        )
+        labels.append(
+            {
+                "xref": "x",
+                "x": x,
+                "yref": "paper",
+                "y": 1,
+                "text": f"due {text(milestone.id)}",
+                "showarrow": False,
+                "textangle": -90,
+                "xanchor": "right",
+                "yanchor": "top",
+                "font": {"size": 10, "color": colour},
+            }
+        )
+    return shapes, labels
+
+
+def _add_lateness(figure: go.Figure, milestones: list[MilestoneRow]) -> None:
+    """In a late milestone's row, a red stroke from its due date to its date: how late, at a glance."""
+    for milestone in milestones:
+        if milestone.met is False and milestone.date is not None and milestone.due is not None:
+            figure.add_trace(
+                go.Scatter(
+                    x=[_close_of(milestone.due), _close_of(milestone.date)],
+                    y=[milestone.id, milestone.id],
+                    mode="lines",
+                    line={"color": LATE_CHAIN, "width": 3},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+
+
+def _stage_bands(rows: list[GanttRow]) -> list[dict]:
+    """A light band behind every other stage group, so the groups read apart."""
+    bands = []
+    groups: dict[int, list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault(row.group, []).append(index)
+    for group, indexes in groups.items():
+        if group % 2 == 0:
+            bands.append(
+                {
+                    "type": "rect",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "yref": "y",
+                    "y0": min(indexes) - 0.5,
+                    "y1": max(indexes) + 0.5,
+                    "fillcolor": BAND,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
+    return bands
+
+
+def window_colours(tasks: list[TaskRow]) -> dict[str, str]:
+    """A pale colour per window used by a task, in order of first use."""
+    names: list[str] = []
+    for task in tasks:
+        if task.window is not None and task.window not in names:
+            names.append(task.window)
+    return {name: WINDOW_COLOURS[index % len(WINDOW_COLOURS)] for index, name in enumerate(names)}
+
+
+def _window_shades(
+    result: SolveResult, tasks: list[TaskRow], position: dict[str, int], first: dt.date, last: dt.date
+) -> list[dict]:
+    """Each windowed task's row shaded where its window is open, within the chart's dates."""
+    problem = result.problem
+    colours = window_colours(tasks)
+    # `last` is the chart's right edge (midnight); the last whole day before it is `last - 1`.
+    low, high = problem.day(first), problem.day(last) - 1
+    shades = []
+    for task in tasks:
+        occurrences = problem.tasks[task.id].occurrences
+        if occurrences is None:
+            continue
+        for lo, hi in occurrences:
+            lo, hi = max(lo, low), min(hi, high)
+            if lo > hi:
+                continue
+            shades.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "x0": problem.date(lo).isoformat(),
+                    "x1": _close_of(problem.date(hi)),
+                    "yref": "y",
+                    "y0": position[task.id] - 0.45,
+                    "y1": position[task.id] + 0.45,
+                    "fillcolor": colours[task.window],
+                    "opacity": WINDOW_OPACITY,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
+    return shades
+
+
+def _add_window_legend(figure: go.Figure, tasks: list[TaskRow]) -> None:
+    """Legend entries for the window shades (shapes have none of their own)."""
+    for window, colour in window_colours(tasks).items():
+        figure.add_trace(
+            go.Scatter(
+                name=f"window {text(window)} (open)",
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": colour, "opacity": WINDOW_OPACITY + 0.25},
+                hoverinfo="skip",
+            )
+        )
+
+
+# --- resources ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """From ``day`` on (until the next step), ``units`` are in use, held by ``holders``."""
+
+    day: dt.date
+    units: int
+    holders: tuple[tuple[str, int], ...]
+
+
+def resource_steps(tasks: list[TaskRow], resource: str, first: dt.date, last: dt.date) -> list[Step]:
+    """Units of ``resource`` in use, as steps from ``first`` to ``last`` (the day after the last step)."""
+    users = [(task, units) for task in tasks if task.start is not None for name, units in task.uses if name == resource]
+    changes = {first}
+    for task, _ in users:
+        changes.add(task.start)
+        changes.add(task.end + dt.timedelta(days=1))
+    steps: list[Step] = []
+    for day in sorted(change for change in changes if first <= change < last):
+        holders = tuple((task.id, units) for task, units in users if task.start <= day <= task.end)
+        units = sum(units for _, units in holders)
+        if steps and steps[-1].units == units and steps[-1].holders == holders:
+            continue
+        steps.append(Step(day, units, holders))
+    return steps
+
+
+def capacity_steps(result: SolveResult, resource: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, int]]:
+    """The capacity profile of ``resource`` as (from date, units) steps within the chart's dates."""
+    problem = result.problem
+    steps = [(max(problem.date(day), first), units) for day, units in problem.capacity_steps[resource]]
+    kept: list[tuple[dt.date, int]] = []
+    for day, units in steps:
+        if day >= last:
+            break
+        if kept and kept[-1][0] == day:
+            kept[-1] = (day, units)
+        else:
+            kept.append((day, units))
+    return kept
+
+
+def resource_figure(result: SolveResult, tasks: list[TaskRow], first: dt.date, last: dt.date) -> go.Figure | None:
+    """One chart per resource, stacked on a shared time axis: units in use against capacity.
+
+    None when the plan declares no resources.
+    """
+    resources = list(result.problem.plan.resources)
+    if not resources:
+        return None
+    figure = make_subplots(
+        rows=len(resources),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.08, 0.3 / len(resources)),
+        subplot_titles=[text(resource) for resource in resources],
+    )
+    for index, resource in enumerate(resources, start=1):
+        steps = resource_steps(tasks, resource, first, last)
+        capacity = capacity_steps(result, resource, first, last)
+        names = {task.id: task.name for task in tasks}
+        figure.add_trace(
+            go.Scatter(
+                name="in use",
+                legendgroup="in use",
+                showlegend=index == 1,
+                x=[step.day.isoformat() for step in steps] + [last.isoformat()],
+                y=[step.units for step in steps] + [steps[-1].units],
+                customdata=[_usage_hover(resource, step, names) for step in steps] + [""],
+                hovertemplate="%{customdata}<extra></extra>",
+                mode="lines",
+                line={"shape": "hv", "color": OTHER, "width": 1.5},
+                fill="tozeroy",
+            ),
+            row=index,
+            col=1,
+        )
+        figure.add_trace(
+            go.Scatter(
+                name="capacity",
+                legendgroup="capacity",
+                showlegend=index == 1,
+                x=[day.isoformat() for day, _ in capacity] + [last.isoformat()],
+                y=[units for _, units in capacity] + [capacity[-1][1]],
+                hovertemplate=f"{text(resource)} capacity: %{{y}}<extra></extra>",
+                mode="lines",
+                line={"shape": "hv", "color": OUTLINE, "width": 1.5, "dash": "dash"},
+            ),
+            row=index,
+            col=1,
+        )
+        top = max([units for _, units in capacity] + [step.units for step in steps] + [1])
+        figure.update_yaxes(range=[0, top * 1.15], fixedrange=True, title_text="units", row=index, col=1)
+    figure.update_xaxes(type="date", range=[first.isoformat(), last.isoformat()], tickformat="%Y-%m")
+    figure.update_layout(
+        template="plotly_white",
+        height=max(260, 60 + 170 * len(resources)),
+        margin={"l": 10, "r": 20, "t": 50, "b": 20},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        hoverlabel={"align": "left"},
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
+    )
+    return figure
+
+
+def _usage_hover(resource: str, step: Step, names: dict[str, str]) -> str:
+    head = f"<b>{text(resource)}</b> from {step.day.isoformat()}: {step.units} in use"
+    if not step.holders:
+        return head
+    return head + "<br>" + "<br>".join(f"{text(names[task])} × {units}" for task, units in step.holders)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _close_of(day: dt.date) -> str:
+    """The end of ``day`` on a date axis: midnight starting the next day."""
+    return (day + dt.timedelta(days=1)).isoformat()
+
+
+def _short(name: str) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+
+
+def _days(count: int | None) -> str:
+    count = count or 0
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def _milestone_state(row: MilestoneRow) -> str:
+    if row.met is False:
+        return f"{text(row.id)} ({_days(row.late_days)} late)"
+    return text(row.id)
