@@ -43,7 +43,7 @@ def test_met_plan_shows_slack_and_optimal_proved():
     plan = problem_of(TASKS[:1], milestones=[{"id": "built", "after": ["build"], "due": "2026-01-31"}])
     output = text.render(earliest_result(plan))
     assert "built      2026-01-31  2026-01-18    13 d slack  met\n" in output
-    assert output.endswith("verdict: met — every due date is met; optimal (proved)\n")
+    assert output.endswith("verdict: met — every due date is met; schedule optimal (proved)\n")
 
 
 def test_unknown_verdict_says_late_not_missed_and_asks_for_more_time():
@@ -79,7 +79,7 @@ def test_proved_infeasible_plan_lists_the_conflicting_rules():
 def test_plan_without_milestones_says_so():
     output = text.render(earliest_result(problem_of(TASKS)))
     assert "(the plan has no milestones)\n" in output
-    assert "verdict: met — every due date is met; optimal (proved)" in output
+    assert "verdict: met — every due date is met; schedule optimal (proved)" in output
 
 
 def test_narrow_terminals_drop_names_but_never_cut_ids_or_dates():

@@ -11,7 +11,7 @@ from qualplan.graph import earliest_times
 from qualplan.model import Plan
 from qualplan.problem import Problem, compile_plan
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
-from qualplan.verify import Rule, ScheduleRejected, ensure_verified, lateness, verify
+from qualplan.verify import Rule, ScheduleRejected, ensure_verified, lateness, objective_terms, verify
 
 # 2026-01-05 is a Monday: day 5 is Saturday 2026-01-10.
 START = "2026-01-05"
@@ -458,4 +458,39 @@ def test_proven_needs_an_optimal_status_and_a_tight_bound(late_problem):
 def test_a_status_that_contradicts_the_schedule_is_rejected(late_problem):
     result = result_of(late_problem, None, status=SolveStatus.FEASIBLE, verdict=Verdict.UNKNOWN, proven=False)
     with pytest.raises(ScheduleRejected, match="status feasible without a schedule"):
+        ensure_verified(result)
+
+
+def test_a_proved_infeasible_result_may_say_proven(late_problem):
+    result = result_of(late_problem, None, status=SolveStatus.INFEASIBLE, verdict=Verdict.MISSED, proven=True)
+    assert ensure_verified(result) is result
+
+
+def test_objective_terms_are_recomputed_from_the_starts(late_problem):
+    # m = a's end: day 19 (2026-01-24), 10 days after its due date, priority 2.
+    assert objective_terms(late_problem, Schedule({"a": 0})) == (20, 19, 19)
+    truthful = result_of(
+        late_problem, Schedule({"a": 0}), verdict=Verdict.MISSED, lateness=20, lateness_bound=20,
+        objective=(20, 19, 19), objective_bound=(20, 19, 19),
+    )  # fmt: skip
+    assert ensure_verified(truthful) is truthful
+
+
+def test_a_wrong_objective_term_is_rejected(late_problem):
+    result = result_of(
+        late_problem, Schedule({"a": 0}), verdict=Verdict.MISSED, lateness=20, lateness_bound=20,
+        objective=(20, 18, 19), objective_bound=(20, 18, 19),
+    )  # fmt: skip
+    with pytest.raises(
+        ScheduleRejected, match=r"reported objective \(20, 18, 19\) but the schedule's is \(20, 19, 19\)"
+    ):
+        ensure_verified(result)
+
+
+def test_a_proved_bound_above_an_objective_term_is_rejected(late_problem):
+    result = result_of(
+        late_problem, Schedule({"a": 0}), status=SolveStatus.FEASIBLE, verdict=Verdict.MISSED, proven=False,
+        lateness=20, lateness_bound=20, objective=(20, 19, 19), objective_bound=(20, None, 25),
+    )  # fmt: skip
+    with pytest.raises(ScheduleRejected, match="proved bound 25 on the last end is above the schedule's 19"):
         ensure_verified(result)

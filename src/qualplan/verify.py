@@ -112,13 +112,7 @@ def ensure_verified(result: SolveResult) -> SolveResult:
 
 def lateness(problem: Problem, schedule: Schedule) -> int:
     """Sum over milestones with a due date of ``priority × days late``, recomputed from the schedule."""
-    dates = _times(problem, schedule).milestone
-    total = 0
-    for milestone_id, spec in problem.milestones.items():
-        date = dates[milestone_id]
-        if spec.due is not None and date is not None:
-            total += spec.priority * max(0, date - spec.due)
-    return total
+    return objective_terms(problem, schedule)[0]
 
 
 # --- the rules -----------------------------------------------------------------------
@@ -339,31 +333,33 @@ def _unknown_resources(problem: Problem) -> Iterator[Violation]:
 
 
 def _result_claims(result: SolveResult) -> list[Violation]:
-    """The status, lateness, bound, verdict and ``proven`` of a result agree with its schedule.
+    """The status, lateness, bounds, verdict and ``proven`` of a result agree with its schedule.
 
     The verdict follows from them alone (plan-format.md): ``met`` needs a schedule
     with no lateness, ``missed`` needs a proof (no schedule fits, or a lateness bound
     above 0), anything else is ``unknown``. This is what keeps a time-out from ever
-    being printed as ``missed``.
+    being printed as ``missed``. ``proven`` goes with an optimal schedule, or with a
+    proof that no schedule exists.
     """
-    plan_id = result.problem.plan.id
     problems: list[str] = []
     has_schedule = result.schedule is not None
     if has_schedule != (result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)):
         problems.append(f"status {result.status.value} {'with' if has_schedule else 'without'} a schedule")
-    if result.proven != (result.status is SolveStatus.OPTIMAL):
-        problems.append(f"proven is {result.proven} but the status is {result.status.value}")
+    if result.status is SolveStatus.OPTIMAL and not result.proven:
+        problems.append("the status is optimal but proven is False")
+    if result.proven and result.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE):
+        problems.append(f"proven is True but the status is {result.status.value}")
     if result.lateness_bound < 0:
         problems.append(f"the lateness bound {result.lateness_bound} is negative")
     recomputed = None
-    if has_schedule:
-        recomputed = lateness(result.problem, result.schedule)
+    if result.schedule is not None:
+        terms = objective_terms(result.problem, result.schedule)
+        recomputed = terms[0]
         if result.lateness != recomputed:
             problems.append(f"reported lateness {result.lateness} but the schedule's lateness is {recomputed}")
         if result.lateness_bound > recomputed:
             problems.append(f"lateness bound {result.lateness_bound} is above the schedule's lateness {recomputed}")
-        if result.proven and result.lateness_bound != recomputed:
-            problems.append(f"proved optimal but the lateness bound {result.lateness_bound} is not {recomputed}")
+        problems.extend(_objective_claims(result, terms))
     elif result.lateness is not None:
         problems.append(f"lateness {result.lateness} reported without a schedule")
     if recomputed == 0:
@@ -374,7 +370,34 @@ def _result_claims(result: SolveResult) -> list[Violation]:
         expected = Verdict.UNKNOWN
     if result.verdict is not expected:
         problems.append(f"verdict {result.verdict.value} but the schedule and bound give {expected.value}")
-    return [Violation(Rule.RESULT, (plan_id,), message) for message in problems]
+    return [Violation(Rule.RESULT, (result.problem.plan.id,), message) for message in problems]
+
+
+def _objective_claims(result: SolveResult, terms: tuple[int, int, int]) -> list[str]:
+    """The reported objective terms are the schedule's; no proved bound is above them; proven means tight."""
+    problems = []
+    names = ("lateness", "sum of milestone dates", "last end")
+    if result.objective is not None and tuple(result.objective) != terms:
+        problems.append(f"reported objective {tuple(result.objective)} but the schedule's is {terms}")
+    for name, bound, value in zip(names, result.objective_bound, terms, strict=True):
+        if bound is not None and bound > value:
+            problems.append(f"proved bound {bound} on the {name} is above the schedule's {value}")
+    if result.proven and result.lateness_bound != terms[0]:
+        problems.append(f"proved optimal but the lateness bound {result.lateness_bound} is not {terms[0]}")
+    return problems
+
+
+def objective_terms(problem: Problem, schedule: Schedule) -> tuple[int, int, int]:
+    """The three objective terms of plan-format.md, recomputed from the starts alone:
+    weighted lateness, sum of milestone dates (day numbers), last task's end."""
+    times = _times(problem, schedule)
+    late = 0
+    for milestone_id, spec in problem.milestones.items():
+        date = times.milestone[milestone_id]
+        if spec.due is not None and date is not None:
+            late += spec.priority * max(0, date - spec.due)
+    dates = sum(date for date in times.milestone.values() if date is not None)
+    return late, dates, max(times.end.values(), default=0)
 
 
 # --- wording -------------------------------------------------------------------------

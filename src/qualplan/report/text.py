@@ -44,7 +44,7 @@ def render(result: SolveResult, path: Path | None = None, *, color: bool = False
         console.print(span)
     console.print(verdict_line(result), soft_wrap=True)
     for conflict in result.conflicts:
-        console.print(f"  - {conflict}")
+        console.print(f"  - {conflict}", soft_wrap=True)
     # Rich pads table cells to the column width; trailing blanks only get in the way of diffs and tests.
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
@@ -133,7 +133,7 @@ def _verdict_reason(result: SolveResult) -> str:
     if result.schedule is None:
         return f"no schedule found in {result.wall_time:.1f} s, and none proved impossible; try a longer --time-limit"
     if result.verdict is Verdict.MET:
-        return f"every due date is met; {_quality(result)}"
+        return f"every due date is met; schedule {_quality(result)}"
     if result.verdict is Verdict.MISSED:
         return (
             f"no schedule meets every due date (proved: lateness of at least {result.lateness_bound} "
@@ -146,16 +146,16 @@ def _verdict_reason(result: SolveResult) -> str:
 
 
 def _quality(result: SolveResult) -> str:
-    """``optimal (proved)`` or how far the best schedule found may be from optimal."""
+    """``optimal (proved)``, or when the schedule was found and how far from optimal it may be."""
     if result.proven:
         return "optimal (proved)"
-    text = f"best found in {result.wall_time:.1f} s"
+    text = f"found in {result.wall_time:.1f} s, not proved optimal"
     if result.lateness is not None and result.lateness_bound < result.lateness:
-        return f"{text}, lateness bound {result.lateness_bound}"
+        return f"{text} (lateness bound {result.lateness_bound})"
     gap = result.gap
     if gap:
-        return f"{text}, not proved optimal (gap {gap:.1%})"
-    return f"{text}, not proved optimal"
+        return f"{text} (gap {gap:.1%})"
+    return text
 
 
 def _slack(outcome: MilestoneOutcome) -> Text:
