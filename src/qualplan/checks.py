@@ -256,13 +256,15 @@ def _cycles(parts: _Parts) -> Iterator[Finding]:
     from qualplan.graph import dependency_graph
 
     graph = dependency_graph(parts.graph_view())
-    order = {item.id: (kind, index) for kind in ("tasks", "milestones") for index, item in getattr(parts, kind)}
+    # Plan order (tasks, then milestones) decides where a cycle is reported, so the output is stable.
+    nodes = [(kind, index, item.id) for kind in ("tasks", "milestones") for index, item in getattr(parts, kind)]
+    order = {node_id: (rank, kind, index) for rank, (kind, index, node_id) in enumerate(nodes)}
     for component in nx.strongly_connected_components(graph):
         first = min(component, key=lambda node: order[node])
         if len(component) == 1 and not graph.has_edge(first, first):
             continue
         cycle = _cycle_through(graph.subgraph(component), first)
-        kind, index = order[first]
+        _, kind, index = order[first]
         yield Finding(
             _entry_path(parts, kind, index, cycle[-2]),
             f"dependency cycle: {' -> '.join(cycle)}; no schedule can satisfy it, remove one of these dependencies",
@@ -305,8 +307,12 @@ def _uses_within_capacity(parts: _Parts) -> Iterator[Finding]:
             if resource is not None and units > resource.largest_capacity:
                 yield Finding(
                     ("tasks", index, "uses", name),
-                    f"uses {units} units of '{name}', but it never has more than {resource.largest_capacity}",
+                    f"uses {_units(units)} of '{name}', but it never has more than {resource.largest_capacity}",
                 )
+
+
+def _units(count: int) -> str:
+    return f"{count} unit" if count == 1 else f"{count} units"
 
 
 def _unused_resources(parts: _Parts) -> Iterator[Finding]:
@@ -382,7 +388,8 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
         earliest = 0 if task.not_before is None else max(0, (task.not_before - start).days)
         if task.window is not None:
             if task.window in occurrences and _first_fit(occurrences[task.window], earliest, length, calendar) is None:
-                yield Finding(("tasks", index, "window"), _window_misfit(task, occurrences[task.window], unit, start))
+                misfit = _window_misfit(task, occurrences[task.window], calendar, start)
+                yield Finding(("tasks", index, "window"), misfit)
         elif _first_fit([(0, days - 1)], earliest, length, calendar) is None:
             yield Finding(
                 ("tasks", index, "not_before" if task.not_before is not None else "duration"),
@@ -410,12 +417,16 @@ def _first_fit(spans: list[tuple[int, int]], earliest: int, length: int, calenda
     return None
 
 
-def _window_misfit(task: Task, spans: list[tuple[int, int]], unit: str, start: dt.date) -> str:
+def _window_misfit(task: Task, spans: list[tuple[int, int]], calendar: WorkingDays | None, start: dt.date) -> str:
     if not spans:
         return f"window '{task.window}' has no occurrence within the horizon"
     after = "" if task.not_before is None else f" starting no earlier than {max(task.not_before, start)}"
-    longest = max(hi - lo + 1 for lo, hi in spans)
+    if calendar is None:
+        longest, unit = max(hi - lo + 1 for lo, hi in spans), "days"
+    else:
+        longest = max(sum(calendar.is_working(day) for day in range(lo, hi + 1)) for lo, hi in spans)
+        unit = "working days"
     return (
         f"a task of {task.days} {unit}{after} cannot fit inside any occurrence of window '{task.window}' "
-        f"within the horizon (the longest is {longest} days)"
+        f"within the horizon (the longest holds {longest} {unit})"
     )

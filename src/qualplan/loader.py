@@ -120,7 +120,7 @@ def _load(data: bytes | str, name: str, path: Path) -> LoadedPlan:
     try:
         document = to_data(root, MAX_VALUES)
     except ExpansionError as error:
-        return _failed(path, name, error.line, error.column, error.message, source)
+        return _failed(path, name, error.line, error.column, error.message, source, error.path)
 
     plan: Plan | None = None
     findings: list[Finding] = []

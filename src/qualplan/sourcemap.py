@@ -292,42 +292,53 @@ def _mark(event: object) -> tuple[int, int]:
 class ExpansionError(Exception):
     """Aliases expand to more values than a plan could need (an alias bomb)."""
 
-    def __init__(self, line: int, column: int, message: str) -> None:
+    def __init__(self, line: int, column: int, message: str, path: tuple[str, ...] = ()) -> None:
         super().__init__(message)
-        self.line, self.column, self.message = line, column, message
+        self.line, self.column, self.message, self.path = line, column, message, ".".join(path)
 
 
 def to_data(root: Node, budget: int) -> object:
     """Plain Python data (dict, list, scalars) of ``root``; duplicate keys keep the first value.
 
-    A node reached through several aliases is built once per use; the total number
-    of values built may not exceed ``budget``, which stops "billion laughs" files
-    before they cost time or memory.
+    A node reached through several aliases is built once per use, so the size
+    of the result is counted first (in time linear in the composed nodes, however
+    many times aliases multiply it): more than ``budget`` values stops "billion
+    laughs" files before they cost time or memory, naming the top-level key
+    whose aliases blow up.
     """
-    built = 0
-    building: set[int] = set()
+    sizes: dict[int, int] = {}
+
+    def size(node: Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, Sequence):
+            total = 1 + sum(size(item) for item in node.items)
+        elif isinstance(node, Mapping):
+            total = 1 + sum(size(value) for _, value in node.entries)
+        else:
+            total = 1
+        sizes[id(node)] = total
+        return total
+
+    if size(root) > budget:
+        culprit = root
+        if isinstance(root, Mapping) and root.entries:
+            culprit = max((entry for entry in root.entries), key=lambda entry: size(entry[1]))[0]
+        raise ExpansionError(
+            culprit.line,
+            culprit.column,
+            f"aliases expand this to more than {budget} values; a plan file never needs that many",
+            (culprit.text,) if culprit is not root else (),
+        )
 
     def build(node: Node) -> object:
-        nonlocal built
-        built += 1
-        if built > budget:
-            raise ExpansionError(
-                node.line,
-                node.column,
-                f"aliases here expand to more than {budget} values; a plan file never needs that many",
-            )
         if isinstance(node, Scalar):
             return node.value
-        if id(node) in building:  # pragma: no cover - the composer refuses self-containing aliases
-            raise ExpansionError(node.line, node.column, "an alias refers to a node that contains it")
-        building.add(id(node))
-        try:
-            if isinstance(node, Sequence):
-                return [build(item) for item in node.items]
-            assert isinstance(node, Mapping)
-            return {key: build(node.entries[index][1]) for key, index in node.index.items()}
-        finally:
-            building.discard(id(node))
+        if isinstance(node, Sequence):
+            return [build(item) for item in node.items]
+        assert isinstance(node, Mapping)
+        return {key: build(node.entries[index][1]) for key, index in node.index.items()}
 
     return build(root)
 
