@@ -193,6 +193,7 @@ def test_an_invalid_plan_among_others_wins_the_exit_code_but_the_others_are_stil
     assert result.exit_code == 2
     assert "cells-met" in result.stdout and "cells-missed" in result.stdout
     assert result.stdout.endswith("\n3 plans: 1 met, 1 missed, 1 invalid\n")
+    assert "why cells-done is late: lab capacity costs 10 days, mostly chamber" in result.stdout
     assert "invalid.yaml:5:27:" in result.stderr
 
 

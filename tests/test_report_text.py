@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from hand_results import earliest_result, problem_of, result_without_schedule, unproved_result
@@ -105,3 +106,27 @@ def test_summary_counts_each_kind_of_outcome():
         "6 plans: 2 met, 1 missed, 1 unknown, 1 invalid, 1 internal error"
     )
     assert text.summary([], invalid=2) == "2 plans: 2 invalid"
+
+
+def test_why_lines_follow_the_table_one_per_late_milestone():
+    why = {"cells-done": "why: the tests alone take until 2026-05-18 (cycle-life 120 d, build 14 d)"}
+    lines = text.render(earliest_result(problem()), why=why).splitlines()
+    assert lines[5] == "why cells-done is late: the tests alone take until 2026-05-18 (cycle-life 120 d, build 14 d)"
+    assert lines[6].startswith("schedule: ")
+
+
+def test_unproved_met_and_missed_say_when_the_schedule_was_found():
+    plan = problem_of(TASKS[:1], milestones=[{"id": "built", "after": ["build"], "due": "2026-01-31"}])
+    met = dataclasses.replace(earliest_result(plan), status=SolveStatus.FEASIBLE, proven=False, wall_time=3.25)
+    assert text.render(met).endswith(
+        "verdict: met — every due date is met; schedule found in 3.2 s, not proved optimal\n"
+    )
+    late = problem()
+    schedule = Schedule({"build": 0, "cycle-life": 16, "abuse": 14})
+    missed = dataclasses.replace(
+        unproved_result(late, schedule), verdict=Verdict.MISSED, lateness_bound=34, wall_time=10.0
+    )
+    assert text.render(missed).endswith(
+        "verdict: missed — no schedule meets every due date (proved: lateness of at least 34 priority-weighted days); "
+        "best schedule has lateness 38, found in 10.0 s, not proved optimal (lateness bound 34)\n"
+    )

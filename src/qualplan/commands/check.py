@@ -111,12 +111,15 @@ def exit_code(result: SolveResult) -> ExitCode:
 
 
 def _text(outcome: Checked) -> str:
+    from qualplan.explain import why_lines
     from qualplan.report import text
 
     assert outcome.result is not None
     terminal = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if terminal else PIPE_WIDTH
-    return text.render(outcome.result, outcome.path, color=terminal, width=width)
+    # One line per late milestone on what sets its date (no solver runs: milliseconds).
+    why = why_lines(outcome.result)
+    return text.render(outcome.result, outcome.path, why=why, color=terminal, width=width)
 
 
 def _summary(checked: list[Checked]) -> str:

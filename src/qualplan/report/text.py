@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -25,8 +26,18 @@ from qualplan.result import MilestoneOutcome, SolveResult, SolveStatus, Verdict,
 _STYLE = {Verdict.MET: "bold green", Verdict.MISSED: "bold red", Verdict.UNKNOWN: "bold yellow"}
 
 
-def render(result: SolveResult, path: Path | None = None, *, color: bool = False, width: int = 100) -> str:
-    """One plan's result: heading, milestone table, schedule span and verdict line."""
+def render(
+    result: SolveResult,
+    path: Path | None = None,
+    *,
+    why: Mapping[str, str] | None = None,
+    color: bool = False,
+    width: int = 100,
+) -> str:
+    """One plan's result: heading, milestone table, a "why" line per late milestone, schedule span, verdict.
+
+    ``why`` maps a milestone id to its one-line reason (``qualplan.explain.why_lines``).
+    """
     console, buffer = _console(color, width)
     plan = result.problem.plan
     heading = Text(plan.id, style="bold")
@@ -39,6 +50,8 @@ def render(result: SolveResult, path: Path | None = None, *, color: bool = False
         console.print(milestone_table(result, width))
     else:
         console.print("  (the plan has no milestones)")
+    for milestone_id, reason in (why or {}).items():
+        console.print(f"why {milestone_id} is late: {reason.removeprefix('why: ')}", soft_wrap=True)
     span = schedule_span(result)
     if span:
         console.print(span)
