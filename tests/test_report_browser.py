@@ -1,0 +1,175 @@
+"""The report in a real browser: headless Chromium opens the file with no network.
+
+Checks what a planner relies on when opening ``report.html`` on a laptop: the
+charts draw (SVG present, one bar per task), nothing logs an error, no request
+leaves the file, a task named like a script stays text, and zooming the
+schedule zooms the resource charts with it. Screenshots land in
+``test-artifacts/`` for a human to look at.
+
+Chromium is driven over ``--remote-debugging-pipe`` (``chromium_pipe.py``, standard
+library only). Skipped, saying so, where Chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chromium_pipe import Browser, Page, chromium, find_chromium
+from qualplan.commands import report as report_command
+from qualplan.exitcodes import ExitCode
+from qualplan.explain import explain
+from qualplan.report import html
+from report_support import INJECTED, earliest_result, ladder_problem
+
+CHROMIUM = find_chromium()
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian: apt-get install chromium); the report's browser test needs it",
+)
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+BUNDLED = sorted((ROOT / "plans").glob("*.y*ml"))
+
+BARS = "#qualplan-gantt .cartesianlayer .bars .point path"
+DIAMONDS = "#qualplan-gantt .cartesianlayer .scatter .points path.point"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM is not None
+    with chromium(CHROMIUM) as running:
+        yield running
+
+
+def open_page(browser: Browser, path: Path) -> Page:
+    """Open ``path`` and wait until plotly has drawn the schedule."""
+    page = browser.new_page()
+    page.send("Page.navigate", {"url": path.as_uri()})
+    page.wait_for_event("Page.loadEventFired")
+    return page
+
+
+def errors(page: Page) -> list[str]:
+    """Console errors and assertions, uncaught exceptions, and browser log errors (CSP, network)."""
+    found = [
+        " ".join(str(arg.get("value", arg.get("description", ""))) for arg in event["args"])
+        for event in page.events_of("Runtime.consoleAPICalled")
+        if event["type"] in {"error", "assert"}
+    ]
+    found += [event["exceptionDetails"]["text"] for event in page.events_of("Runtime.exceptionThrown")]
+    found += [
+        event["entry"]["text"] for event in page.events_of("Log.entryAdded") if event["entry"]["level"] == "error"
+    ]
+    return found
+
+
+def requests(page: Page, path: Path) -> list[str]:
+    """Every URL the page asked for besides the report file itself."""
+    urls = [event["request"]["url"] for event in page.events_of("Network.requestWillBeSent")]
+    return [url for url in urls if url != path.as_uri()]
+
+
+def count(page: Page, selector: str) -> int:
+    """How many elements match ``selector`` and can be seen (plotly draws some points with opacity 0)."""
+    return page.evaluate(
+        f"Array.from(document.querySelectorAll({selector!r})).filter(e => getComputedStyle(e).opacity !== '0').length"
+    )
+
+
+def hover_text(page: Page, selector: str, index: int) -> str:
+    """Move the mouse onto the ``index``-th element matching ``selector``; the hover label's text."""
+    x, y = page.evaluate(
+        f"(() => {{ const r = document.querySelectorAll({selector!r})[{index}].getBoundingClientRect();"
+        " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+    )
+    page.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x - 5, "y": y - 5})
+    page.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
+    return page.wait_for("(document.querySelector('#qualplan-gantt .hoverlayer .hovertext') || {}).textContent")
+
+
+def _ladder_report(tmp_path: Path) -> Path:
+    problem = ladder_problem(
+        top={"resources": {"chamber": {"capacity": 2, "changes": [{"from": "2026-03-01", "capacity": 3}]}}},
+        **{
+            "cell-build": {"name": INJECTED},
+            "cell-cycle": {"uses": {"chamber": 1}},
+            "module-abuse": {"uses": {"chamber": 1}},
+        },
+    )
+    result = earliest_result(problem)
+    path = tmp_path / "ladder.html"
+    path.write_text(html.render(result, explain(result, conflicts=False)))
+    return path
+
+
+def test_the_report_draws_offline_without_errors_and_an_injected_name_stays_text(
+    browser: Browser, tmp_path: Path
+) -> None:
+    path = _ladder_report(tmp_path)
+    page = open_page(browser, path)
+    page.wait_for(f"document.querySelectorAll({BARS!r}).length === 4")
+    page.wait_for("document.querySelectorAll('#qualplan-resources svg').length > 0")
+
+    assert count(page, "#qualplan-gantt svg") > 0
+    assert count(page, DIAMONDS) == 2  # cells-done and sop
+    assert page.evaluate("document.title") == "qualplan report: Ladder plan"
+    assert page.evaluate("document.scripts.length") == 4  # plotly.js, two figures' data, the drawing code
+    ticks = page.evaluate(
+        "Array.from(document.querySelectorAll('#qualplan-gantt .ytick text')).map(e => e.textContent)"
+    )
+    assert ticks[:3] == ["10Ah cell", INJECTED, "Cycle life: 1000 cycles; 25 °C #1"]
+    first_bar = hover_text(page, BARS, 0)
+    assert first_bar.startswith(INJECTED), first_bar  # the bar of cell-build, its name shown as written
+    assert "standard" not in first_bar and "2026-01-05 → 2026-01-14" in first_bar
+    time.sleep(0.3)  # let any late error surface before looking
+    assert errors(page) == []
+    assert requests(page, path) == []
+    assert page.evaluate("document.title") == "qualplan report: Ladder plan"
+    shot = page.screenshot(ARTIFACTS / "report-ladder.png")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_zooming_the_schedule_zooms_the_resource_charts(browser: Browser, tmp_path: Path) -> None:
+    path = _ladder_report(tmp_path)
+    page = open_page(browser, path)
+    page.wait_for("document.querySelectorAll('#qualplan-resources svg').length > 0")
+    page.evaluate(
+        "Plotly.relayout(document.getElementById('qualplan-gantt'), {'xaxis.range': ['2026-01-01', '2026-04-01']})"
+        ".then(() => true)"
+    )
+    synced = page.wait_for(
+        "(() => { const r = document.getElementById('qualplan-resources').layout.xaxis.range;"
+        " return r[0].startsWith('2026-01-01') && r[1].startsWith('2026-04-01') ? r : null; })()"
+    )
+    assert synced
+    assert errors(page) == []
+
+
+@pytest.mark.parametrize("plan", BUNDLED, ids=[path.stem for path in BUNDLED])
+def test_every_bundled_plan_gives_a_report_that_draws(browser: Browser, tmp_path: Path, plan: Path) -> None:
+    output = tmp_path / f"{plan.stem}.html"
+    assert report_command.run(plan, output, time_limit=2.0, workers=1, seed=0) is ExitCode.OK
+    page = open_page(browser, output)
+    page.wait_for("document.querySelectorAll('#qualplan-gantt svg, #schedule p').length > 0")
+    time.sleep(0.3)
+    assert errors(page) == []
+    assert requests(page, output) == []
+    page.screenshot(ARTIFACTS / f"report-{plan.stem}.png")
+
+
+def test_the_browser_checks_can_fail(browser: Browser, tmp_path: Path) -> None:
+    """A page that logs an error and fetches from the network must be caught, or the checks above prove nothing."""
+    path = tmp_path / "bad.html"
+    path.write_text(
+        "<!DOCTYPE html><html><body><img src='http://127.0.0.1:9/x.png'>"
+        "<script>console.error('broken'); document.title = 'pwned';</script></body></html>"
+    )
+    page = open_page(browser, path)
+    page.wait_for("document.title === 'pwned'")
+    time.sleep(0.3)
+    assert "broken" in errors(page)
+    assert requests(page, path) == ["http://127.0.0.1:9/x.png"]
