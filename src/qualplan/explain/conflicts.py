@@ -1,21 +1,26 @@
 """A small set of rules that cannot all hold together, when the verdict is ``missed``.
 
 The model is the solver's own (``solver.builder.ModelBuilder``) as a satisfaction
-problem: every rule of the plan, due dates as hard rules, and one enforcement
-literal per switchable group (a due date, a resource's capacity, a task's window
-or ``not_before``, a milestone's ``at``). Physics (durations, calendars,
-dependencies, the horizon) is never switched off.
+problem. The switchable rule groups are the solver's ``RuleKey`` kinds: a due
+date, a resource's capacity, a task's window or ``not_before``, a milestone's
+``at``. Physics (durations, calendars, dependencies, the horizon) always holds.
+Every solve uses one worker and the given seed, so the set is reproducible.
 
-1. Solve under the assumption that every literal holds, one worker, fixed seed.
-   Proved infeasible, CP-SAT's ``SufficientAssumptionsForInfeasibility`` names a
-   subset of the literals that is infeasible on its own.
-2. Shrink it by deletion: drop one rule; if the rest is still proved infeasible,
-   it stays dropped (and the new, possibly smaller, core replaces the set);
-   if the rest has a schedule, the rule is needed. A step that times out keeps
-   its rule and the set is reported as possibly not minimal.
+1. Due dates hard, every other group behind an assumption literal. Due dates go
+   in as the builder's ``Cutoff`` dates, so the CPM domains shrink to them:
+   proving a plan infeasible over an 8-year horizon with free domains takes
+   seconds even for two tasks, with tight domains milliseconds. Proved
+   infeasible, ``SufficientAssumptionsForInfeasibility`` names the other groups
+   that take part; with the due dates they are the first candidate set.
+2. Shrink by deletion: drop one rule and solve the rest (due dates hard again,
+   the others as assumptions). Still infeasible: the rule stays dropped, and
+   the new sufficient assumptions may drop more. A schedule: the rule is needed.
+   A step that times out keeps its rule and the set is reported as possibly not
+   minimal.
 
-The result is proved to conflict (step 1 is a proof) and, when every step was
-decided, proved minimal: dropping any one rule leaves a plan with a schedule.
+The set is proved to conflict (its last infeasible solve is the proof) and,
+when every step was decided, proved minimal: dropping any one rule leaves a
+plan with a schedule.
 """
 
 from __future__ import annotations
@@ -58,11 +63,12 @@ def find_conflict(
     solve (the one that proves the conflict; default ``time_limit``).
     """
     first_limit = time_limit if first_time_limit is None else first_time_limit
-    status, core = _solve(problem, None, first_limit, seed)
+    everything = switchable_rules(problem)
+    status, core = _solve(problem, everything, first_limit, seed)
     if status == "unknown":
         note = f"no conflicting set was found within {first_limit:g} s (raise --time-limit to search longer)"
         return Conflict(rules=(), minimal=False, note=note)
-    if status != "infeasible":
+    if status == "feasible":
         return None
     assert core is not None
     minimal = True
@@ -70,18 +76,15 @@ def find_conflict(
     candidates = sorted(core)
     while candidates:
         key = candidates.pop(0)
-        trial = [*kept, *candidates]
-        status, smaller = _solve(problem, set(trial), time_limit, seed)
+        status, smaller = _solve(problem, frozenset([*kept, *candidates]), time_limit, seed)
         if status == "infeasible":
             assert smaller is not None
-            # The smaller core is infeasible on its own: keep only its members from here on.
+            # The rest conflicts without `key`; its sufficient set may leave out more.
             kept = [item for item in kept if item in smaller]
             candidates = [item for item in candidates if item in smaller]
-        elif status == "feasible":
-            kept.append(key)
         else:
-            kept.append(key)
-            minimal = False
+            kept.append(key)  # needed (a schedule without it), or undecided: keep it
+            minimal = minimal and status == "feasible"
     note = None
     if not kept:
         note = "even with every due date, capacity, window, not_before and at switched off, nothing fits the horizon"
@@ -93,42 +96,56 @@ def find_conflict(
     return Conflict(rules=rules, minimal=minimal, note=note)
 
 
-def _solve(
-    problem: Problem, only: set[RuleKey] | None, time_limit: float, seed: int
-) -> tuple[str, frozenset[RuleKey] | None]:
-    """Solve the satisfaction model with the rule groups in ``only`` on (all when None) and the rest off.
+def switchable_rules(problem: Problem) -> frozenset[RuleKey]:
+    """Every switchable rule group the plan has (capacity only for resources some task uses)."""
+    keys = {RuleKey("due", m) for m, spec in problem.milestones.items() if spec.due is not None}
+    keys |= {RuleKey("at", m) for m, spec in problem.milestones.items() if spec.at is not None}
+    keys |= {RuleKey("window", t) for t, spec in problem.tasks.items() if spec.window is not None}
+    keys |= {RuleKey("not_before", task.id) for task in problem.plan.tasks if task.not_before is not None}
+    keys |= {RuleKey("capacity", r) for spec in problem.tasks.values() for r, units in spec.uses if units > 0}
+    return frozenset(keys)
 
-    Returns ("infeasible", the sufficient subset of ``only``), ("feasible", None) or ("unknown", None).
+
+def _solve(
+    problem: Problem, rules: frozenset[RuleKey], time_limit: float, seed: int
+) -> tuple[str, frozenset[RuleKey] | None]:
+    """Is there a schedule that keeps ``rules`` (and physics), with every other group off?
+
+    Returns ("infeasible", a sufficient subset of ``rules``), ("feasible", None) or ("unknown", None).
     """
     from ortools.sat.python import cp_model
 
+    from qualplan.solver.bounds import Cutoff
     from qualplan.solver.builder import ModelBuilder
 
     model = cp_model.CpModel()
-    literals: dict[RuleKey, cp_model.IntVar] = {}
+    assumed: dict[RuleKey, cp_model.IntVar] = {}
+    off = model.NewConstant(0)
 
-    def enforce(key: RuleKey) -> cp_model.IntVar:
-        literals[key] = model.NewBoolVar(str(key))
-        return literals[key]
+    def enforce(key: RuleKey) -> object | None:
+        if key not in rules:
+            return off
+        if key.kind == "due":
+            return None  # hard, and in the domains through the cutoff
+        assumed[key] = model.NewBoolVar(str(key))
+        return assumed[key]
 
-    builder = ModelBuilder(problem, model=model, enforce=enforce)
+    dues = {key.subject: problem.milestones[key.subject].due for key in rules if key.kind == "due"}
+    builder = _switchable_builder(ModelBuilder)(problem, model=model, enforce=enforce, cutoff=Cutoff(dates=dues))
     builder.add_constraints()
     builder.add_due_dates()
-    keys = sorted(literals)
-    for key in keys:
-        if only is not None and key not in only:
-            model.Add(literals[key] == 0)
-    assumed = [key for key in keys if only is None or key in only]
-    model.AddAssumptions([literals[key] for key in assumed])
+    keys = sorted(assumed)
+    model.AddAssumptions([assumed[key] for key in keys])
 
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # assumptions cores need a single worker
+    solver.parameters.num_workers = 1  # assumption cores need a single worker
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.random_seed = seed
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:
-        by_index = {literals[key].Index(): key for key in assumed}
-        return "infeasible", frozenset(by_index[index] for index in solver.SufficientAssumptionsForInfeasibility())
+        by_index = {assumed[key].Index(): key for key in keys}
+        named = {by_index[index] for index in solver.SufficientAssumptionsForInfeasibility()}
+        return "infeasible", frozenset(named | {key for key in rules if key.kind == "due"})
     if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
         return "feasible", None
     if status == cp_model.UNKNOWN:
@@ -174,3 +191,25 @@ def _text(problem: Problem, kind: str, subject: str) -> str:
 
 def _iso(date: dt.date | None) -> str:
     return "-" if date is None else date.isoformat()
+
+
+def _switchable_builder(base: type) -> type:
+    """The solver's builder, with ``_require`` accepting a bare expression too.
+
+    Workaround, to be removed: at this commit ``ModelBuilder._require`` calls
+    ``only_enforce_if`` on the linear *expression* its callers pass (it is never
+    added to the model), which raises as soon as an ``enforce`` hook returns a
+    literal. This adds the expression first, and leaves a real ``Constraint``
+    as it is, so it keeps working once the solver fixes ``_require``.
+    """
+    from ortools.sat.python import cp_model
+
+    class SwitchableBuilder(base):  # type: ignore[misc, valid-type]
+        def _require(self, constraint: object, key: RuleKey) -> None:
+            if not isinstance(constraint, cp_model.Constraint):
+                constraint = self.model.add(constraint)
+            literal = self.literal(key)
+            if literal is not None:
+                constraint.only_enforce_if(literal)
+
+    return SwitchableBuilder
