@@ -87,12 +87,13 @@ def test_chain_of_tests_text_says_equipment_will_not_help():
     assert "Set by abuse <- cycle-life (1000 cycles × 4 h + 10 check-ups × 24 h = 4240 h = 177 d) <- build." in text
     assert "Physics allow 2026-07-31; windows cost 0 days; lab capacity costs 0 days." in text
     assert (
-        "adding equipment won't help, only shorter or overlapping tests will: cycle-life 177 d, build 14 d, abuse 10 d"
+        "To move it: the tests alone end 30 days after the due date even with unlimited equipment and no windows; "
+        "adding equipment won't help, only shorter or overlapping tests will: cycle-life 177 d, build 14 d, abuse 10 d."
         in text
     )
     assert "abuse 2026-07-22..2026-07-31 (10 d): after cycle-life ends + 7 days" in text
     assert why_line(explanation, "sop") == (
-        "why: the tests alone take until 2026-07-31 (cycle-life 177 d, build 14 d); more equipment won't help"
+        "why: the tests alone end 2026-07-31, 30 days late (cycle-life 177 d, build 14 d): more equipment won't help"
     )
 
 

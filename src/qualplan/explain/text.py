@@ -85,74 +85,79 @@ def bounds_sentence(explanation: Explanation, item: MilestoneExplanation) -> str
 
 
 def advice(explanation: Explanation, item: MilestoneExplanation) -> str:
-    """What it would take to move the milestone earlier, cause by cause (largest first)."""
+    """What it would take to move the milestone earlier, layer by layer: lab, seasons, physics."""
     bounds = item.bounds
-    if item.date is None and bounds.physics is None:
-        return "shorten the tests on the chain, start earlier, or extend the horizon."
-    steps: list[tuple[int, str]] = []
-    lab = bounds.lab_cost or 0
-    if lab > 0:
-        if bounds.resource_costs:
-            resource = bounds.resource_costs[0][0]
-            steps.append(
-                (
-                    lab,
-                    f"more {resource} capacity (the bottleneck here) can win back up to {_days(lab)}, "
-                    f"to {_date(explanation, bounds.seasons)}; beyond that extra equipment does not help",
-                )
-            )
-        else:
-            steps.append((lab, f"lab capacity costs {_days(lab)}; a different order of the lab work could win it back"))
-    seasons = bounds.seasons_cost
-    if bounds.seasons is None or (seasons or 0) > 0:
-        for window, cost in bounds.window_costs:
-            opening = _opening(item.chain, window)
-            when = f"; the chain waits for it to open on {_date(explanation, opening)}" if opening is not None else ""
-            if cost is None:
-                steps.append((10**9, f"the {window} window leaves no room at all: widen it{when}"))
-            else:
-                steps.append(
-                    (
-                        cost,
-                        f"the {window} window costs {_days(cost)}: a test slot in an earlier or "
-                        f"other season would recover them{when}",
-                    )
-                )
-    due = item.due
-    if due is not None and bounds.physics is not None and bounds.physics > due:
-        tests = _dominant_tests(item.physics_chain)
-        steps.append(
-            (
-                bounds.physics - due,
-                f"the tests themselves end {_days(bounds.physics - due)} after the due "
-                f"date even with unlimited equipment and no windows; adding equipment won't help, only "
-                f"shorter or overlapping tests will: {tests}",
-            )
+    if bounds.physics is None:
+        return (
+            "nothing fits even with unlimited equipment and no windows: "
+            "shorten the tests, start earlier, or extend the horizon."
         )
+    steps = [*_lab_steps(explanation, bounds), *_season_steps(explanation, item)]
+    due = item.due
+    if due is not None and bounds.physics > due:
+        late = _days(bounds.physics - due)
+        tests = _dominant_tests(item.physics_chain)
+        if steps:
+            only = f"only shorter or overlapping tests close that: {tests}"
+            steps.append(f"even then the tests alone end {late} after the due date; {only}")
+        else:
+            steps.append(
+                f"the tests alone end {late} after the due date even with unlimited equipment and no windows; "
+                f"adding equipment won't help, only shorter or overlapping tests will: {tests}"
+            )
     if not steps:
         tests = _dominant_tests(item.physics_chain)
         if not tests:
             return "nothing to gain: its date is fixed."
         return f"it sits on its physics bound; only shorter or overlapping tests move it: {tests}."
-    steps.sort(key=lambda step: -step[0])
-    return "; ".join(text for _, text in steps) + "."
+    return "; ".join(steps) + "."
+
+
+def _lab_steps(explanation: Explanation, bounds: Bounds) -> list[str]:
+    lab = bounds.lab_cost or 0
+    if lab <= 0:
+        return []
+    target = _date(explanation, bounds.seasons)
+    if bounds.resource_costs:
+        resource = bounds.resource_costs[0][0]
+        return [
+            f"more {resource} capacity (the bottleneck here) can win back up to {_days(lab)}, to {target}; "
+            "beyond that extra equipment does not help"
+        ]
+    return [
+        f"lab capacity costs {_days(lab)}; a different order of the lab work could win back up to that, to {target}"
+    ]
+
+
+def _season_steps(explanation: Explanation, item: MilestoneExplanation) -> list[str]:
+    bounds = item.bounds
+    if bounds.seasons is not None and not bounds.seasons_cost:
+        return []
+    steps = []
+    for window, cost in bounds.window_costs:
+        opening = _opening(item.chain, window)
+        when = f"; the chain waits for it to open on {_date(explanation, opening)}" if opening is not None else ""
+        if cost is None:
+            steps.append(f"the {window} window leaves no room at all: widen it{when}")
+        else:
+            recover = f"a slot in an earlier or other season would recover them{when}"
+            steps.append(f"the {window} window costs {_days(cost)}: {recover}")
+    if not steps and bounds.seasons_cost:
+        steps.append(
+            f"the windows together cost {_days(bounds.seasons_cost)} (no single one does): widen or add occurrences"
+        )
+    return steps
 
 
 def why_line(explanation: Explanation, milestone_id: str) -> str:
-    """One plain-language line saying what sets a milestone's date, for ``check``'s text output."""
+    """One plain-language line saying what sets a milestone's date, for ``check``'s text output.
+
+    The causes come in the order of their cost, largest first."""
     item = explanation.milestone(milestone_id)
     bounds = item.bounds
-    causes: list[tuple[int, str]] = []
     if bounds.physics is None:
         return "why: nothing fits inside the horizon even with unlimited equipment and no windows"
-    if item.due is not None and bounds.physics > item.due:
-        causes.append(
-            (
-                bounds.physics - item.due,
-                f"the tests alone take until {_date(explanation, bounds.physics)} "
-                f"({_dominant_tests(item.physics_chain, 2)}); more equipment won't help",
-            )
-        )
+    causes: list[tuple[int, str]] = []
     if bounds.seasons is None:
         causes.append((10**9, "no window occurrence leaves room" + _window_list(bounds)))
     elif bounds.seasons_cost:
@@ -160,6 +165,16 @@ def why_line(explanation: Explanation, milestone_id: str) -> str:
     if bounds.lab_cost:
         mostly = f", mostly {bounds.resource_costs[0][0]}" if bounds.resource_costs else ""
         causes.append((bounds.lab_cost, f"lab capacity costs {_days(bounds.lab_cost)}{mostly}"))
+    if item.due is not None and bounds.physics > item.due:
+        late = bounds.physics - item.due
+        alone = "so more equipment alone cannot meet it" if causes else "more equipment won't help"
+        causes.append(
+            (
+                late,
+                f"the tests alone end {_date(explanation, bounds.physics)}, {_days(late)} late "
+                f"({_dominant_tests(item.physics_chain, 2)}): {alone}",
+            )
+        )
     if not causes:
         return f"why: physics allow {_date(explanation, bounds.physics)}; neither windows nor lab capacity delay it"
     causes.sort(key=lambda cause: -cause[0])
