@@ -158,8 +158,9 @@ def last_fit(problem: Problem, task_id: str, start_cap: int | None, end_cap: int
 
 
 def start_intervals(problem: Problem, task_id: str, earliest: int, latest: int) -> list[tuple[int, int]]:
-    """The starts a task may take in ``[earliest, latest]`` as sorted inclusive intervals:
-    working days of its calendar whose end stays inside the same window occurrence."""
+    """The starts a task may take in ``[earliest, latest]`` as sorted inclusive intervals,
+    keeping its end inside the same window occurrence. For a calendar task only the
+    working days of the intervals are starts (the model adds that rule)."""
     task = problem.tasks[task_id]
     occurrences = task.occurrences if task.occurrences is not None else ((0, problem.days - 1),)
     intervals: list[tuple[int, int]] = []
@@ -169,19 +170,18 @@ def start_intervals(problem: Problem, task_id: str, earliest: int, latest: int) 
             if first <= final:
                 intervals.append((first, final))
         return intervals
+    # Calendar tasks: one run per occurrence, from its first working start to the last
+    # whose end still falls inside it (every working day between qualifies, as ends only
+    # grow with the start); ``calendars.py`` keeps weekends and holidays out.
     calendar = problem.calendars[task.calendar]
     for lo, hi in occurrences:
-        index = bisect.bisect_left(calendar.days, max(lo, earliest))
-        while index < len(calendar.days) and calendar.days[index] <= latest:
-            start = calendar.days[index]
-            last = index + task.length - 1
-            if last >= len(calendar.days) or calendar.days[last] > hi:
-                break
-            if intervals and intervals[-1][1] == start - 1:
-                intervals[-1] = (intervals[-1][0], start)
-            else:
-                intervals.append((start, start))
-            index += 1
+        first = calendar.next_working(max(lo, earliest))
+        last = calendar.start_for_end(hi, task.length)
+        if last is not None and last > latest:
+            index = bisect.bisect_right(calendar.days, latest) - 1
+            last = calendar.days[index] if index >= 0 else None
+        if first is not None and last is not None and first <= last:
+            intervals.append((first, last))
     return intervals
 
 

@@ -34,6 +34,7 @@ from ortools.util.python.sorted_interval_list import Domain
 
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
+from qualplan.solver.calendars import DayRank, add_working_span, week_pattern
 from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, relaxed, start_intervals
 from qualplan.solver.rules import Enforce, RuleKey
 from qualplan.solver.variables import TaskVars, task_vars
@@ -87,11 +88,23 @@ class ModelBuilder:
         for task_id, variables in self.tasks.items():
             self.model.add_hint(variables.start, times.start[task_id])
             self.model.add_hint(variables.end, times.end[task_id])
+            if variables.start_rank is not None:
+                pattern = week_pattern(self.problem, self.problem.tasks[task_id].calendar)
+                self._hint_rank(variables.start_rank, pattern, times.start[task_id])
+                self._hint_rank(variables.end_rank, pattern, times.end[task_id])
         for milestone, date in self.dates.items():
             self.model.add_hint(date, times.start[milestone])
             if milestone in self.late:
                 self.model.add_hint(self.late[milestone], max(0, times.start[milestone] - self.problem.milestones[milestone].due))
         self.model.add_hint(self.last_end, max(times.end[task] for task in self.problem.tasks))
+
+    def _hint_rank(self, rank: DayRank, pattern, day: int) -> None:
+        self.model.add_hint(rank.week, day // 7)
+        self.model.add_hint(rank.offset, day % 7)
+        self.model.add_hint(rank.weekday_rank, pattern.before[day % 7])
+        for literal in rank.holidays:
+            threshold = int(literal.name.rsplit(">", 1)[1])
+            self.model.add_hint(literal, day > threshold)
 
     def schedule(self, solver: cp_model.CpSolver) -> Schedule:
         """The schedule in ``solver``'s last solution."""
@@ -136,13 +149,14 @@ class ModelBuilder:
 
         A task without a calendar has a fixed-size interval (``variables.py``). A
         working-day task starts on a working day and ends on its ``length``-th working
-        day, holidays honoured: the (start, end) pairs of every allowed start form a
-        table, which CP-SAT propagates in both directions (an earliest start gives an
-        earliest end and a latest end a latest start) with no approximation.
+        day, holidays honoured: ``calendars.py`` states this as one linear equation on
+        working-day ranks, exact and compact (no table over every possible start).
         """
-        for task_vars_ in self.tasks.values():
-            if task_vars_.pairs is not None:
-                self.model.add_allowed_assignments([task_vars_.start, task_vars_.end], task_vars_.pairs)
+        for task_id, variables in self.tasks.items():
+            if variables.start_rank is not None:
+                spec = self.problem.tasks[task_id]
+                pattern = week_pattern(self.problem, spec.calendar)
+                add_working_span(self.model, pattern, spec.length, variables.start_rank, variables.end_rank)
 
     def _add_plan_start_and_horizon(self) -> None:
         """No task starts before the plan ``start`` (day 0) or ends after ``start + horizon - 1``.
@@ -212,9 +226,10 @@ class ModelBuilder:
         it is a fixed interval holding the difference. Switched off, the capacity grows
         by the sum of all demands, so it can never bind.
 
-        Tails: when every task using the resource must end by a node's date (the last
-        task's end, or a milestone that all of them precede), a fixed-demand interval
-        from the day after that date to the horizon joins the cumulative. Capacity
+        Tail: every task using the resource ends by the last task's end, and maybe by
+        some milestone's date (one that all of them precede); an interval holding the
+        resource's smallest capacity from the day after the earliest such date to the
+        horizon joins the cumulative. Capacity
         reasoning then bounds the date directly, which is what proves makespans on
         resource-bound plans (PSPLIB) instead of enumerating them.
         """
@@ -232,9 +247,8 @@ class ModelBuilder:
                     intervals.append(self.model.new_fixed_size_interval_var(first, last - first, f"cap[{resource}]@{first}"))
                     demands.append(largest - units)
             if smallest > 0:
-                for anchor in self._tail_anchors({task_id for task_id, _ in users}):
-                    intervals.append(self._tail(anchor, f"tail[{resource}]"))
-                    demands.append(smallest)
+                intervals.append(self._tail(self._tail_anchors({task_id for task_id, _ in users}), f"tail[{resource}]"))
+                demands.append(smallest)
             literal = self.literal(RuleKey("capacity", resource))
             capacity = largest
             if literal is not None:
@@ -319,10 +333,12 @@ class ModelBuilder:
         cache[milestone] = ends_by & set(self.problem.tasks)
         return cache[milestone]
 
-    def _tail(self, anchor: cp_model.IntVar, name: str) -> cp_model.IntervalVar:
-        """The interval from ``anchor + 1`` (capped at the horizon) to the horizon's end."""
+    def _tail(self, anchors: list[cp_model.IntVar], name: str) -> cp_model.IntervalVar:
+        """The interval from the day after the earliest anchor (capped at the horizon) to the
+        horizon's end. One tail per resource: every user has ended by each anchor, so by the
+        earliest; two overlapping tails would double-count the capacity."""
         days = self.problem.days
         begin = self.model.new_int_var(0, days, f"{name}.begin")
-        self.model.add_min_equality(begin, [anchor + 1, days])
+        self.model.add_min_equality(begin, [anchor + 1 for anchor in anchors] + [days])
         size = self.model.new_int_var(0, days, f"{name}.size")
         return self.model.new_interval_var(begin, size, days, name)
