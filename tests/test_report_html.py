@@ -412,3 +412,20 @@ def test_a_missing_output_folder_is_refused_before_solving(tmp_path: Path, capsy
     assert capsys.readouterr().err == (
         f"qualplan report: cannot write {output}: folder {output.parent} does not exist\n"
     )
+
+
+def test_the_schedule_and_resource_charts_share_their_dates_and_left_edge() -> None:
+    """Same x range and same left margin: a date sits at the same place in both charts."""
+    result, explanation = _resource_result()
+    page = _page(result, explanation)
+    gantt, resources = (
+        json.loads(re.search(rf'id="{div}-data">(.*?)</script>', page).group(1))["layout"]
+        for div in (html.GANTT_ID, html.RESOURCES_ID)
+    )
+    assert gantt["xaxis"]["range"] == resources["xaxis2"]["range"] == ["2025-12-27", "2027-01-23"]
+    assert (
+        gantt["margin"]["l"]
+        == resources["margin"]["l"]
+        == figures.CHAR_PX * len("Cycle life: 1000 cycles; 25 °C #1") + 20
+    )
+    assert gantt["xaxis2"]["side"] == "top" and gantt["xaxis2"]["matches"] == "x"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -46,6 +47,10 @@ WINDOW_OPACITY = 0.35
 ROW_PX = 24
 #: Longest task name shown on the axis; the hover shows it whole.
 LABEL_CHARS = 48
+#: Approximate width of one label character at the chart's font size, pixels.
+CHAR_PX = 7
+#: Narrowest left margin: room for a resource chart's tick labels and axis title.
+MIN_LEFT_PX = 80
 
 TASK_CLASSES = (
     ("late", "On the critical chain of a late milestone", LATE_CHAIN),
@@ -89,6 +94,16 @@ def gantt_rows(groups: list[StageGroup], milestones: list[MilestoneRow]) -> list
         rows.append(GanttRow(MILESTONE_HEADER, "<b>Milestones</b>", "stage", len(groups)))
         rows.extend(GanttRow(m.id, text(_short(m.name)), "milestone", len(groups)) for m in dated)
     return rows
+
+
+def left_margin(rows: list[GanttRow]) -> int:
+    """The left margin, in pixels, that holds the longest row label.
+
+    Both the Gantt and the resource charts use it, so that their plot areas
+    start at the same place on the page and a date lines up across them.
+    """
+    longest = max((len(html.unescape(re.sub(r"<[^>]+>", "", row.label))) for row in rows), default=0)
+    return max(MIN_LEFT_PX, CHAR_PX * longest + 20)
 
 
 def task_class(row: TaskRow, late: set[str]) -> str:
@@ -181,11 +196,13 @@ def gantt_figure(
     stage_names = {task.id: group.label for group in groups for task in group.tasks}
 
     figure = go.Figure()
-    # An invisible point per row, so that header rows (which hold no bar) keep their place.
+    # An invisible point per row, so that header rows (which hold no bar) keep their place;
+    # drawn against the top date axis, which plotly shows only when a trace uses it.
     figure.add_trace(
         go.Scatter(
             x=[first.isoformat()] * len(keys),
             y=keys,
+            xaxis="x2",
             mode="markers",
             marker={"opacity": 0},
             hoverinfo="skip",
@@ -235,8 +252,9 @@ def gantt_figure(
         template="plotly_white",
         barmode="overlay",
         height=max(360, 140 + ROW_PX * len(rows)),
-        margin={"l": 10, "r": 20, "t": 40, "b": 20},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        # The legend sits at the very top of the figure, above the top date axis.
+        margin={"l": left_margin(rows), "r": 20, "t": 90, "b": 20},
+        legend={"orientation": "h", "yref": "container", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 0},
         hoverlabel={"align": "left"},
         shapes=shapes,
         annotations=due_labels,
@@ -246,10 +264,22 @@ def gantt_figure(
     figure.update_xaxes(
         type="date",
         range=[first.isoformat(), last.isoformat()],
-        rangeslider={"visible": True, "thickness": 0.05},
+        rangeslider={"visible": True, "thickness": 0.05, "range": [first.isoformat(), last.isoformat()]},
         showgrid=True,
         tickformat="%Y-%m",
         hoverformat="%Y-%m-%d",
+    )
+    # The same dates along the top, so a tall chart can be read without scrolling to its foot.
+    figure.update_layout(
+        xaxis2={
+            "type": "date",
+            "matches": "x",
+            "overlaying": "x",
+            "side": "top",
+            "anchor": "y",
+            "tickformat": "%Y-%m",
+            "showgrid": False,
+        }
     )
     figure.update_yaxes(
         type="category",
@@ -261,6 +291,7 @@ def gantt_figure(
         autorange="reversed",
         fixedrange=True,
         showgrid=False,
+        automargin=False,
     )
     return figure
 
@@ -446,10 +477,13 @@ def capacity_steps(result: SolveResult, resource: str, first: dt.date, last: dt.
     return kept
 
 
-def resource_figure(result: SolveResult, tasks: list[TaskRow], first: dt.date, last: dt.date) -> go.Figure | None:
+def resource_figure(
+    result: SolveResult, tasks: list[TaskRow], first: dt.date, last: dt.date, *, left: int = MIN_LEFT_PX
+) -> go.Figure | None:
     """One chart per resource, stacked on a shared time axis: units in use against capacity.
 
-    None when the plan declares no resources.
+    ``left`` is the left margin in pixels (the Gantt chart's, to line the dates
+    up). None when the plan declares no resources.
     """
     resources = list(result.problem.plan.resources)
     if not resources:
@@ -496,12 +530,14 @@ def resource_figure(result: SolveResult, tasks: list[TaskRow], first: dt.date, l
             col=1,
         )
         top = max([units for _, units in capacity] + [step.units for step in steps] + [1])
-        figure.update_yaxes(range=[0, top * 1.15], fixedrange=True, title_text="units", row=index, col=1)
+        figure.update_yaxes(
+            range=[0, top * 1.15], fixedrange=True, title_text="units", automargin=False, row=index, col=1
+        )
     figure.update_xaxes(type="date", range=[first.isoformat(), last.isoformat()], tickformat="%Y-%m")
     figure.update_layout(
         template="plotly_white",
         height=max(260, 60 + 170 * len(resources)),
-        margin={"l": 10, "r": 20, "t": 50, "b": 20},
+        margin={"l": left, "r": 20, "t": 50, "b": 20},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         hoverlabel={"align": "left"},
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},

@@ -78,7 +78,8 @@ def render(result: SolveResult, explanation: object | None = None) -> str:
         plots.append((GANTT_ID, plotly.io.to_json(gantt, validate=True)))
         body.append(_gantt_section(explanation is not None))
         first, last = figures.x_range(result, tasks, milestones)
-        resource_chart = figures.resource_figure(result, tasks, first, last)
+        left = gantt.layout.margin.l
+        resource_chart = figures.resource_figure(result, tasks, first, last, left=left)
         if resource_chart is not None:
             plots.append((RESOURCES_ID, plotly.io.to_json(resource_chart, validate=True)))
         body.append(_resources_section(resource_chart is not None))
