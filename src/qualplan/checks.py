@@ -162,6 +162,8 @@ def _valid_items(model: type[Model], value: object) -> list[tuple[int, Model]]:
         return []
     valid = []
     for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            continue  # cannot validate; the model has said why
         try:
             valid.append((index, model.model_validate(item)))
         except ValidationError:

@@ -26,12 +26,15 @@ from qualplan.model import Plan
 from qualplan.sourcemap import ComposeError, ExpansionError, Mapping, Node, SourceMap, compose_with_problems, to_data
 from qualplan.validation_messages import Finding, translate
 
-#: Largest plan file accepted (bytes). A 2000-task plan is about 300 KB; the YAML parser reads
-#: roughly 0.5 MB/s, so this cap keeps the worst file well under a second.
-MAX_BYTES = 512 * 1024
-#: Most YAML nodes (events) a file may hold, and most values aliases may expand to.
-MAX_EVENTS = 150_000
+#: Largest plan file accepted (bytes). A plan of 1000 realistic tasks is about 200 KB; the cap is
+#: also what keeps the slowest file (the pure-Python YAML parser reads about 0.5 MB/s) under a second.
+MAX_BYTES = 256 * 1024
+#: Most YAML nodes (parser events) a file may hold: about 20 per task, so room for over 1000 tasks.
+MAX_EVENTS = 25_000
+#: Most values aliases may expand to.
 MAX_VALUES = 200_000
+#: Errors listed per file; a file with more is garbled, and its first errors say how.
+MAX_ERRORS = 200
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
@@ -127,7 +130,7 @@ def _load(data: bytes | str, name: str, path: Path) -> LoadedPlan:
     try:
         plan = Plan.model_validate(document)
     except ValidationError as invalid:
-        findings.extend(translate(error) for error in invalid.errors(include_url=False))
+        findings.extend(translate(error) for error in invalid.errors(include_url=False)[: MAX_ERRORS + 1])
     assert isinstance(document, dict)  # the root is a mapping
     findings.extend(checks.check(document, plan))
 
@@ -137,7 +140,7 @@ def _load(data: bytes | str, name: str, path: Path) -> LoadedPlan:
         (warnings if finding.warning else errors).append(located)
     if errors:
         plan = None
-    return LoadedPlan(path, plan, _sorted(errors), _sorted(warnings), source)
+    return LoadedPlan(path, plan, _at_most(_sorted(errors), name), _sorted(warnings), source)
 
 
 def _decode(data: bytes | str) -> str | tuple[int, int, str]:
@@ -250,6 +253,15 @@ def _locate(finding: Finding, name: str, source: SourceMap) -> PlanError:
 def _sorted(errors: list[PlanError]) -> tuple[PlanError, ...]:
     unique = dict.fromkeys(errors)
     return tuple(sorted(unique, key=lambda e: (e.line, e.column, e.path, e.message)))
+
+
+def _at_most(errors: tuple[PlanError, ...], name: str) -> tuple[PlanError, ...]:
+    """The first ``MAX_ERRORS`` errors, and a last one that says more were left out."""
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    cut = errors[MAX_ERRORS]
+    note = PlanError(name, cut.line, cut.column, "", f"more than {MAX_ERRORS} errors; fix the ones above first")
+    return (*errors[:MAX_ERRORS], note)
 
 
 def _failed(

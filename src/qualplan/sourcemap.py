@@ -84,6 +84,7 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 #: Digits Python converts without its int-string limit; longer numbers are nonsense in a plan anyway.
 _MAX_DIGITS = 100
 
+_SPECIAL_STARTS = frozenset("0123456789+-.~nNtTfF")
 _CORE = "tag:yaml.org,2002:"
 #: Deepest nesting accepted: plans are about six levels deep, and composing is recursive.
 MAX_DEPTH = 40
@@ -91,6 +92,8 @@ MAX_DEPTH = 40
 
 def resolve_plain(text: str) -> object:
     """The value of an untagged plain scalar under the YAML 1.2 core schema."""
+    if text and text[0] not in _SPECIAL_STARTS:
+        return text  # the common case, ids and names: no number, bool or null starts like this
     if _NULL.match(text):
         return None
     if text in _BOOL:

@@ -1,0 +1,288 @@
+"""The loader: the error corpus (exact messages), positions, YAML 1.2 semantics and hostile files.
+
+Time limits are on CPU time (``process_time``): the test machine is shared, and
+what a hostile file must not cost is our own work, not the wait for a core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from qualplan.commands.validate import run
+from qualplan.exitcodes import ExitCode
+from qualplan.loader import MAX_BYTES, MAX_ERRORS, LoadedPlan, PlanError, find_plan_files, load_plan, load_plan_text
+from qualplan.sourcemap import resolve_plain
+
+DATA = Path(__file__).parent / "data"
+INVALID = sorted((DATA / "invalid").glob("*.yaml"))
+VALID = sorted((DATA / "valid").glob("*.yaml"))
+
+MINIMAL = """\
+qualplan: 1
+id: demo
+start: 2026-01-05
+tasks:
+  - id: build
+    duration: 2w
+"""
+
+
+def _has_c_parser() -> bool:
+    try:
+        import _ruamel_yaml  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["c", "pure"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with libyaml's parser (when installed) and with the pure-Python one."""
+    if request.param == "pure":
+        from qualplan import loader
+
+        monkeypatch.setattr(loader, "_c_events", lambda text: None)
+    elif not _has_c_parser():
+        pytest.skip("ruamel.yaml.clib is not installed")
+    return request.param
+
+
+def errors_of(text: str | bytes) -> list[str]:
+    return [str(error) for error in load_plan_text(text, "plan.yaml").errors]
+
+
+# --- the corpus -----------------------------------------------------------------------------------
+
+
+def test_the_corpus_is_large_enough_to_cover_every_rule() -> None:
+    assert len(INVALID) >= 30
+    assert all(path.with_suffix(".expected").exists() for path in INVALID)
+
+
+@pytest.mark.parametrize("plan", INVALID, ids=lambda path: path.stem)
+def test_invalid_plan_gives_its_exact_message_and_exit_2_and_stays_unchanged(
+    plan: Path, monkeypatch: pytest.MonkeyPatch, parser: str
+) -> None:
+    monkeypatch.chdir(plan.parent)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    before = hashlib.sha256(plan.read_bytes()).hexdigest()
+    out = io.StringIO()
+    code = run([Path(plan.name)], None, out=out)
+    assert out.getvalue() == plan.with_suffix(".expected").read_text(encoding="utf-8")
+    assert code == ExitCode.BAD_INPUT
+    assert hashlib.sha256(plan.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("plan", VALID, ids=lambda path: path.stem)
+def test_valid_plans_load(plan: Path) -> None:
+    loaded = load_plan(plan)
+    assert loaded.ok, loaded.errors
+    assert loaded.plan is not None
+
+
+def test_every_bundled_valid_plan_names_the_schema_for_editors() -> None:
+    for plan in VALID:
+        first = plan.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../../schema/qualplan-1.schema.json"
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+def test_load_plan_returns_the_plan_and_no_errors() -> None:
+    loaded = load_plan_text(MINIMAL, "plan.yaml")
+    assert isinstance(loaded, LoadedPlan)
+    assert loaded.ok and loaded.errors == () and loaded.warnings == ()
+    assert loaded.plan is not None and loaded.plan.task("build").days == 14
+
+
+def test_plan_error_renders_file_line_column_path_message() -> None:
+    error = PlanError("plans/a.yaml", 12, 15, "tasks.c60.duration", "bad")
+    assert str(error) == "plans/a.yaml:12:15: tasks.c60.duration: bad"
+    assert str(PlanError("a.yaml", 1, 1, "", "the file is empty")) == "a.yaml:1:1: the file is empty"
+
+
+def test_an_invalid_plan_has_no_plan_object() -> None:
+    loaded = load_plan_text(MINIMAL.replace("2w", "2x"), "plan.yaml")
+    assert not loaded.ok and loaded.plan is None
+
+
+def test_source_map_addresses_list_items_by_id() -> None:
+    source = load_plan_text(MINIMAL, "plan.yaml").source
+    assert source.position(("tasks", "build", "duration")) == (6, 15)
+    assert source.key_position(("tasks", "build", "duration")) == (6, 5)
+    assert source.position(("tasks", 0, "duration")) == (6, 15)
+    # a missing path falls back to its closest existing ancestor
+    assert source.position(("tasks", "build", "uses", "oven")) == (5, 5)
+    assert source.display(("tasks", 0, "duration")) == "tasks.build.duration"
+
+
+def test_a_missing_file_is_an_error_not_an_exception(tmp_path: Path) -> None:
+    loaded = load_plan(tmp_path / "nope.yaml")
+    assert [e.message for e in loaded.errors] == ["cannot read the file: No such file or directory"]
+
+
+def test_find_plan_files_recurses_folders_sorted_and_keeps_files_as_given(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    for name in ("b/z.yml", "a.yaml", "b/y.yaml", "notes.txt"):
+        (tmp_path / name).write_text("x")
+    given = tmp_path / "notes.txt"
+    assert find_plan_files([tmp_path, given, tmp_path / "a.yaml"]) == [
+        tmp_path / "a.yaml",
+        tmp_path / "b" / "y.yaml",
+        tmp_path / "b" / "z.yml",
+        given,
+    ]
+
+
+# --- YAML 1.2 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("no", "no"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("off", "off"),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("", None),
+        ("12", 12),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        ("2026-01-05", "2026-01-05"),
+        ("12:30", "12:30"),
+        ("1_000", "1_000"),
+        ("0b101", "0b101"),
+    ],
+)
+def test_plain_scalars_follow_the_yaml_1_2_core_schema(text: str, value: object) -> None:
+    assert resolve_plain(text) == value
+    assert type(resolve_plain(text)) is type(value)
+
+
+def test_no_and_on_stay_text_so_they_can_be_ids() -> None:
+    plan = MINIMAL.replace("tasks:", "windows:\n  on: {dates: [2026-02-01..2026-03-01]}\ntasks:")
+    plan += "    window: on\n"
+    loaded = load_plan_text(plan, "plan.yaml")
+    assert loaded.ok, loaded.errors
+    assert loaded.plan is not None and loaded.plan.task("build").window == "on"
+
+
+def test_quoted_numbers_are_text_and_tagged_ones_are_checked() -> None:
+    assert load_plan_text(MINIMAL.replace("2w", "'14'"), "p.yaml").ok
+    assert errors_of(MINIMAL.replace("2w", "!!int 14d")) == [
+        "plan.yaml:6:15: tasks.#1.duration: '14d' is not a valid !!int"
+    ]
+    assert load_plan_text(MINIMAL.replace("2w", "!!int 14"), "p.yaml").ok
+
+
+def test_positions_count_characters_not_bytes(parser: str) -> None:
+    text = MINIMAL.replace("    duration: 2w", "    name: 25 °C ü\n    duration: 2x")
+    assert errors_of(text)[0].startswith("plan.yaml:7:15: tasks.build.duration:")
+    # the same line: '2x' is the 42nd character but the 44th byte
+    text = MINIMAL.replace("  - id: build\n    duration: 2w", "  - {name: 25 °C ü, id: build, duration: 2x}")
+    assert errors_of(text)[0].startswith("plan.yaml:5:42: tasks.build.duration:")
+
+
+def test_a_utf8_bom_is_accepted_and_positions_ignore_it() -> None:
+    data = b"\xef\xbb\xbf" + MINIMAL.replace("2w", "2x").encode()
+    assert errors_of(data)[0].startswith("plan.yaml:6:15: tasks.build.duration:")
+
+
+@pytest.mark.skipif(not _has_c_parser(), reason="ruamel.yaml.clib is not installed")
+def test_the_pure_and_the_c_parser_give_the_same_tree() -> None:
+    from qualplan import loader
+    from qualplan.sourcemap import SourceMap
+
+    text = (DATA / "valid" / "full.yaml").read_text(encoding="utf-8")
+    fast, _ = loader._parse(text)
+    pure, _ = loader._pure_parse(text)
+
+    def flat(node: object) -> object:
+        return repr(node)
+
+    assert flat(fast) == flat(pure)
+    assert SourceMap(fast).position(("tasks", "c60-cycle-life", "cycles", "checkup_h")) == (49, 18)
+
+
+# --- hostile files -------------------------------------------------------------------------------
+
+
+def test_a_file_over_the_size_cap_is_refused_quickly() -> None:
+    data = (MINIMAL + "# " + "x" * MAX_BYTES + "\n").encode()
+    started = time.process_time()
+    assert errors_of(data) == ["plan.yaml:1:1: the file is larger than 256 KiB; a plan file is far smaller"]
+    assert time.process_time() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" + "1, " * 80_000 + "1]",  # the densest YAML under the size cap: too many nodes
+        "[" + "x, " * 24_000 + "1]",  # just under the node cap, and every item wrong
+        "\n".join(f"- id: t{i}\n  duration: {i % 9 + 1}w\n  after: [t{i - 1}]" for i in range(1, 1200)),
+    ],
+    ids=["dense-list", "all-wrong", "many-tasks"],
+)
+def test_the_largest_accepted_files_take_under_a_second(body: str, parser: str) -> None:
+    text = "qualplan: 1\nid: big\nstart: 2026-01-05\ntasks:\n" + "\n".join("  " + line for line in body.splitlines())
+    assert len(text.encode()) <= MAX_BYTES
+    started = time.process_time()
+    loaded = load_plan_text(text, "plan.yaml")
+    assert time.process_time() - started < 1.0
+    assert all(error.line >= 1 and error.column >= 1 for error in loaded.errors)
+    assert len(loaded.errors) <= MAX_ERRORS + 1
+
+
+def test_a_garbled_file_lists_its_first_errors_and_says_there_are_more() -> None:
+    text = "qualplan: 1\nid: big\nstart: 2026-01-05\ntasks:\n" + "".join(f"  - {{id: t{i}}}\n" for i in range(300))
+    errors = errors_of(text)
+    assert len(errors) == MAX_ERRORS + 1
+    assert errors[0] == "plan.yaml:5:5: tasks.t0: a task gives exactly one of 'duration' and 'cycles'"
+    assert errors[-1] == "plan.yaml:205:5: more than 200 errors; fix the ones above first"
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it() -> None:
+    lines = ["qualplan: 1", "id: bomb", "start: 2026-01-05", "l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 12):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
+    lines.append("tasks: [*l11]")
+    started = time.process_time()
+    errors = errors_of("\n".join(lines))
+    assert time.process_time() - started < 1.0
+    assert errors == [
+        "plan.yaml:16:1: tasks: aliases expand this to more than 200000 values; a plan file never needs that many"
+    ]
+
+
+def test_small_aliases_are_expanded() -> None:
+    text = MINIMAL.replace("    duration: 2w", "    duration: &two 2w\n  - id: test\n    duration: *two")
+    loaded = load_plan_text(text, "plan.yaml")
+    assert loaded.ok, loaded.errors
+    assert loaded.plan is not None and loaded.plan.task("test").days == 14
+
+
+def test_deep_nesting_is_an_error_not_a_recursion_crash() -> None:
+    text = "qualplan: 1\nid: deep\nstart: 2026-01-05\ntasks: " + "[" * 5000 + "]" * 5000 + "\n"
+    assert errors_of(text) == ["plan.yaml:4:48: the YAML nests deeper than 40 levels; a plan is a few levels deep"]
+
+
+def test_huge_numbers_do_not_hit_the_int_conversion_limit() -> None:
+    errors = errors_of(MINIMAL.replace("2w", "9" * 5000))
+    assert len(errors) == 1 and "tasks.build.duration" in errors[0]
+
+
+def test_all_errors_of_a_file_at_once_sorted_by_position() -> None:
+    text = MINIMAL.replace("2026-01-05", "2026-02-30").replace("2w", "2x") + "    after: [nothing]\n"
+    errors = errors_of(text)
+    assert [e.split(": ", 1)[0] for e in errors] == ["plan.yaml:3:8", "plan.yaml:6:15", "plan.yaml:7:13"]
