@@ -21,13 +21,21 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 import plotly.io
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
+from qualplan.explain import Explanation
+from qualplan.explain.text import (
+    advice,
+    bounds_sentence,
+    conflict_lines,
+    headline,
+    reason_text,
+    resource_lines,
+    why_line,
+)
 from qualplan.report import figures
 from qualplan.report.rows import (
     MilestoneRow,
@@ -57,7 +65,7 @@ GANTT_ID = "qualplan-gantt"
 RESOURCES_ID = "qualplan-resources"
 
 
-def render(result: SolveResult, explanation: object | None = None) -> str:
+def render(result: SolveResult, explanation: Explanation | None = None) -> str:
     """The whole report page as text.
 
     ``explanation`` is a ``qualplan.explain.Explanation`` of ``result``; it gives
@@ -155,14 +163,13 @@ def _verdict_sentence(result: SolveResult) -> str:
 def _verdict_section(
     result: SolveResult,
     milestones: list[MilestoneRow],
-    explanation: object | None,
+    explanation: Explanation | None,
     chains: dict[str, tuple[str, ...]],
     tasks: list[TaskRow],
 ) -> str:
     if not milestones:
         return '<section id="milestones"><h2>Milestones</h2><p>The plan has no milestones.</p></section>'
     stage_of = {task.id: task.stage for task in tasks}
-    why_line = _explain_text("why_line") if explanation is not None else None
     rows = []
     for milestone in milestones:
         state = figures.milestone_class(milestone)
@@ -177,7 +184,7 @@ def _verdict_section(
             f'<code>{_e(node)}</code> <span class="stage">({_e(_stage_name(result, stage_of.get(node)))})</span>'
             for node in chain
         )
-        why = _e(why_line(explanation, milestone.id).removeprefix("why: ")) if why_line is not None else ""
+        why = _e(why_line(explanation, milestone.id).removeprefix("why: ")) if explanation is not None else ""
         rows.append(
             f'<tr class="{state}"><td><b>{_e(milestone.name)}</b><br><code>{_e(milestone.id)}</code></td>'
             f"<td>{_date(milestone.due)}</td><td>{_date(milestone.date)}</td>"
@@ -230,10 +237,8 @@ def _no_schedule_section(result: SolveResult) -> str:
     return f'<section id="schedule"><h2>Schedule</h2>{detail}</section>'
 
 
-def _explanation_section(explanation: object, tasks: list[TaskRow]) -> str:
+def _explanation_section(explanation: Explanation, tasks: list[TaskRow]) -> str:
     """Each milestone's explanation from ``qualplan.explain``, with its chain as a table."""
-    headline, bounds_sentence, advice = (_explain_text(name) for name in ("headline", "bounds_sentence", "advice"))
-    reason_text = _explain_text("reason_text")
     by_id = {task.id: task for task in tasks}
     blocks = ['<section id="explanation">\n<h2>Why each milestone lands where it does</h2>']
     for item in explanation.milestones:
@@ -264,10 +269,10 @@ def _explanation_section(explanation: object, tasks: list[TaskRow]) -> str:
             f"<p><b>To move it:</b> {_e(advice(explanation, item))}</p>\n{table}\n</article>"
         )
     if explanation.resources:
-        lines = _explain_text("resource_lines")(explanation)
+        lines = resource_lines(explanation)
         blocks.append(f"<h3>Resources</h3>\n<pre>{_e(chr(10).join(lines))}</pre>")
     if explanation.conflict is not None:
-        lines = _explain_text("conflict_lines")(explanation.conflict)
+        lines = conflict_lines(explanation.conflict)
         blocks.append(f"<h3>Conflict</h3>\n<pre>{_e(chr(10).join(lines))}</pre>")
     blocks.append("</section>")
     return "\n".join(blocks)
@@ -315,14 +320,7 @@ def _scripts(plots: list[tuple[str, str]]) -> str:
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _explain_text(name: str) -> Callable[..., Any]:
-    """A sentence builder of ``qualplan.explain.text``, imported only when an explanation is shown."""
-    from qualplan.explain import text
-
-    return getattr(text, name)
-
-
-def _chains(explanation: object | None) -> dict[str, tuple[str, ...]]:
+def _chains(explanation: Explanation | None) -> dict[str, tuple[str, ...]]:
     """Milestone id -> the tasks of its critical chain, nearest first."""
     if explanation is None:
         return {}
@@ -335,14 +333,14 @@ def _stage_name(result: SolveResult, stage: str | None) -> str:
     return stage_label(result, stage)
 
 
-def _day(explanation: object, day: int | None) -> dt.date | None:
+def _day(explanation: Explanation, day: int | None) -> dt.date | None:
     """A day number of the explanation as a date."""
     if day is None:
         return None
     return dt.date.fromisoformat(explanation.start) + dt.timedelta(days=day)
 
 
-def _date(day: object | None) -> str:
+def _date(day: dt.date | None) -> str:
     return day.isoformat() if day is not None else "&mdash;"
 
 

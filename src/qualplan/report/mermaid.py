@@ -16,6 +16,7 @@ that statement instead of a task.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from qualplan.report.rows import (
     MilestoneRow,
@@ -26,6 +27,9 @@ from qualplan.report.rows import (
     task_rows,
 )
 from qualplan.result import SolveResult
+
+if TYPE_CHECKING:
+    from qualplan.explain import Explanation
 
 #: JavaScript's ``\s`` (the lexer's whitespace), plus the other control characters.
 _BLANKS = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
@@ -49,7 +53,7 @@ _INDENT = "    "
 MILESTONE_SECTION = "Milestones"
 
 
-def render(result: SolveResult, explanation: object | None = None) -> str:
+def render(result: SolveResult, explanation: Explanation | None = None) -> str:
     """The schedule of ``result`` as a Mermaid gantt block (text, ending in a newline).
 
     ``explanation`` (a ``qualplan.explain.Explanation``) gives the critical

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qualplan.result import SolveResult, schedule_times
+
+if TYPE_CHECKING:
+    from qualplan.explain import Explanation
 
 
 @dataclass(frozen=True)
@@ -150,11 +154,11 @@ def stage_groups(result: SolveResult, rows: list[TaskRow]) -> list[StageGroup]:
     return groups
 
 
-def critical_map(explanation: object | None) -> dict[str, tuple[str, ...]]:
+def critical_map(explanation: Explanation | None) -> dict[str, tuple[str, ...]]:
     """Task id -> the milestones whose critical chain runs through it, from ``qualplan.explain``.
 
-    ``explanation`` is a ``qualplan.explain.Explanation`` (or None when there is
-    none); only its ``milestones[*].chain[*]`` records are read.
+    Only the explanation's ``milestones[*].chain[*]`` records are read; None
+    (no explanation) gives an empty map.
     """
     if explanation is None:
         return {}
