@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import select
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from qualplan.progress import SolveProgress
 from qualplan.solver.progress import ProgressEvent
@@ -65,3 +73,35 @@ def test_the_line_never_appears_after_the_solve_ended():
         pass
     time.sleep(0.4)
     assert stream.getvalue() == ""
+
+
+def test_check_on_a_terminal_shows_progress_on_stderr_and_keeps_stdout_pure_json():
+    """End to end: stderr is a pseudo-terminal, stdout a pipe; the solve of an open PSPLIB instance takes > 1 s."""
+    pty = pytest.importorskip("pty")
+    plan = Path(__file__).parent / "data" / "check" / "undecided.yaml"
+    command = [sys.executable, "-m", "qualplan", "check", str(plan), "--format", "json", "--time-limit", "0.1"]
+    master, slave = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif process.poll() is not None:
+            break
+    stdout = process.stdout.read()
+    process.wait()
+    os.close(master)
+    stderr = b"".join(chunks).decode("utf-8", errors="replace")
+    assert process.returncode == 3
+    assert json.loads(stdout)["verdict"] == "unknown"
+    assert "j12060-10-due: solving " in stderr
+    assert "best schedule: lateness " in stderr
+    assert stderr.endswith("\x1b[2K")  # erased at the end
