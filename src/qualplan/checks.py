@@ -292,9 +292,11 @@ def _entry_path(parts: _Parts, kind: str, index: int, pred: str) -> tuple:
     """The path of the ``after`` entry of node ``kind[index]`` that makes it depend on ``pred``."""
     stage_of = {task.id: task.stage for _, task in parts.tasks}
     item = getattr(parts, kind)[[i for i, _ in getattr(parts, kind)].index(index)][1]
+    raw_entries = parts.raw[kind][index]["after"]
     for position, entry in enumerate(item.after or []):
         if entry.on == pred or (stage_of.get(pred) is not None and entry.on == stage_of[pred]):
-            return (kind, index, "after", position)
+            # point at the id itself, written bare or as `on:` of a mapping
+            return (kind, index, "after", position, *(("on",) if isinstance(raw_entries[position], dict) else ()))
     return (kind, index, "after")  # pragma: no cover - every edge comes from an entry
 
 

@@ -1,0 +1,159 @@
+"""Static checks: references, cycles, capacities, calendars, windows and the horizon, with exact messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualplan.loader import load_plan_text
+
+HEAD = "qualplan: 1\nid: demo\nstart: 2026-01-05\n"
+
+
+def problems(body: str) -> tuple[list[str], list[str]]:
+    loaded = load_plan_text(HEAD + body, "p.yaml")
+    return [str(e) for e in loaded.errors], [str(w) for w in loaded.warnings]
+
+
+def errors(body: str) -> list[str]:
+    return problems(body)[0]
+
+
+def test_model_errors_and_reference_errors_are_reported_together() -> None:
+    body = "tasks:\n  - {id: a, duration: 2x}\n  - {id: b, duration: 1w, after: [c]}\n"
+    assert errors(body) == [
+        "p.yaml:5:23: tasks.a.duration: '2x' is not a duration; write <number><unit> with unit h, d, w, mo "
+        "or y (e.g. '12w', '30h', '1.5mo')",
+        "p.yaml:6:35: tasks.b.after.c: unknown task, stage or milestone 'c'",
+    ]
+
+
+def test_a_reference_to_an_invalid_task_is_not_called_unknown() -> None:
+    body = "tasks:\n  - {id: a, duration: 2x}\n  - {id: b, duration: 1w, after: [a]}\n"
+    assert len(errors(body)) == 1
+
+
+def test_cycle_is_named_whole_and_reported_at_the_closing_dependency() -> None:
+    body = (
+        "tasks:\n"
+        "  - {id: a, duration: 1w, after: [d]}\n"
+        "  - {id: b, duration: 1w, after: [a]}\n"
+        "  - {id: c, duration: 1w, after: [b]}\n"
+        "  - {id: d, duration: 1w, after: [c]}\n"
+    )
+    assert errors(body) == [
+        "p.yaml:5:35: tasks.a.after.d: dependency cycle: a -> b -> c -> d -> a; no schedule can satisfy it, "
+        "remove one of these dependencies"
+    ]
+
+
+def test_cycle_through_a_milestone_and_a_stage() -> None:
+    body = (
+        "stages:\n  - {id: pack}\n"
+        "tasks:\n"
+        "  - {id: pack-build, stage: pack, duration: 1w, after: [{on: gate, lag: 1w}]}\n"
+        "milestones:\n  - {id: gate, after: [pack]}\n"
+    )
+    assert errors(body) == [
+        "p.yaml:7:62: tasks.pack-build.after.gate.on: dependency cycle: pack-build -> gate -> pack-build; "
+        "no schedule can satisfy it, remove one of these dependencies"
+    ]
+
+
+def test_no_cycle_in_a_chain() -> None:
+    body = "tasks:\n" + "".join(f"  - {{id: t{i}, duration: 1d, after: [t{i - 1}]}}\n" for i in range(1, 50))
+    body = body.replace(", after: [t0]", "")
+    assert errors(body) == []
+
+
+def test_capacity_steps_count_towards_the_largest_capacity() -> None:
+    body = (
+        "resources:\n  chamber: {capacity: 4, changes: [{from: 2026-07-01, capacity: 6}]}\n"
+        "tasks:\n  - {id: a, duration: 1w, uses: {chamber: 6}}\n"
+    )
+    assert errors(body) == []
+    assert errors(body.replace("chamber: 6}", "chamber: 7}")) == [
+        "p.yaml:7:43: tasks.a.uses.chamber: uses 7 units of 'chamber', but it never has more than 6"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("duration", "fits"),
+    [("86d", True), ("87d", True), ("88d", False)],  # the 2027/28 winter holds 29 February
+)
+def test_a_wrapping_yearly_window_fits_its_longest_winter(duration: str, fits: bool) -> None:
+    body = (
+        "windows:\n  winter: {yearly: {from: 12-15, to: 03-10}}\n"
+        f"tasks:\n  - {{id: cold, duration: {duration}, window: winter}}\n"
+    )
+    assert (errors(body) == []) is fits
+
+
+def test_window_fit_respects_the_horizon() -> None:
+    # with a horizon of one year only the first winter's tail (2026-01-05..2026-03-10, 65 days) and the
+    # start of the next (2026-12-15..2027-01-04, 21 days) are inside it
+    body = "horizon: 1y\nwindows:\n  winter: {yearly: {from: 12-15, to: 03-10}}\ntasks:\n"
+    assert errors(body + "  - {id: cold, duration: 65d, window: winter}\n") == []
+    assert errors(body + "  - {id: cold, duration: 66d, window: winter}\n") == [
+        "p.yaml:8:39: tasks.cold.window: a task of 66 days cannot fit inside any occurrence of window "
+        "'winter' within the horizon (the longest holds 65 days)"
+    ]
+
+
+def test_a_calendar_task_counts_working_days_against_the_horizon() -> None:
+    body = (
+        "horizon: 2w\ncalendars:\n  workdays: {weekends: [sat, sun]}\n"
+        "tasks:\n  - {id: a, duration: 10, calendar: workdays}\n"
+    )
+    assert errors(body) == []  # 2026-01-05 is a Monday: two working weeks fit in 14 days
+    assert errors(body.replace("duration: 10", "duration: 11")) == [
+        "p.yaml:8:23: tasks.a.duration: '11' = 11 d is longer than the horizon '2w' "
+        "(10 working days, 2026-01-05 to 2026-01-18)"
+    ]
+
+
+def test_not_before_pushes_a_task_out_of_the_horizon() -> None:
+    body = "horizon: 30d\ntasks:\n  - {id: a, duration: 10d, not_before: 2026-01-25}\n"
+    assert errors(body) == []
+    assert errors(body.replace("01-25", "01-26")) == [
+        "p.yaml:6:40: tasks.a.not_before: a task of 10 days starting no earlier than 2026-01-26 cannot end "
+        "by the horizon's last day 2026-02-03"
+    ]
+
+
+def test_an_unknown_id_without_a_close_match_gets_no_guess() -> None:
+    body = "tasks:\n  - {id: build, duration: 1w, after: [zzz]}\n"
+    assert errors(body) == ["p.yaml:5:39: tasks.build.after.zzz: unknown task, stage or milestone 'zzz'"]
+
+
+def test_references_when_nothing_of_that_kind_exists() -> None:
+    body = "tasks:\n  - {id: build, duration: 1w, uses: {oven: 1}, window: winter}\n"
+    assert errors(body) == [
+        "p.yaml:5:38: tasks.build.uses.oven: unknown resource 'oven'; the plan defines no resources",
+        "p.yaml:5:56: tasks.build.window: unknown window 'winter'; the plan defines no windows",
+    ]
+
+
+def test_warnings_do_not_make_a_plan_invalid() -> None:
+    loaded = load_plan_text(
+        HEAD + "resources:\n  oven: {capacity: 1}\ntasks:\n  - {id: a, duration: 1w}\n"
+        "milestones:\n  - {id: m, after: [a], due: 2026-01-04}\n",
+        "p.yaml",
+    )
+    assert loaded.ok and loaded.plan is not None
+    assert [str(w) for w in loaded.warnings] == [
+        "p.yaml:5:3: resources.oven: no task uses resource 'oven'",
+        "p.yaml:9:30: milestones.m.due: due 2026-01-04 is before the plan start 2026-01-05; it can never be met",
+    ]
+
+
+def test_a_due_on_the_start_day_is_no_warning() -> None:
+    body = "tasks:\n  - {id: a, duration: 1w}\nmilestones:\n  - {id: m, after: [a], due: 2026-01-05}\n"
+    assert problems(body) == ([], [])
+
+
+def test_a_stage_with_tasks_is_a_fine_dependency() -> None:
+    body = (
+        "stages:\n  - {id: cell}\ntasks:\n  - {id: a, stage: cell, duration: 1w}\n"
+        "  - {id: b, duration: 1w, after: [cell]}\n"
+    )
+    assert errors(body) == []
