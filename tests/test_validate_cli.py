@@ -16,7 +16,11 @@ from qualplan.commands.validate import _escape_data, _escape_property
 
 DATA = Path(__file__).parent / "data"
 VALID = "qualplan: 1\nid: ok\nstart: 2026-01-05\ntasks:\n  - {id: a, duration: 1w}\n"
-INVALID = "qualplan: 1\nid: bad\nstart: 2026-01-05\ntasks:\n  - {id: a, duration: 1x}\n  - {id: b, duration: 1w, uses: {oven: 1}}\n"
+INVALID = (
+    "qualplan: 1\nid: bad\nstart: 2026-01-05\ntasks:\n"
+    "  - {id: a, duration: 1x}\n"
+    "  - {id: b, duration: 1w, uses: {oven: 1}}\n"
+)
 
 
 @pytest.fixture
