@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from qualplan.graph import earliest_times
 from qualplan.model import Plan
@@ -494,3 +497,90 @@ def test_a_proved_bound_above_an_objective_term_is_rejected(late_problem):
     )  # fmt: skip
     with pytest.raises(ScheduleRejected, match="proved bound 25 on the last end is above the schedule's 19"):
         ensure_verified(result)
+
+
+# --- properties: verify against the exact CPM times and a day-by-day count ---------------------------
+
+
+@st.composite
+def resource_free_plans(draw) -> Problem:
+    """Small plans using every timing rule: calendars, windows, not_before, all link types, lags, milestones."""
+    holidays = draw(st.lists(st.integers(0, 120), max_size=4))
+    calendars = {"wd": {"weekends": ["sat", "sun"], "holidays": [_iso(day) for day in holidays]}}
+    windows = {
+        "season": {"yearly": {"from": "02-01", "to": "04-30"}},
+        "slots": {"dates": ["2026-01-20..2026-02-15", "2026-03-01..2026-03-20", "2026-05-01..2026-06-30"]},
+    }
+    nodes: list[str] = []
+    tasks, milestones = [], []
+    for index in range(draw(st.integers(1, 6))):
+        after = []
+        for pred in draw(st.lists(st.sampled_from(nodes), unique=True, max_size=3)) if nodes else []:
+            after.append({"on": pred, "type": draw(st.sampled_from(["finish", "start", "end"])),
+                          "lag": f"{draw(st.integers(0, 10))}d"})  # fmt: skip
+        if draw(st.booleans()) and nodes:
+            milestone = f"m{index}"
+            milestones.append({"id": milestone, "after": after or [{"on": nodes[-1]}]})
+            nodes.append(milestone)
+        task = {"id": f"t{index}", "duration": f"{draw(st.integers(1, 15))}d", "after": after}
+        if draw(st.booleans()):
+            task["calendar"] = "wd"
+        window = draw(st.sampled_from([None, "season", "slots"]))
+        if window:
+            task["window"] = window
+        if draw(st.booleans()):
+            task["not_before"] = _iso(draw(st.integers(0, 60)))
+        tasks.append(task)
+        nodes.append(task["id"])
+    if draw(st.booleans()):
+        milestones.append({"id": "gate", "at": _iso(draw(st.integers(0, 90)))})
+        tasks.append({"id": "after-gate", "duration": "2d", "after": [{"on": "gate", "type": "finish"}]})
+    return problem_of(tasks, calendars=calendars, windows=windows, milestones=milestones)
+
+
+def _iso(day: int) -> str:
+    return (dt.date(2026, 1, 5) + dt.timedelta(days=day)).isoformat()
+
+
+@settings(max_examples=150, deadline=None)
+@given(resource_free_plans())
+def test_cpm_earliest_schedules_verify_and_a_day_earlier_never_does(problem):
+    times = earliest_times(problem)
+    assume(all(times.start[task] is not None for task in problem.tasks))
+    starts = {task: times.start[task] for task in problem.tasks}
+    assert verify(problem, Schedule(starts)) == []
+    # Earliest times are exact: any task one day earlier breaks one of its own rules.
+    for task, start in starts.items():
+        if start > 0:
+            violations = verify(problem, Schedule(starts | {task: start - 1}))
+            assert violations, (task, start)
+            assert all(task in violation.ids for violation in violations), violations
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(1, 10), st.integers(0, 3)), min_size=1, max_size=8),
+    st.integers(0, 6),
+    st.integers(0, 6),
+)
+def test_capacity_violations_are_exactly_the_over_capacity_days(spans, capacity, later_capacity):
+    tasks = [
+        {"id": f"t{k}", "duration": f"{length}d", "uses": {"rig": units}} for k, (_, length, units) in enumerate(spans)
+    ]
+    resources = {"rig": {"capacity": capacity, "changes": [{"from": "2026-01-25", "capacity": later_capacity}]}}
+    problem = problem_of(tasks, resources=resources, horizon="60d")
+    schedule = Schedule({f"t{k}": start for k, (start, _, _) in enumerate(spans)})
+    over = set()
+    for day in range(problem.days):
+        used = sum(units for start, length, units in spans if start <= day < start + length)
+        if used > (capacity if day < 20 else later_capacity):
+            over.add(day)
+    reported = set()
+    for violation in verify(problem, schedule):
+        assert violation.rule is Rule.CAPACITY
+        span = violation.message.split(" on ", 2)[1].split(":")[0]
+        first, _, last = span.partition("..")
+        lo = problem.day(dt.date.fromisoformat(first))
+        hi = problem.day(dt.date.fromisoformat(last or first))
+        reported.update(range(lo, hi + 1))
+    assert reported == over

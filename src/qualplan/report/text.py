@@ -122,7 +122,8 @@ def schedule_span(result: SolveResult) -> str | None:
     if not starts or not ends:
         return None
     first, last = problem.date(min(starts)), problem.date(max(ends))
-    return f"schedule: {first.isoformat()} .. {last.isoformat()} ({len(problem.tasks)} tasks)"
+    count = len(problem.tasks)
+    return f"schedule: {first.isoformat()} .. {last.isoformat()} ({count} task{'' if count == 1 else 's'})"
 
 
 def summary(verdicts: list[Verdict], invalid: int = 0, failed: int = 0) -> str:
