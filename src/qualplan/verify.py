@@ -123,8 +123,10 @@ def _times(problem: Problem, schedule: Schedule) -> _Times:
 
     A milestone's date is its ``at``, or the smallest day that satisfies all its
     ``after`` entries: ``pred end + lag`` (finish, end) or ``pred start + lag`` (start).
-    A task's end is its ``length``-th day (working day with a calendar); a start on
-    which the task cannot begin gets no end here and is reported by ``_task_span``.
+    A task's end is its ``length``-th day (working day with a calendar). A calendar
+    task whose start is not a working day (or leaves too few working days) has no
+    such end; ``_task_span`` reports that, and it gets ``start + length - 1`` here so
+    that its dependencies and resources can still be checked.
     """
     start: dict[str, int] = {}
     end: dict[str, int] = {}
