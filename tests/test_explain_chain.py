@@ -288,6 +288,23 @@ def test_a_late_start_with_nothing_binding_is_reported_as_slack_not_invented():
     assert [(r.kind, r.day) for r in link.reasons] == [("slack", 9)]
 
 
+def test_the_walk_goes_on_past_slack_through_the_predecessor_that_bounds_most():
+    problem = plan_of(
+        tasks=[
+            {"id": "short", "duration": "3d"},
+            {"id": "long", "duration": "8d"},
+            {"id": "last", "duration": "2d", "after": ["short", "long"]},
+        ],
+        milestones=[{"id": "m", "after": ["last"]}],
+    )
+    item = explain(result_of(problem, {"short": 0, "long": 0, "last": 12})).milestone("m")
+    assert [link.node for link in item.chain] == ["m", "last", "long"]
+    assert [(r.kind, r.day) for r in item.chain[1].reasons] == [("slack", 11)]
+    assert "not tight: this schedule could start it on 2026-01-16" in render_text(
+        explain(result_of(problem, {"short": 0, "long": 0, "last": 12}))
+    )
+
+
 def test_stage_links_name_the_stage():
     problem = plan_of(
         stages=[{"id": "cells"}],

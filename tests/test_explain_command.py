@@ -33,7 +33,7 @@ def plan(tmp_path: Path) -> Path:
     return path
 
 
-def run(*args: str):  # noqa: ANN201
+def run(*args: str):
     return CliRunner().invoke(app, ["explain", *args])
 
 

@@ -15,7 +15,7 @@ from qualplan.problem import compile_plan
 from qualplan.result import Verdict
 
 pytest.importorskip("qualplan.solver", reason="the solver is not in this tree yet")
-from qualplan.solver import solve  # noqa: E402
+from qualplan.solver import solve
 
 HEAD = """\
 qualplan: 1
@@ -24,18 +24,18 @@ start: 2026-01-05
 """
 
 
-def solved(body: str, name: str = "plan.yaml"):  # noqa: ANN201
+def solved(body: str, name: str = "plan.yaml"):
     loaded = load_plan_text(HEAD + textwrap.dedent(body), name)
     assert loaded.ok, [str(error) for error in loaded.errors]
     result = solve(compile_plan(loaded.plan), time_limit=2.0, workers=1, seed=0)
     return result, explain(result, source=loaded.source, source_file=name, conflict_time_limit=2.0)
 
 
-def nodes(item) -> list[str]:  # noqa: ANN001
+def nodes(item) -> list[str]:
     return [link.node for link in item.chain]
 
 
-def kinds(link) -> list[str]:  # noqa: ANN001
+def kinds(link) -> list[str]:
     return [reason.kind for reason in link.reasons]
 
 
@@ -75,6 +75,7 @@ def test_winter_window():
           - {id: winter-done, after: [cold-start], due: 2026-06-30}
         """
     )
+    assert result.verdict is Verdict.MISSED
     item = explanation.milestone("winter-done")
     assert nodes(item) == ["winter-done", "cold-start", "build"]
     assert kinds(item.chain[1]) == ["dependency", "window"]
@@ -100,6 +101,7 @@ def test_resource():
           - {id: both, after: [a, b], due: 2026-01-24}
         """
     )
+    assert result.verdict is Verdict.MISSED
     item = explanation.milestone("both")
     assert len(item.chain) == 3
     second, first = item.chain[1], item.chain[2]
@@ -124,6 +126,7 @@ def test_holiday_calendar():
           - {id: report, after: [teardown], due: 2026-02-20}
         """
     )
+    assert result.verdict is Verdict.MISSED
     item = explanation.milestone("report")
     teardown = item.chain[1]
     assert kinds(teardown) == ["dependency", "non_working"]
@@ -181,3 +184,44 @@ def test_a_met_plan_has_no_conflict_and_no_search():
     assert result.verdict is Verdict.MET
     assert explanation.conflict is None
     assert "m: 2026-01-09 (due 2026-02-01, met with 23 days to spare)." in render_text(explanation)
+
+
+def test_a_fixed_date_takes_part_in_a_conflict():
+    result, explanation = solved(
+        """\
+        tasks:
+          - {id: drive, duration: 10d, after: [line-ready]}
+          - {id: spare, duration: 5d}
+        milestones:
+          - {id: line-ready, at: 2026-03-01}
+          - {id: drive-done, after: [drive], due: 2026-03-05}
+          - {id: spare-done, after: [spare], due: 2026-03-02}
+        """
+    )
+    assert result.verdict is Verdict.MISSED
+    assert explanation.conflict.minimal
+    assert [(rule.kind, rule.subject, rule.line) for rule in explanation.conflict.rules] == [
+        ("at", "line-ready", 8),
+        ("due", "drive-done", 9),
+    ]
+    assert "plan.yaml:8: milestone line-ready fixed at 2026-03-01" in render_text(explanation)
+
+
+def test_a_not_before_takes_part_in_a_conflict():
+    result, explanation = solved(
+        """\
+        tasks:
+          - {id: soak, duration: 5d, not_before: 2026-03-01}
+          - {id: spare, duration: 5d}
+        milestones:
+          - {id: soak-done, after: [soak], due: 2026-03-02}
+          - {id: spare-done, after: [spare], due: 2026-03-02}
+        """
+    )
+    assert result.verdict is Verdict.MISSED
+    assert explanation.conflict.minimal
+    assert [(rule.kind, rule.subject, rule.line) for rule in explanation.conflict.rules] == [
+        ("due", "soak-done", 8),
+        ("not_before", "soak", 5),
+    ]
+    assert "plan.yaml:5: task soak not_before 2026-03-01" in render_text(explanation)

@@ -9,7 +9,8 @@ from pathlib import Path
 from qualplan.exitcodes import ExitCode
 
 #: Solver seconds per shrinking step of the conflict search (it runs only when the verdict is
-#: `missed`); its first solve, which proves the conflict, gets the full --time-limit.
+#: `missed`); its first solve, which proves the conflict, gets the full --time-limit, and the
+#: shrinking steps together get --time-limit again, so explain takes at most about 3 × --time-limit.
 CONFLICT_STEP_LIMIT = 2.0
 
 
@@ -53,6 +54,7 @@ def run(
         source_file=str(plan),
         conflict_time_limit=min(CONFLICT_STEP_LIMIT, time_limit),
         conflict_first_limit=time_limit,
+        conflict_budget=time_limit,
         seed=seed,
     )
     sys.stdout.write(render_json(explanation) if output_format == "json" else render_text(explanation))

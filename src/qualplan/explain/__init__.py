@@ -65,6 +65,7 @@ def explain(
     conflicts: bool = True,
     conflict_time_limit: float = 2.0,
     conflict_first_limit: float | None = None,
+    conflict_budget: float | None = None,
     seed: int = 0,
 ) -> Explanation:
     """Explain ``result`` (every milestone, or only ``milestone``).
@@ -74,7 +75,8 @@ def explain(
     them rules are named by id only. The conflict search runs only when the
     verdict is ``missed`` and ``conflicts`` is true (``check``'s one-line "why"
     turns it off); ``conflict_time_limit`` is its solver time per shrinking step
-    and ``conflict_first_limit`` that of its first solve (default: the same).
+    and ``conflict_first_limit`` that of its first solve (default: the same);
+    ``conflict_budget`` caps the shrinking steps together (default: no cap).
     """
     problem = result.problem
     ids = [milestone] if milestone is not None else list(problem.milestones)
@@ -122,6 +124,7 @@ def explain(
             source_file=source_file,
             time_limit=conflict_time_limit,
             first_time_limit=conflict_first_limit,
+            budget=conflict_budget,
             seed=seed,
         )
 

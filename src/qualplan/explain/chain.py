@@ -8,7 +8,8 @@ days between Q and S are ruled out by those own rules, and Q itself is ruled out
 by a dependency (a predecessor link whose bound lies above Q) or, failing that,
 by a resource that would exceed its capacity on some day T would occupy from Q.
 When neither holds, the found schedule has slack there and the walk says so
-rather than inventing a cause. Everything is read from the schedule: no solver.
+rather than inventing a cause (it goes on through the predecessor that bounds
+the task most). Everything is read from the schedule: no solver.
 """
 
 from __future__ import annotations
@@ -124,7 +125,11 @@ def _task_link(problem: Problem, times: Times, node: str, usage: Usage | None) -
     non_working = _non_working_reason(problem, node, start - 1)
     if non_working is not None:
         reasons.append(non_working)
-    if latest is None and spec.earliest > 0 and latest_own_start_before(problem, node, start, ignore_not_before=True):
+    if (
+        latest is None
+        and spec.earliest > 0
+        and latest_own_start_before(problem, node, start, ignore_not_before=True) is not None
+    ):
         reasons.append(Reason("not_before", day=spec.earliest))
     if start == 0 or (latest is None and window is None and spec.earliest == 0 and not binding):
         reasons.append(Reason("plan_start", day=0))
@@ -141,7 +146,17 @@ def _task_link(problem: Problem, times: Times, node: str, usage: Usage | None) -
         reasons.extend(blocked)
         return link(reasons), _last_release(times, start, blocked)
     reasons.append(Reason("slack", day=latest))
-    return link(reasons), None
+    # Keep walking through the predecessor that bounds the task most, so a schedule that is
+    # not left-justified still shows the chain behind the gap.
+    bounds = [
+        (bound, pred_link.pred)
+        for pred_link in problem.preds[node]
+        if (bound := link_bound(problem, times, pred_link)) is not None
+    ]
+    if not bounds:
+        return link(reasons), None
+    best = max(bound for bound, _ in bounds)
+    return link(reasons), next(pred for bound, pred in bounds if bound == best)
 
 
 def link_bound(problem: Problem, times: Times, link: Link) -> int | None:

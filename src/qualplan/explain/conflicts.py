@@ -6,14 +6,15 @@ date, a resource's capacity, a task's window or ``not_before``, a milestone's
 ``at``. Physics (durations, calendars, dependencies, the horizon) always holds.
 Every solve uses one worker and the given seed, so the set is reproducible.
 
-1. Due dates hard, every other group behind an assumption literal. Due dates go
-   in as the builder's ``Cutoff`` dates, so the CPM domains shrink to them:
-   proving a plan infeasible over an 8-year horizon with free domains takes
-   seconds even for two tasks, with tight domains milliseconds. Proved
-   infeasible, ``SufficientAssumptionsForInfeasibility`` names the other groups
-   that take part; with the due dates they are the first candidate set.
-2. Shrink by deletion: drop one rule and solve the rest (due dates hard again,
-   the others as assumptions). Still infeasible: the rule stays dropped, and
+1. Due dates and ``at`` dates hard, every other group behind an assumption
+   literal. Due dates go in as the builder's ``Cutoff`` dates, so the CPM domains
+   shrink to them: proving a plan infeasible over an 8-year horizon with free
+   domains takes seconds even for two tasks, with tight domains milliseconds.
+   Proved infeasible, ``SufficientAssumptionsForInfeasibility`` names the other
+   groups that take part; with the due and ``at`` dates they are the first
+   candidate set.
+2. Shrink by deletion: drop one rule and solve the rest (due and ``at`` dates
+   hard again, the others as assumptions). Still infeasible: the rule stays dropped, and
    the new sufficient assumptions may drop more. A schedule: the rule is needed.
    A step that times out keeps its rule and the set is reported as possibly not
    minimal.
@@ -35,6 +36,15 @@ from qualplan.solver.rules import RuleKey
 if TYPE_CHECKING:
     from qualplan.sourcemap import SourceMap
 
+#: Rule kinds that are on or off per solve, never behind an assumption literal. Due dates, so
+#: that they tighten the domains; `at`, because the builder bounds a switchable milestone as if
+#: it were fixed at day 0 (``solver.bounds.relaxed``), which makes the enforced `at` unsatisfiable.
+_HARD = ("due", "at")
+#: A shrinking step with less (deterministic) time than this is not started.
+_SHORTEST_STEP = 0.05
+#: Wall-clock backstop of a solve, as a multiple of its deterministic time limit.
+_WALL_FACTOR = 5
+
 #: Where each kind of rule is written in the plan file (a key path for ``SourceMap.position``).
 _PATHS = {
     "due": ("milestones", "{subject}", "due"),
@@ -52,6 +62,7 @@ def find_conflict(
     source_file: str | None = None,
     time_limit: float = 2.0,
     first_time_limit: float | None = None,
+    budget: float | None = None,
     seed: int = 0,
 ) -> Conflict | None:
     """The rules of ``problem`` that cannot all hold; None if all of them can hold together.
@@ -59,12 +70,14 @@ def find_conflict(
     An empty set with a note means the first solve ran out of time: nothing is claimed.
 
     ``source`` is the loader's ``SourceMap`` (for file:line), ``time_limit`` the
-    solver seconds per shrinking step and ``first_time_limit`` those of the first
-    solve (the one that proves the conflict; default ``time_limit``).
+    solver (deterministic) seconds per shrinking step and ``first_time_limit`` those of the first
+    solve (the one that proves the conflict; default ``time_limit``), ``budget``
+    the solver seconds all shrinking steps may take together (default: no cap);
+    once it is spent the rules not yet tried stay and the set may not be minimal.
     """
     first_limit = time_limit if first_time_limit is None else first_time_limit
     everything = switchable_rules(problem)
-    status, core = _solve(problem, everything, first_limit, seed)
+    status, core, _ = _solve(problem, everything, first_limit, seed)
     if status == "unknown":
         note = f"no conflicting set was found within {first_limit:g} s (raise --time-limit to search longer)"
         return Conflict(rules=(), minimal=False, note=note)
@@ -74,9 +87,16 @@ def find_conflict(
     minimal = True
     kept: list[RuleKey] = []
     candidates = sorted(core)
+    spent = 0.0
     while candidates:
+        remaining = time_limit if budget is None else min(time_limit, budget - spent)
+        if remaining < _SHORTEST_STEP:
+            kept.extend(candidates)
+            minimal = False
+            break
         key = candidates.pop(0)
-        status, smaller = _solve(problem, frozenset([*kept, *candidates]), time_limit, seed)
+        status, smaller, used = _solve(problem, frozenset([*kept, *candidates]), remaining, seed)
+        spent += used
         if status == "infeasible":
             assert smaller is not None
             # The rest conflicts without `key`; its sufficient set may leave out more.
@@ -89,7 +109,7 @@ def find_conflict(
     if not kept:
         note = "even with every due date, capacity, window, not_before and at switched off, nothing fits the horizon"
     elif not minimal:
-        note = f"a shrinking step ran out of its {time_limit:g} s; some rule listed may not be needed"
+        note = "the search ran out of time before trying to drop every rule; some rule listed may not be needed"
     rules = tuple(_rule(problem, key, source, source_file) for key in sorted(kept))
     if not kept:
         rules = (_horizon_rule(problem, source, source_file),)
@@ -108,10 +128,13 @@ def switchable_rules(problem: Problem) -> frozenset[RuleKey]:
 
 def _solve(
     problem: Problem, rules: frozenset[RuleKey], time_limit: float, seed: int
-) -> tuple[str, frozenset[RuleKey] | None]:
+) -> tuple[str, frozenset[RuleKey] | None, float]:
     """Is there a schedule that keeps ``rules`` (and physics), with every other group off?
 
-    Returns ("infeasible", a sufficient subset of ``rules``), ("feasible", None) or ("unknown", None).
+    Returns ("infeasible", a sufficient subset of ``rules``), ("feasible", None) or ("unknown", None),
+    and the deterministic time the solve used. The limit is CP-SAT's deterministic time, not
+    wall time, so the same plan and seed give the same set on any machine at any load
+    (wall time only backs it up, generously).
     """
     from ortools.sat.python import cp_model
 
@@ -125,8 +148,8 @@ def _solve(
     def enforce(key: RuleKey) -> object | None:
         if key not in rules:
             return off
-        if key.kind == "due":
-            return None  # hard, and in the domains through the cutoff
+        if key.kind in _HARD:
+            return None  # hard: a due date through the cutoff, an `at` in its date's domain
         assumed[key] = model.NewBoolVar(str(key))
         return assumed[key]
 
@@ -139,17 +162,19 @@ def _solve(
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # assumption cores need a single worker
-    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.max_deterministic_time = time_limit
+    solver.parameters.max_time_in_seconds = _WALL_FACTOR * time_limit + 1.0
     solver.parameters.random_seed = seed
     status = solver.Solve(model)
+    used = solver.ResponseProto().deterministic_time
     if status == cp_model.INFEASIBLE:
         by_index = {assumed[key].Index(): key for key in keys}
         named = {by_index[index] for index in solver.SufficientAssumptionsForInfeasibility()}
-        return "infeasible", frozenset(named | {key for key in rules if key.kind == "due"})
+        return "infeasible", frozenset(named | {key for key in rules if key.kind in _HARD}), used
     if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-        return "feasible", None
+        return "feasible", None, used
     if status == cp_model.UNKNOWN:
-        return "unknown", None
+        return "unknown", None, used
     raise RuntimeError(f"unexpected CP-SAT status {solver.StatusName(status)} in the conflict search")
 
 
