@@ -275,7 +275,7 @@ def test_not_before_fixed_date_start_to_start_and_finish_to_finish_labels():
     run = explanation.milestone("run")
     assert [link.node for link in run.chain] == ["run", "line-run", "line-ready"]
     assert [(r.kind, r.day) for r in run.chain[2].reasons] == [("fixed_date", day("2026-06-01"))]
-    text = render_text(explanation)
+    text = render_text(explanation, chains=True)
     assert "not_before 2026-03-02" in text
     assert "fixed date (at) 2026-06-01" in text
     assert "must not end before follow ends (finish-to-finish)" in text
@@ -317,6 +317,23 @@ def test_stage_links_name_the_stage():
     )
     link = explain(result_of(problem, {"c1": 0, "c2": 0, "pack": 7})).milestone("m").chain[1]
     assert [(r.on, r.via_stage, r.lag) for r in link.reasons] == [("c2", "cells", 1)]
+
+
+def test_chains_are_listed_for_late_milestones_only_unless_asked():
+    problem = plan_of(
+        tasks=[{"id": "a", "duration": "5d"}, {"id": "b", "duration": "50d"}],
+        milestones=[
+            {"id": "early", "after": ["a"], "due": "2026-02-01"},
+            {"id": "late", "after": ["b"], "due": "2026-02-01"},
+        ],
+    )
+    explanation = explain(result_of(problem, {"a": 0, "b": 0}))
+    text = render_text(explanation)
+    assert text.count("Critical chain") == 1
+    assert "    b 2026-01-05..2026-02-23 (50 d): plan start 2026-01-05" in text
+    assert "    a 2026-01-05" not in text
+    assert render_text(explanation, chains=True).count("Critical chain") == 2
+    assert render_text(explain(result_of(problem, {"a": 0, "b": 0}), milestone="early")).count("Critical chain") == 1
 
 
 def test_json_carries_the_same_facts_and_is_deterministic():

@@ -10,15 +10,21 @@ from qualplan.explain.records import Bounds, ChainLink, Conflict, Explanation, M
 _DOMINANT = 3
 
 
-def render_text(explanation: Explanation) -> str:
-    """The whole explanation: a few lines per milestone, the resources, any conflict."""
+def render_text(explanation: Explanation, *, chains: bool | None = None) -> str:
+    """The whole explanation: a few lines per milestone, the resources, any conflict.
+
+    ``chains`` lists each milestone's critical chain link by link; by default
+    only for late milestones, or for the one milestone asked about, so a plan
+    with many milestones stays a few lines each.
+    """
     lines = [
         f"{explanation.plan}: verdict {explanation.verdict}"
         + ("" if explanation.proven else " (schedule not proved optimal)")
     ]
     for item in explanation.milestones:
+        detail = chains if chains is not None else bool(item.late_days) or len(explanation.milestones) == 1
         lines.append("")
-        lines.extend(milestone_lines(explanation, item))
+        lines.extend(milestone_lines(explanation, item, chain=detail))
     if explanation.resources:
         lines.append("")
         lines.extend(resource_lines(explanation))
@@ -28,15 +34,15 @@ def render_text(explanation: Explanation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def milestone_lines(explanation: Explanation, item: MilestoneExplanation) -> list[str]:
-    """The summary, the chain, the bounds and the advice for one milestone."""
+def milestone_lines(explanation: Explanation, item: MilestoneExplanation, *, chain: bool = True) -> list[str]:
+    """The summary, the bounds, the advice and (with ``chain``) the chain link by link for one milestone."""
     lines = [headline(explanation, item)]
     tasks = [link for link in item.chain if not link.is_milestone]
     if tasks:
         lines.append("  Set by " + " <- ".join(_chain_entry(link) for link in tasks) + ".")
     lines.append("  " + bounds_sentence(explanation, item))
     lines.append("  To move it: " + advice(explanation, item))
-    if item.chain:
+    if chain and item.chain:
         lines.append("  Critical chain (why each is not a day earlier):")
         for link in item.chain:
             lines.append("    " + link_line(explanation, link))
