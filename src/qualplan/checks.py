@@ -241,7 +241,7 @@ def _unknown(what: str, name: str, known: list[str]) -> str:
 
 def _empty_stages_in_after(parts: _Parts) -> Iterator[Finding]:
     """An ``after`` on a stage without tasks waits for nothing: almost certainly a slip."""
-    staged = {item.get("stage") for _, item in parts.raw_items("tasks")}
+    staged = {item["stage"] for _, item in parts.raw_items("tasks") if isinstance(item.get("stage"), str)}
     empty = [name for name in parts.raw_names("stages") if name not in staged]
     other_ids = set(parts.raw_names("tasks")) | set(parts.raw_names("milestones"))
     for kind in ("tasks", "milestones"):

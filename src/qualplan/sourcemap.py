@@ -229,6 +229,12 @@ class _Composer:
     def _scalar(event: object, line: int, column: int) -> Scalar:
         text: str = event.value  # type: ignore[attr-defined]
         tag = event.tag  # type: ignore[attr-defined]
+        if event.style == '"':  # type: ignore[attr-defined] # only double quotes have escapes
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                # "\ud800" escapes a lone UTF-16 surrogate: not a character, and not storable as text
+                raise ComposeError(line, column, "an escape here gives a UTF-16 surrogate, not a character") from None
         unquoted = event.style in (None, "")  # type: ignore[attr-defined] # the C parser says ""
         plain = unquoted and tag is None
         if tag is not None:

@@ -1,0 +1,75 @@
+"""``qualplan schema``: the committed schema matches the model, and it accepts and rejects what the loader does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qualplan.cli import app
+from qualplan.commands.schema import SCHEMA_DIALECT, SCHEMA_ID, build_schema, schema_text
+from qualplan.loader import load_plan
+
+ROOT = Path(__file__).parent.parent
+COMMITTED = ROOT / "schema" / "qualplan-1.schema.json"
+VALID = sorted((Path(__file__).parent / "data" / "valid").glob("*.yaml"))
+
+
+def test_the_committed_schema_has_not_drifted_from_the_model() -> None:
+    assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
+        "schema/qualplan-1.schema.json is stale: run `qualplan schema > schema/qualplan-1.schema.json`"
+    )
+
+
+def test_qualplan_schema_prints_it() -> None:
+    result = CliRunner().invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert result.stdout == COMMITTED.read_text(encoding="utf-8")
+
+
+def test_schema_names_its_dialect_and_id_and_describes_every_key() -> None:
+    schema = build_schema()
+    assert schema["$schema"] == SCHEMA_DIALECT
+    assert schema["$id"] == SCHEMA_ID
+    assert schema["required"] == ["qualplan", "id", "start", "tasks"]
+    for name, definition in [("Plan", schema), *schema["$defs"].items()]:
+        for key, prop in definition["properties"].items():
+            assert prop.get("description"), f"{name}.{key} has no description"
+    assert schema["properties"]["horizon"]["default"] == "8y"
+
+
+def _documents() -> list[tuple[str, object]]:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.version = (1, 2)
+    return [(path.name, json.loads(json.dumps(yaml.load(path), default=str))) for path in VALID]
+
+
+def test_valid_plans_satisfy_the_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(build_schema())
+    for name, document in _documents():
+        assert load_plan(Path(__file__).parent / "data" / "valid" / name).ok
+        assert list(validator.iter_errors(document)) == [], name
+
+
+def test_the_schema_rejects_what_the_loader_rejects() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(build_schema())
+    good = {"qualplan": 1, "id": "p", "start": "2026-01-05", "tasks": [{"id": "a", "duration": "2w"}]}
+    assert validator.is_valid(good)
+    assert validator.is_valid({**good, "tasks": [{"id": "a", "duration": "2w", "after": ["b", {"on": "c"}]}]})
+    for bad in (
+        {**good, "qualplan": 2},
+        {**good, "taks": []},
+        {**good, "tasks": [{"id": "a", "duraton": "2w"}]},
+        {**good, "tasks": [{"id": "a"}]},
+        {**good, "tasks": [{"id": "a", "duration": "2w", "cycles": {"count": 1, "charge_c": 1, "discharge_c": 1}}]},
+        {**good, "tasks": [{"id": "A", "duration": "2w"}]},
+        {**good, "milestones": [{"id": "m"}]},
+        {**good, "resources": {"Oven": {"capacity": 1}}},
+    ):
+        assert not validator.is_valid(bad), bad
