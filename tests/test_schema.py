@@ -73,3 +73,9 @@ def test_the_schema_rejects_what_the_loader_rejects() -> None:
         {**good, "resources": {"Oven": {"capacity": 1}}},
     ):
         assert not validator.is_valid(bad), bad
+
+
+def test_every_bundled_plan_names_the_schema_on_its_first_line() -> None:
+    for plan in sorted((ROOT / "plans").glob("*.y*ml")):
+        first = plan.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/qualplan-1.schema.json", plan.name
