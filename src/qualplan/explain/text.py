@@ -240,17 +240,32 @@ def reason_text(explanation: Explanation, reason: Reason) -> str:
 
 
 def resource_lines(explanation: Explanation) -> list[str]:
-    """Per resource: peak monthly use and the critical-chain days it blocks; the bottleneck."""
-    lines = ["Resources (peak month use; critical-chain days blocked):"]
+    """Per resource: use by month (a bar per month), the peak, the critical-chain days it blocks; the bottleneck."""
+    months = [month.month for month in explanation.resources[0].months] if explanation.resources else []
+    span = f"{months[0]}..{months[-1]}, one bar per month" if months else "no months"
+    lines = [f"Resources (use by month {span}; peak; critical-chain days blocked):"]
+    width = max(len(use.id) for use in explanation.resources)
     for use in explanation.resources:
         peak_month = max(use.months, key=lambda month: month.share, default=None)
-        peak = f"{use.peak:.0%} in {peak_month.month}" if peak_month is not None else "unused"
-        lines.append(f"  {use.id}: peak {peak}; blocks {_days(use.blocked_days)} ({use.blocked_share:.0%})")
+        peak = f"peak {use.peak:.0%} in {peak_month.month}" if peak_month is not None and use.peak > 0 else "unused"
+        bars = "".join(_bar(month.share) for month in use.months)
+        blocks = f"blocks {_days(use.blocked_days)} ({use.blocked_share:.0%})"
+        lines.append(f"  {use.id:<{width}}  {bars}  {peak}; {blocks}")
     if explanation.bottleneck is not None:
         lines.append(f"  Bottleneck: {explanation.bottleneck}.")
     else:
         lines.append("  No resource delays any milestone's chain.")
     return lines
+
+
+_BARS = " ▁▂▃▄▅▆▇█"
+
+
+def _bar(share: float) -> str:
+    """One character for a month's use: blank when idle, a full block at capacity."""
+    if share <= 0:
+        return _BARS[0]
+    return _BARS[max(1, min(8, round(share * 8)))]
 
 
 def conflict_lines(conflict: Conflict) -> list[str]:
