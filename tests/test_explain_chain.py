@@ -181,8 +181,8 @@ def test_resource_at_capacity_is_the_label_and_the_bottleneck():
         "b 2026-01-25..2026-02-13 (20 d): cycler full on 2026-01-24 (1 of 1 held by a; needs 1); waits 20 days" in text
     )
     assert "Bottleneck: cycler." in text
-    assert "  cycler   █▄  peak 100% in 2026-01; blocks 20 days (50%)\n" in text
-    assert "  chamber  ▄▂  peak 50% in 2026-01; blocks 0 days (0%)\n" in text
+    assert "  cycler   ██  peak 100% in 2026-01; blocks 20 days (50%)\n" in text
+    assert "  chamber  ▄▄  peak 50% in 2026-01; blocks 0 days (0%)\n" in text
     assert why_line(explanation, "both") == "why: lab capacity costs 20 days, mostly cycler"
 
 
