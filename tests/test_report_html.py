@@ -58,7 +58,7 @@ def test_rows_are_grouped_by_stage_with_a_header_each_then_the_milestones() -> N
         "sop",
     ]
     assert axis["ticktext"][0] == "<b>10Ah cell</b>"
-    assert axis["autorange"] == "reversed"  # the first stage on top
+    assert axis["range"] == [9.5, -0.5]  # the first stage on top
 
 
 def test_bars_span_their_days_and_are_coloured_by_the_chain_they_are_on() -> None:
@@ -72,7 +72,7 @@ def test_bars_span_their_days_and_are_coloured_by_the_chain_they_are_on() -> Non
         "module-abuse": ("2026-01-15", 84 * DAY),  # 60 working days span 84 calendar days
         "pack-winter": ("2026-12-15", 30 * DAY),
     }
-    on_time = _trace(figure, "Critical chain (milestone on time)")
+    on_time = _trace(figure, "Critical chain (milestone not late)")
     assert (on_time["y"], on_time["base"], on_time["marker"]["color"]) == (
         ["cell-cycle"],
         ["2026-01-15"],
@@ -130,7 +130,7 @@ def test_hover_gives_dates_duration_arithmetic_resources_and_standard() -> None:
         top={"resources": {"cycler": {"capacity": 8}}}, **{"cell-cycle": {"uses": {"cycler": 3}}}
     )
     figure = _gantt(result, explanation)
-    trace = _trace(figure, "Critical chain (milestone on time)")
+    trace = _trace(figure, "Critical chain (milestone not late)")
     assert trace["customdata"][0] == (
         "<b>Cycle life: 1000 cycles; 25 °C #1</b><br>cell-cycle · stage 10Ah cell<br>"
         "2026-01-15 → 2026-02-13 (30 days on the calendar)<br>duration: 30d = 30 d<br>"
@@ -273,10 +273,18 @@ def test_the_page_holds_the_verdict_milestones_and_explanations() -> None:
     assert "weighted lateness is at least 26 days; this schedule has 26" in page
     row = re.search(r'<tr class="late">.*?</tr>', page).group()
     assert "2026-12-31" in row and "2027-01-13" in row and "13 d late" in row
-    assert '<code>pack-winter</code> <span class="stage">(Pack)</span> ← <code>module-abuse</code>' in row
+    # The chain at a glance: its stages nearest first, its longest tests, a link to the whole chain.
+    assert '<span class="stages">Pack ← Module ← 10Ah cell</span>' in row
+    assert (
+        "longest: <code>module-abuse</code> 84 d, <code>pack-winter</code> 30 d, <code>cell-build</code> 10 d"
+        ' · <a href="#explain-sop">all 3 tasks</a>'
+    ) in row
     assert "windows cost 250 days (winter 250 d)" in row
     assert '<article class="milestone" id="explain-sop">' in page
     assert "window winter closed until 2026-12-15" in page
+    # The late milestone's chain table is open, the met one's folded.
+    assert re.search(r'id="explain-sop">.*?<details open>', page, re.S)
+    assert re.search(r'id="explain-cells-done">\n[^\n]*\n[^\n]*\n[^\n]*\n<details><summary>', page)
 
 
 def test_without_an_explanation_nothing_is_highlighted_or_guessed() -> None:

@@ -54,7 +54,7 @@ MIN_LEFT_PX = 80
 
 TASK_CLASSES = (
     ("late", "On the critical chain of a late milestone", LATE_CHAIN),
-    ("critical", "Critical chain (milestone on time)", CRITICAL),
+    ("critical", "Critical chain (milestone not late)", CRITICAL),
     ("other", "Other tasks", OTHER),
 )
 MILESTONE_CLASSES = (
@@ -288,7 +288,7 @@ def gantt_figure(
         tickmode="array",
         tickvals=keys,
         ticktext=[row.label for row in rows],
-        autorange="reversed",
+        range=[len(rows) - 0.5, -0.5],  # first row on top, no padding above or below
         fixedrange=True,
         showgrid=False,
         automargin=False,

@@ -62,6 +62,8 @@ PLOT_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 GANTT_ID = "qualplan-gantt"
+#: Longest tests of a critical chain named in the milestone table.
+LONGEST_SHOWN = 3
 RESOURCES_ID = "qualplan-resources"
 
 
@@ -169,7 +171,7 @@ def _verdict_section(
 ) -> str:
     if not milestones:
         return '<section id="milestones"><h2>Milestones</h2><p>The plan has no milestones.</p></section>'
-    stage_of = {task.id: task.stage for task in tasks}
+    by_id = {task.id: task for task in tasks}
     rows = []
     for milestone in milestones:
         state = figures.milestone_class(milestone)
@@ -179,30 +181,49 @@ def _verdict_section(
             outcome = "met"
         else:
             outcome = f"{milestone.late_days} d late"
-        chain = chains.get(milestone.id, ())
-        set_by = " ← ".join(
-            f'<code>{_e(node)}</code> <span class="stage">({_e(_stage_name(result, stage_of.get(node)))})</span>'
-            for node in chain
-        )
+        set_by = _set_by(result, milestone.id, chains.get(milestone.id, ()), by_id)
         why = _e(why_line(explanation, milestone.id).removeprefix("why: ")) if explanation is not None else ""
         rows.append(
             f'<tr class="{state}"><td><b>{_e(milestone.name)}</b><br><code>{_e(milestone.id)}</code></td>'
             f"<td>{_date(milestone.due)}</td><td>{_date(milestone.date)}</td>"
             f'<td class="outcome">{_e(outcome)}</td><td>{milestone.priority}</td>'
-            f"<td>{set_by or '&mdash;'}</td><td>{why}</td></tr>"
+            f"<td>{set_by}</td><td>{why}</td></tr>"
         )
     return (
         '<section id="milestones">\n<h2>Milestones</h2>\n<table class="milestones">\n'
         "<thead><tr><th>Milestone</th><th>Due</th><th>Date</th><th>Outcome</th><th>Priority</th>"
-        "<th>Set by (critical chain, nearest first)</th><th>Why</th></tr></thead>\n<tbody>\n"
+        "<th>Critical chain: its stages (nearest first) and longest tests</th><th>Why</th></tr></thead>\n<tbody>\n"
         + "\n".join(rows)
         + "\n</tbody></table>\n</section>"
     )
 
 
+def _set_by(result: SolveResult, milestone: str, chain: tuple[str, ...], by_id: dict[str, TaskRow]) -> str:
+    """The critical chain at a glance: the stages it runs through, and its longest tests.
+
+    The whole chain, link by link, is in the explanation section further down.
+    """
+    tasks = [by_id[node] for node in chain if node in by_id and by_id[node].span_days is not None]
+    if not tasks:
+        return "&mdash;"
+    stages: list[str] = []
+    for task in tasks:
+        label = _stage_name(result, task.stage)
+        if not stages or stages[-1] != label:
+            stages.append(label)
+    longest = sorted(tasks, key=lambda task: -(task.span_days or 0))[:LONGEST_SHOWN]
+    tests = ", ".join(f"<code>{_e(task.id)}</code> {task.span_days} d" for task in longest)
+    count = f"{len(tasks)} task" if len(tasks) == 1 else f"{len(tasks)} tasks"
+    return (
+        f'<span class="stages">{" ← ".join(_e(stage) for stage in stages)}</span><br>'
+        f'longest: {tests} · <a href="#explain-{_e(milestone)}">all {count}</a>'
+    )
+
+
 def _gantt_section(has_chains: bool) -> str:
     legend = (
-        "Red bars are on the critical chain of a late milestone, orange bars on the chain of one that is on time. "
+        "Red bars are on the critical chain of a late milestone, orange bars on the chain of one that is not late "
+        "(on time, or without a due date); blue bars have slack. "
         if has_chains
         else "No critical chain is highlighted (no explanation was available). "
     )
@@ -258,9 +279,12 @@ def _explanation_section(explanation: Explanation, tasks: list[TaskRow]) -> str:
             )
         table = ""
         if rows:
+            # Open for a late milestone: that chain is what a planner came to read.
+            opened = " open" if item.late_days else ""
             table = (
+                f"<details{opened}><summary>Critical chain, link by link</summary>"
                 '<table class="chain"><thead><tr><th>On the chain</th><th>Dates</th><th>Duration</th>'
-                "<th>Why not a day earlier</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+                "<th>Why not a day earlier</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></details>"
             )
         blocks.append(
             f'<article class="milestone" id="explain-{_e(item.id)}">\n'
@@ -407,11 +431,12 @@ th { background: #f8f9fa; }
 tr.late .outcome { color: var(--late); font-weight: 700; }
 tr.met .outcome { color: var(--met); font-weight: 600; }
 tr.critical td:first-child { border-left: 3px solid #f08c00; }
-.stage { color: var(--muted); }
+.stages { font-weight: 600; }
 code { font-size: 0.85em; }
 pre { background: #f8f9fa; padding: 0.75rem; overflow-x: auto; }
 .plot { width: 100%; }
 article.milestone { margin-bottom: 1.5rem; }
-details summary { cursor: pointer; font-size: 1.1rem; font-weight: 600; margin-top: 2rem; }
+details summary { cursor: pointer; font-weight: 600; }
+#tasks details summary { font-size: 1.1rem; margin-top: 2rem; }
 footer { margin-top: 3rem; }
 """
