@@ -58,6 +58,8 @@ def translate(error: dict[str, Any]) -> Finding:
         return _value_error(loc, error, value)
     if kind == "literal_error":
         return Finding(loc, _literal(loc, value, ctx.get("expected", "")))
+    if kind == "int_parsing_size":
+        return Finding(loc, "the number is far too large")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return Finding(loc, f"expected a whole number, got {describe(value)}")
     if kind in ("float_type", "float_parsing"):
@@ -160,6 +162,9 @@ def _value_error_text(error: dict[str, Any]) -> str:
 def _value_error(loc: tuple[PathPart, ...], error: dict[str, Any], value: object) -> Finding:
     """A rule of a model or field. A rule about a whole mapping points at the key it names."""
     message = _value_error_text(error)
+    if not isinstance(value, str) and message.startswith("expected ") and ", got " in message:
+        # the field validators name what they found in Python terms ("got NoneType", "got {}")
+        message = f"{message.rsplit(', got ', 1)[0]}, got {describe(value)}"
     if isinstance(value, dict):
         named = [word for word in re.findall(r"'([^']*)'", message) if word in value]
         first_word = message.split(" ", 1)[0]
