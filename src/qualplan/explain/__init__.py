@@ -125,6 +125,7 @@ def explain(
             time_limit=conflict_time_limit,
             first_time_limit=conflict_first_limit,
             budget=conflict_budget,
+            known=result.schedule,
             seed=seed,
         )
 

@@ -6,6 +6,8 @@ date, a resource's capacity, a task's window or ``not_before``, a milestone's
 ``at``. Physics (durations, calendars, dependencies, the horizon) always holds.
 Every solve uses one worker and the given seed, so the set is reproducible.
 
+0. A due date that physics alone misses (exact CPM with every switchable rule
+   off) is a conflict on its own: named without a solve.
 1. Due dates and ``at`` dates hard, every other group behind an assumption
    literal. Due dates go in as the builder's ``Cutoff`` dates, so the CPM domains
    shrink to them: proving a plan infeasible over an 8-year horizon with free
@@ -17,7 +19,8 @@ Every solve uses one worker and the given seed, so the set is reproducible.
    hard again, the others as assumptions). Still infeasible: the rule stays dropped, and
    the new sufficient assumptions may drop more. A schedule: the rule is needed.
    A step that times out keeps its rule and the set is reported as possibly not
-   minimal.
+   minimal. A set whose due dates the solver's schedule meets is feasible with
+   that schedule as the witness, and needs no solve.
 
 The set is proved to conflict (its last infeasible solve is the proof) and,
 when every step was decided, proved minimal: dropping any one rule leaves a
@@ -30,7 +33,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from qualplan.explain.records import Conflict, Rule
+from qualplan.graph import earliest_times
 from qualplan.problem import Problem
+from qualplan.result import Schedule, schedule_times
+from qualplan.solver.bounds import relaxed
 from qualplan.solver.rules import RuleKey
 
 if TYPE_CHECKING:
@@ -63,6 +69,7 @@ def find_conflict(
     time_limit: float = 2.0,
     first_time_limit: float | None = None,
     budget: float | None = None,
+    known: Schedule | None = None,
     seed: int = 0,
 ) -> Conflict | None:
     """The rules of ``problem`` that cannot all hold; None if all of them can hold together.
@@ -74,10 +81,21 @@ def find_conflict(
     solve (the one that proves the conflict; default ``time_limit``), ``budget``
     the solver seconds all shrinking steps may take together (default: no cap);
     once it is spent the rules not yet tried stay and the set may not be minimal.
+    ``known`` is a schedule that keeps every rule but due dates (the solver's): a
+    set whose due dates it meets needs no solve to be shown feasible.
     """
+    alone = _due_beyond_physics(problem)
+    if alone is not None:
+        return Conflict(rules=(_rule(problem, alone, source, source_file),), minimal=True)
+    met = _met_by(problem, known)
+
+    def solve(rules: frozenset[RuleKey], limit: float) -> tuple[str, frozenset[RuleKey] | None, float]:
+        if met is not None and all(key.subject in met for key in rules if key.kind == "due"):
+            return "feasible", None, 0.0  # the known schedule is the witness
+        return _solve(problem, rules, limit, seed)
+
     first_limit = time_limit if first_time_limit is None else first_time_limit
-    everything = switchable_rules(problem)
-    status, core, _ = _solve(problem, everything, first_limit, seed)
+    status, core, _ = solve(switchable_rules(problem), first_limit)
     if status == "unknown":
         note = f"no conflicting set was found within {first_limit:g} s (raise --time-limit to search longer)"
         return Conflict(rules=(), minimal=False, note=note)
@@ -95,7 +113,7 @@ def find_conflict(
             minimal = False
             break
         key = candidates.pop(0)
-        status, smaller, used = _solve(problem, frozenset([*kept, *candidates]), remaining, seed)
+        status, smaller, used = solve(frozenset([*kept, *candidates]), remaining)
         spent += used
         if status == "infeasible":
             assert smaller is not None
@@ -114,6 +132,45 @@ def find_conflict(
     if not kept:
         rules = (_horizon_rule(problem, source, source_file),)
     return Conflict(rules=rules, minimal=minimal, note=note)
+
+
+def _due_beyond_physics(problem: Problem) -> RuleKey | None:
+    """A due date that physics alone misses: its milestone's earliest date with every switchable
+    rule off (exact CPM) is after it. Such a due date conflicts on its own, and no solve is
+    needed to show it; the latest-missed one (first in plan order among equals) is named.
+
+    Only when physics alone has a schedule, which makes the one-rule set minimal.
+    """
+    free = relaxed(
+        problem,
+        windows=set(problem.tasks),
+        not_before=set(problem.tasks),
+        at={m for m, spec in problem.milestones.items() if spec.at is not None},
+    )
+    times = earliest_times(free, windows=False)
+    if any(times.start[task] is None for task in problem.tasks):
+        return None
+    late = [
+        (times.start[m] - spec.due, m)
+        for m, spec in problem.milestones.items()
+        if spec.due is not None and times.start[m] is not None and times.start[m] > spec.due
+    ]
+    if not late:
+        return None
+    worst = max(days for days, _ in late)
+    return RuleKey("due", next(m for days, m in late if days == worst))
+
+
+def _met_by(problem: Problem, known: Schedule | None) -> frozenset[str] | None:
+    """Milestones whose due date ``known`` meets (None without a schedule)."""
+    if known is None:
+        return None
+    times = schedule_times(problem, known)
+    return frozenset(
+        m
+        for m, spec in problem.milestones.items()
+        if spec.due is not None and times.start[m] is not None and times.start[m] <= spec.due
+    )
 
 
 def switchable_rules(problem: Problem) -> frozenset[RuleKey]:
