@@ -165,3 +165,20 @@ def test_the_real_process_exits_2_without_a_traceback(plans: Path) -> None:
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr + completed.stdout
     assert completed.stdout.endswith("2 files: 1 valid, 1 invalid (2 errors, 0 warnings)\n")
+
+
+def test_an_unexpected_exception_is_exit_4_in_one_line_never_1(plans: Path) -> None:
+    script = (
+        "import sys, qualplan.loader as loader\n"
+        "def boom(path):\n"
+        "    raise RuntimeError('simulated bug')\n"
+        "loader.load_plan = boom\n"
+        "sys.argv = ['qualplan', 'validate', 'plans']\n"
+        "from qualplan.cli import main\n"
+        "main()\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=plans, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 4
+    assert completed.stderr == "qualplan: internal error (a bug, please report it): RuntimeError: simulated bug\n"
