@@ -37,10 +37,10 @@ class SolveProgress:
     the solver can skip building events altogether.
     """
 
-    def __init__(self, label: str, *, stream: TextIO | None = None, delay: float = DELAY) -> None:
+    def __init__(self, label: str, *, stream: TextIO | None = None, delay: float | None = None) -> None:
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
-        self.delay = delay
+        self.delay = DELAY if delay is None else delay
         self.enabled = _is_terminal(self.stream)
         self.latest: ProgressEvent | None = None
         self._began = 0.0
