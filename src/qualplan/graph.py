@@ -11,11 +11,16 @@ season bounds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from qualplan.model import Plan
 from qualplan.problem import Problem
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx is imported inside the functions that use it: importing it costs about 50 ms,
+# a tenth of the half second `qualplan validate` may take, and most runs never need it.
 
 
 def dependency_graph(plan: Plan) -> nx.DiGraph:
@@ -24,6 +29,8 @@ def dependency_graph(plan: Plan) -> nx.DiGraph:
     Tolerates unknown references (they are skipped), so that the static checks
     can look for cycles in a plan that has other errors too.
     """
+    import networkx as nx
+
     graph = nx.DiGraph()
     nodes = [*plan.tasks, *plan.milestones]
     graph.add_nodes_from(node.id for node in nodes)
@@ -43,6 +50,8 @@ def dependency_graph(plan: Plan) -> nx.DiGraph:
 
 def find_cycle(plan: Plan) -> list[str] | None:
     """One dependency cycle as ``[a, b, c, a]``, or None when the graph is acyclic."""
+    import networkx as nx
+
     try:
         edges = nx.find_cycle(dependency_graph(plan))
     except nx.NetworkXNoCycle:
@@ -52,6 +61,8 @@ def find_cycle(plan: Plan) -> list[str] | None:
 
 def topological_order(problem: Problem) -> list[str]:
     """Every task and milestone id, predecessors first; ties keep the plan's order."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     position = {node: index for index, node in enumerate([*problem.tasks, *problem.milestones])}
     graph.add_nodes_from(position)
