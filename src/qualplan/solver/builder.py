@@ -32,6 +32,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
+from qualplan.graph import topological_order
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
 from qualplan.solver.calendars import DayRank, add_working_span, week_pattern
@@ -80,6 +81,7 @@ class ModelBuilder:
         last_end = problem.days - 1 if self.cutoff.last_end is None else min(problem.days - 1, self.cutoff.last_end)
         self.last_end = self.model.new_int_var(0, max(0, last_end), "last_end")
         self.late: dict[str, cp_model.IntVar] = {}  # days late per milestone, once the objective asks
+        self._tails: list[tuple[cp_model.IntVar, cp_model.IntVar, list[cp_model.IntVar]]] = []
 
     def hint(self, schedule: Schedule) -> None:
         """Give CP-SAT a complete feasible assignment (greedy or an earlier phase) to start from."""
@@ -89,6 +91,7 @@ class ModelBuilder:
             self.model.add_hint(variables.start, times.start[task_id])
             self.model.add_hint(variables.end, times.end[task_id])
             if variables.start_rank is not None:
+                self.model.add_hint(variables.size, times.end[task_id] - times.start[task_id] + 1)
                 pattern = week_pattern(self.problem, self.problem.tasks[task_id].calendar)
                 self._hint_rank(variables.start_rank, pattern, times.start[task_id])
                 self._hint_rank(variables.end_rank, pattern, times.end[task_id])
@@ -96,7 +99,19 @@ class ModelBuilder:
             self.model.add_hint(date, times.start[milestone])
             if milestone in self.late:
                 self.model.add_hint(self.late[milestone], max(0, times.start[milestone] - self.problem.milestones[milestone].due))
-        self.model.add_hint(self.last_end, max(times.end[task] for task in self.problem.tasks))
+        last_end = max(times.end[task] for task in self.problem.tasks)
+        self.model.add_hint(self.last_end, last_end)
+        days = self.problem.days
+        for begin, size, anchors in self._tails:
+            value = min([days] + [self._hint_value(anchor, times, last_end) + 1 for anchor in anchors])
+            self.model.add_hint(begin, value)
+            self.model.add_hint(size, days - value)
+
+    def _hint_value(self, anchor: cp_model.IntVar, times, last_end: int) -> int:
+        if anchor is self.last_end:
+            return last_end
+        milestone = next(m for m, date in self.dates.items() if date is anchor)
+        return times.start[milestone]
 
     def _hint_rank(self, rank: DayRank, pattern, day: int) -> None:
         self.model.add_hint(rank.week, day // 7)
@@ -129,6 +144,7 @@ class ModelBuilder:
         self._add_fixed_milestones()
         self._add_resources()
         self._add_last_end()
+        self._add_milestones_by_last_end()
 
     def add_due_dates(self) -> None:
         """Due dates as hard rules, ``date <= due`` (satisfaction models; ``solve`` makes them
@@ -260,6 +276,27 @@ class ModelBuilder:
         for task_vars_ in self.tasks.values():
             self.model.add(self.last_end >= task_vars_.end)
 
+    def _add_milestones_by_last_end(self) -> None:
+        """Redundant: a milestone reached only through tasks (and lags) falls at most its
+        largest lag chain after the last task's end. Lets the makespan phase see at once
+        that the last end cannot be below a proved milestone date (PSPLIB's sink)."""
+        reach: dict[str, int | None] = {}
+        for milestone in self._milestones_in_order():
+            spec = self.problem.milestones[milestone]
+            if spec.at is not None:
+                reach[milestone] = None
+                continue
+            longest: int | None = 0
+            for link in self.problem.preds[milestone]:
+                if link.pred in self.problem.milestones:
+                    before = reach[link.pred]
+                    longest = None if before is None or longest is None else max(longest, before + link.lag)
+                elif longest is not None:
+                    longest = max(longest, link.lag)
+            reach[milestone] = longest
+            if longest is not None:
+                self.model.add(self.dates[milestone] <= self.last_end + longest)
+
     # --- helpers ------------------------------------------------------------------
 
     def _require(self, constraint: cp_model.Constraint, key: RuleKey) -> None:
@@ -272,6 +309,10 @@ class ModelBuilder:
 
     def _end(self, node: str):
         return self.dates[node] if node in self.dates else self.tasks[node].end
+
+    def _milestones_in_order(self) -> list[str]:
+        """Milestones, each after the milestones it depends on."""
+        return [node for node in topological_order(self.problem) if node in self.problem.milestones]
 
     def _date_var(self, milestone: str) -> cp_model.IntVar:
         spec = self.problem.milestones[milestone]
@@ -341,4 +382,5 @@ class ModelBuilder:
         begin = self.model.new_int_var(0, days, f"{name}.begin")
         self.model.add_min_equality(begin, [anchor + 1 for anchor in anchors] + [days])
         size = self.model.new_int_var(0, days, f"{name}.size")
+        self._tails.append((begin, size, anchors))
         return self.model.new_interval_var(begin, size, days, name)

@@ -26,7 +26,8 @@ class TaskVars:
     start: cp_model.IntVar
     end: cp_model.IntVar
     interval: cp_model.IntervalVar
-    start_rank: DayRank | None = None  # calendar tasks only
+    size: cp_model.IntVar | None = None  # calendar tasks only: elapsed days
+    start_rank: DayRank | None = None
     end_rank: DayRank | None = None
 
 
@@ -58,7 +59,7 @@ def task_vars(model: cp_model.CpModel, problem: Problem, task_id: str, starts: l
     interval = model.new_interval_var(start, size, end + 1, f"task[{task_id}]")
     start_rank = day_rank(model, pattern, start, start_domain, f"start[{task_id}]")
     end_rank = day_rank(model, pattern, end, end_domain, f"end[{task_id}]")
-    return TaskVars(start, end, interval, start_rank, end_rank)
+    return TaskVars(start, end, interval, size, start_rank, end_rank)
 
 
 def _span_range(days: tuple[int, ...], length: int, starts: list[tuple[int, int]]) -> tuple[int, int]:
