@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qualplan import checks
+from qualplan.graph import find_cycle
 from qualplan.loader import load_plan_text
+from qualplan.model import Plan
 
 HEAD = "qualplan: 1\nid: demo\nstart: 2026-01-05\n"
 
@@ -157,3 +162,23 @@ def test_a_stage_with_tasks_is_a_fine_dependency() -> None:
         "  - {id: b, duration: 1w, after: [cell]}\n"
     )
     assert errors(body) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=14), st.booleans())
+def test_the_quick_cycle_test_agrees_with_networkx(edges: list[tuple[int, int]], staged: bool) -> None:
+    """The pure-Python pre-check that spares networkx on acyclic plans must never miss a cycle."""
+    tasks = []
+    for node in range(8):
+        after = sorted({f"t{pred}" for pred, succ in edges if succ == node})
+        if staged and node == 7:
+            after = ["first-half"]  # a stage: every task of it
+        task = {"id": f"t{node}", "duration": "1d", "after": after}
+        if node < 4:
+            task["stage"] = "first-half"
+        tasks.append(task)
+    plan = Plan.model_validate(
+        {"qualplan": 1, "id": "p", "start": "2026-01-05", "stages": [{"id": "first-half"}], "tasks": tasks}
+    )
+    parts = checks._Parts.of({}, plan)
+    assert checks._may_have_cycle(parts) == (find_cycle(plan) is not None)

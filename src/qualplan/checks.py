@@ -253,6 +253,8 @@ def _empty_stages_in_after(parts: _Parts) -> Iterator[Finding]:
 
 def _cycles(parts: _Parts) -> Iterator[Finding]:
     """One finding per group of mutually dependent nodes, naming a whole cycle in it."""
+    if not _may_have_cycle(parts):
+        return
     import networkx as nx
 
     from qualplan.graph import dependency_graph
@@ -271,6 +273,39 @@ def _cycles(parts: _Parts) -> Iterator[Finding]:
             _entry_path(parts, kind, index, cycle[-2]),
             f"dependency cycle: {' -> '.join(cycle)}; no schedule can satisfy it, remove one of these dependencies",
         )
+
+
+def _may_have_cycle(parts: _Parts) -> bool:
+    """Whether the dependencies can contain a cycle, by peeling off nodes without predecessors.
+
+    The common case, a plan without cycles, is settled here in pure Python, so
+    validating it never imports networkx (a tenth of the time budget of
+    ``qualplan validate``); networkx then finds and names the cycle when there is one.
+    """
+    view = parts.graph_view()
+    stage_tasks: dict[str, list[str]] = {stage.id: [] for stage in view.stages}
+    for task in view.tasks:
+        if task.stage in stage_tasks:
+            stage_tasks[task.stage].append(task.id)
+    preds: dict[str, set[str]] = {node.id: set() for node in [*view.tasks, *view.milestones]}
+    for node in [*view.tasks, *view.milestones]:
+        for entry in node.after or []:
+            preds[node.id].update(pred for pred in stage_tasks.get(entry.on, [entry.on]) if pred in preds)
+    ready = [node for node, before in preds.items() if not before]
+    succs: dict[str, list[str]] = {node: [] for node in preds}
+    for node, before in preds.items():
+        for pred in before:
+            succs[pred].append(node)
+    waiting = {node: len(before) for node, before in preds.items()}
+    done = 0
+    while ready:
+        node = ready.pop()
+        done += 1
+        for succ in succs[node]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                ready.append(succ)
+    return done < len(preds)
 
 
 def _cycle_through(graph: Any, first: str) -> list[str]:
