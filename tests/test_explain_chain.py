@@ -420,3 +420,24 @@ def test_why_lines_cover_only_late_milestones():
     assert why_lines(result_of(problem, {"a": 0, "b": 20})) == {
         "b-done": "why: lab capacity costs 20 days, mostly cycler"
     }
+
+
+def test_a_chain_rooted_at_a_fixed_date_names_that_date_as_a_lever():
+    problem = plan_of(
+        tasks=[{"id": "line-run", "duration": "20d", "after": ["line-ready"]}],
+        milestones=[
+            {"id": "line-ready", "at": "2026-06-01"},
+            {"id": "sop", "after": ["line-run"], "due": "2026-06-10"},
+        ],
+    )
+    explanation = explain(result_of(problem, {"line-run": day("2026-06-02")}))
+    text = render_text(explanation)
+    assert "  Set by line-run <- line-ready (fixed at 2026-06-01).\n" in text
+    assert (
+        "only shorter or overlapping tests will: line-run 20 d; and it waits for line-ready's fixed date 2026-06-01."
+        in text
+    )
+    assert why_line(explanation, "sop") == (
+        "why: the tests alone end 2026-06-21, 11 days late (line-run 20 d; and it waits for line-ready's fixed date "
+        "2026-06-01): more equipment won't help"
+    )

@@ -37,9 +37,10 @@ def render_text(explanation: Explanation, *, chains: bool | None = None) -> str:
 def milestone_lines(explanation: Explanation, item: MilestoneExplanation, *, chain: bool = True) -> list[str]:
     """The summary, the bounds, the advice and (with ``chain``) the chain link by link for one milestone."""
     lines = [headline(explanation, item)]
-    tasks = [link for link in item.chain if not link.is_milestone]
-    if tasks:
-        lines.append("  Set by " + " <- ".join(_chain_entry(link) for link in tasks) + ".")
+    # Milestones in the middle of a chain only pass a date on; a fixed one at its root is a cause.
+    links = [link for link in item.chain[1:] if not link.is_milestone or _is_fixed(link)]
+    if links:
+        lines.append("  Set by " + " <- ".join(_chain_entry(explanation, link) for link in links) + ".")
     lines.append("  " + bounds_sentence(explanation, item))
     lines.append("  To move it: " + advice(explanation, item))
     if chain and item.chain:
@@ -102,7 +103,7 @@ def advice(explanation: Explanation, item: MilestoneExplanation) -> str:
     due = item.due
     if due is not None and bounds.physics > due:
         late = _days(bounds.physics - due)
-        tests = _dominant_tests(item.physics_chain)
+        tests = _dominant_tests(item.physics_chain) + _fixed_root(explanation, item.physics_chain)
         if steps:
             only = f"only shorter or overlapping tests close that: {tests}"
             steps.append(f"even then the tests alone end {late} after the due date; {only}")
@@ -115,6 +116,7 @@ def advice(explanation: Explanation, item: MilestoneExplanation) -> str:
         tests = _dominant_tests(item.physics_chain)
         if not tests:
             return "nothing to gain: its date is fixed."
+        tests += _fixed_root(explanation, item.physics_chain)
         return f"it sits on its physics bound; only shorter or overlapping tests move it: {tests}."
     return "; ".join(steps) + "."
 
@@ -178,7 +180,7 @@ def why_line(explanation: Explanation, milestone_id: str) -> str:
             (
                 late,
                 f"the tests alone end {_date(explanation, bounds.physics)}, {_days(late)} late "
-                f"({_dominant_tests(item.physics_chain, 2)}): {alone}",
+                f"({_dominant_tests(item.physics_chain, 2)}{_fixed_root(explanation, item.physics_chain)}): {alone}",
             )
         )
     if not causes:
@@ -297,8 +299,14 @@ def _days(count: int | None) -> str:
     return f"{count} day" if abs(count) == 1 else f"{count} days"
 
 
-def _chain_entry(link: ChainLink) -> str:
+def _is_fixed(link: ChainLink) -> bool:
+    return any(reason.kind == "fixed_date" for reason in link.reasons)
+
+
+def _chain_entry(explanation: Explanation, link: ChainLink) -> str:
     """A task in the "Set by" line, with its arithmetic when the duration is derived from cycles."""
+    if link.is_milestone:
+        return f"{link.node} (fixed at {_date(explanation, link.start)})"
     if link.arithmetic and "cycles" in link.arithmetic:
         return f"{link.node} ({link.arithmetic})"
     return link.node
@@ -319,6 +327,20 @@ def _opening(chain: tuple[ChainLink, ...], window: str) -> int | None:
             if reason.kind == "window" and reason.on == window:
                 return reason.day
     return None
+
+
+def _fixed_root(explanation: Explanation, chain: tuple[ChainLink, ...]) -> str:
+    """``; and it waits for se-plant's fixed date 2027-06-30`` when the chain starts at a date the
+    plan fixes (an ``at`` or a ``not_before``): moving that date moves the milestone too."""
+    if not chain:
+        return ""
+    root = chain[-1]
+    for reason in root.reasons:
+        if reason.kind == "fixed_date":
+            return f"; and it waits for {root.node}'s fixed date {_date(explanation, reason.day)}"
+        if reason.kind == "not_before":
+            return f"; and it waits for {root.node}'s not_before {_date(explanation, reason.day)}"
+    return ""
 
 
 def _dominant_tests(chain: tuple[ChainLink, ...], count: int = _DOMINANT) -> str:
