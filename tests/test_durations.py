@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualplan.durations import Duration, DurationError, cycle_hours, exact, hours_to_days, parse_duration
 
@@ -90,3 +92,37 @@ def test_cycle_hours_by_hand(args: tuple, hours: int, days: int) -> None:
 def test_exact_keeps_the_written_decimal() -> None:
     assert exact(0.1) == Fraction(1, 10)
     assert exact("0.333") == Fraction(333, 1000)
+
+
+@given(
+    st.integers(0, 10**6),
+    st.one_of(st.none(), st.integers(0, 999)),
+    st.sampled_from(["h", "d", "w", "mo", "y"]),
+)
+def test_round_trip_through_the_written_text(whole: int, decimals: int | None, unit: str) -> None:
+    """Days are ceil(number × unit) computed exactly, and parsing the kept text gives the same duration."""
+    text = f"{whole}{'' if decimals is None else f'.{decimals:03d}'}{unit}"
+    per_unit = {"h": Fraction(1, 24), "d": Fraction(1), "w": Fraction(7), "mo": Fraction(30), "y": Fraction(365)}
+    number = Fraction(whole) + (Fraction(decimals, 1000) if decimals is not None else 0)
+    expected = -(-number * per_unit[unit] // 1)  # ceiling without floats
+    duration = parse_duration(text)
+    assert duration.days == expected
+    assert parse_duration(duration.text) == duration
+
+
+@given(
+    st.integers(1, 5000),
+    st.sampled_from(["0.2", "0.25", "0.333", "0.5", "1", "1.5", "2", "3"]),
+    st.sampled_from(["0.2", "0.5", "1", "2", "3"]),
+    st.sampled_from(["0", "0.25", "0.5"]),
+    st.sampled_from(["0", "0.1", "0.25"]),
+    st.one_of(st.none(), st.integers(1, 500)),
+)
+def test_cycle_days_are_the_ceiling_of_the_exact_hours(
+    count: int, charge: str, discharge: str, cv: str, rest: str, every: int | None
+) -> None:
+    hours = cycle_hours(count, exact(charge), exact(discharge), exact(cv), exact(rest), every, exact(24))
+    per_cycle = 1 / Fraction(charge) + Fraction(cv) + Fraction(rest) + 1 / Fraction(discharge) + Fraction(rest)
+    assert hours == count * per_cycle + (count // every * 24 if every else 0)
+    days = hours_to_days(hours)
+    assert (days - 1) * 24 < hours <= days * 24
