@@ -23,7 +23,16 @@ from pydantic import ValidationError
 
 from qualplan import checks
 from qualplan.model import Plan
-from qualplan.sourcemap import ComposeError, ExpansionError, Mapping, Node, SourceMap, compose_with_problems, to_data
+from qualplan.sourcemap import (
+    ComposeError,
+    ComposeProblem,
+    ExpansionError,
+    Mapping,
+    Node,
+    SourceMap,
+    compose_with_problems,
+    to_data,
+)
 from qualplan.validation_messages import Finding, translate
 
 #: Largest plan file accepted (bytes). A plan of 1000 realistic tasks is about 200 KB; the cap is
@@ -165,7 +174,7 @@ def _decode(data: bytes | str) -> str | tuple[int, int, str]:
         )
 
 
-def _parse(text: str) -> tuple[Node | None, list]:
+def _parse(text: str) -> tuple[Node | None, list[ComposeProblem]]:
     """Compose the YAML document; any syntax error becomes a positioned ``ComposeError``.
 
     libyaml's parser (ruamel.yaml.clib) is used when installed: it is ten times
@@ -201,7 +210,7 @@ def _c_events(text: str) -> Iterator[object] | None:
     return events()
 
 
-def _pure_parse(text: str) -> tuple[Node | None, list]:
+def _pure_parse(text: str) -> tuple[Node | None, list[ComposeProblem]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError

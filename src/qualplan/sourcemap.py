@@ -62,7 +62,7 @@ class ComposeError(Exception):
 
 
 @dataclass(frozen=True)
-class Problem:
+class ComposeProblem:
     """A problem found while composing that does not stop composing (e.g. a duplicate key)."""
 
     line: int
@@ -132,22 +132,13 @@ def _resolve_tagged(tag: str, text: str, line: int, column: int) -> object:
 # --- composing -----------------------------------------------------------------------
 
 
-class _Alias(Node):
-    """Marks where an alias was used; resolved to its anchored node at once."""
-
-
-def compose(events: Iterable[object], max_events: int) -> Node | None:
-    """Compose the single document of ``events`` into nodes; None when there is no document.
+def compose_with_problems(events: Iterable[object], max_events: int) -> tuple[Node | None, list[ComposeProblem]]:
+    """Compose the single document of ``events`` into nodes (None when there is none), and the duplicate keys.
 
     Raises ``ComposeError`` for a second document, an undefined or self-containing
     alias, a non-scalar key, an unsupported tag, or more than ``max_events`` events.
-    Duplicate keys do not stop composing: they are returned by ``compose_with_problems``.
+    Duplicate keys do not stop composing: they come back as problems.
     """
-    root, _ = compose_with_problems(events, max_events)
-    return root
-
-
-def compose_with_problems(events: Iterable[object], max_events: int) -> tuple[Node | None, list[Problem]]:
     composer = _Composer(iter(events), max_events)
     return composer.document(), composer.problems
 
@@ -159,7 +150,7 @@ class _Composer:
         self.count = 0
         self.anchors: dict[str, Node] = {}
         self.open_anchors: set[str] = set()
-        self.problems: list[Problem] = []
+        self.problems: list[ComposeProblem] = []
 
     def next(self) -> object:
         self.count += 1
@@ -276,7 +267,7 @@ class _Composer:
             if name in node.index:
                 first = node.entries[node.index[name]][0]
                 self.problems.append(
-                    Problem(
+                    ComposeProblem(
                         key.line,
                         key.column,
                         (*path, name),
@@ -413,15 +404,6 @@ class SourceMap:
             return self.position(())
         node, key, _ = chain[-1]
         return (key.line, key.column) if key is not None else (node.line, node.column)
-
-    def exists(self, path: Iterable[PathPart]) -> bool:
-        path = tuple(path)
-        return len(self._walk(path)) == len(path)
-
-    def node(self, path: Iterable[PathPart]) -> Node | None:
-        path = tuple(path)
-        chain = self._walk(path)
-        return chain[-1][0] if len(chain) == len(path) and chain else (self.root if not path else None)
 
     def display(self, path: Iterable[PathPart]) -> str:
         """``tasks.c60-cycle-life.duration``: list items named by id, never by index.
