@@ -286,3 +286,16 @@ def test_all_errors_of_a_file_at_once_sorted_by_position() -> None:
     text = MINIMAL.replace("2026-01-05", "2026-02-30").replace("2w", "2x") + "    after: [nothing]\n"
     errors = errors_of(text)
     assert [e.split(": ", 1)[0] for e in errors] == ["plan.yaml:3:8", "plan.yaml:6:15", "plan.yaml:7:13"]
+
+
+def test_text_with_a_lone_surrogate_is_an_error_not_a_crash() -> None:
+    assert errors_of(MINIMAL.replace("build", "bu\ud800ild", 1)) == [
+        "plan.yaml:5:11: the text holds U+D800, a lone surrogate, not a character"
+    ]
+
+
+def test_the_byte_offset_of_a_bad_byte_counts_the_bom() -> None:
+    data = b"\xef\xbb\xbf" + MINIMAL.encode().replace(b"build", b"bu\xffild")
+    assert errors_of(data) == [
+        "plan.yaml:5:11: the file is not UTF-8: byte 0xff at offset 59 cannot be decoded; save the file as UTF-8"
+    ]

@@ -158,8 +158,14 @@ def _decode(data: bytes | str) -> str | tuple[int, int, str]:
     if size > MAX_BYTES:
         return 1, 1, f"the file is larger than {MAX_BYTES // 1024} KiB; a plan file is far smaller"
     if isinstance(data, str):
+        try:
+            data.encode("utf-8")  # text from a caller may hold lone surrogates, which no file can
+        except UnicodeEncodeError as error:
+            line, column = _offset_position(data, error.start)
+            return line, column, f"the text holds U+{ord(data[error.start]):04X}, a lone surrogate, not a character"
         return data.removeprefix("\ufeff")
-    data = data.removeprefix(b"\xef\xbb\xbf")
+    bom = len(data) - len(data.removeprefix(b"\xef\xbb\xbf"))
+    data = data[bom:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -169,7 +175,7 @@ def _decode(data: bytes | str) -> str | tuple[int, int, str]:
         return (
             line,
             column,
-            f"the file is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
+            f"the file is not UTF-8: byte 0x{data[error.start]:02x} at offset {bom + error.start} "
             "cannot be decoded; save the file as UTF-8",
         )
 
