@@ -18,7 +18,7 @@ from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.greedy import greedy_schedule
 from qualplan.solver.progress import ProgressEvent
 from qualplan.solver.rules import Enforce, RuleKey
-from qualplan.solver.solve import solve
+from qualplan.solver.solve import SolveOptions, solve
 
 __all__ = [
     "Bounds",
@@ -27,6 +27,7 @@ __all__ = [
     "ModelBuilder",
     "ProgressEvent",
     "RuleKey",
+    "SolveOptions",
     "compute_bounds",
     "greedy_schedule",
     "solve",

@@ -51,6 +51,8 @@ class ModelBuilder:
         model: cp_model.CpModel | None = None,
         enforce: Enforce | None = None,
         cutoff: Cutoff | None = None,
+        tighten: bool = True,
+        tails: bool = True,
     ) -> None:
         self.problem = problem
         self.model = model if model is not None else cp_model.CpModel()
@@ -69,10 +71,13 @@ class ModelBuilder:
             base = relaxed(problem, windows=switched["window"], not_before=switched["not_before"], at=switched["at"])
         self.bounds: Bounds = compute_bounds(base, cutoff)
         self.cutoff = cutoff or Cutoff()
+        self.use_tails = tails
         self.tasks: dict[str, TaskVars] = {}
         for task_id in problem.tasks:
             starts = []
-            if task_id in self.bounds.latest:
+            if not tighten:  # benchmarks measure what the CPM bounds buy
+                starts = start_intervals(base, task_id, 0, problem.days - 1)
+            elif task_id in self.bounds.latest:
                 starts = start_intervals(base, task_id, self.bounds.earliest[task_id], self.bounds.latest[task_id])
             self.tasks[task_id] = task_vars(self.model, problem, task_id, starts)
         self.dates: dict[str, cp_model.IntVar] = {
@@ -262,7 +267,7 @@ class ModelBuilder:
                 if units < largest and first < last:
                     intervals.append(self.model.new_fixed_size_interval_var(first, last - first, f"cap[{resource}]@{first}"))
                     demands.append(largest - units)
-            if smallest > 0:
+            if smallest > 0 and self.use_tails:
                 intervals.append(self._tail(self._tail_anchors({task_id for task_id, _ in users}), f"tail[{resource}]"))
                 demands.append(smallest)
             literal = self.literal(RuleKey("capacity", resource))

@@ -49,6 +49,21 @@ SINGLE_WORKER_SHARE = 0.5
 
 
 @dataclass(frozen=True)
+class SolveOptions:
+    """Switches for measuring what each idea buys (benchmarks, tests); defaults are the product.
+
+    ``greedy``: start from the greedy schedule (hint, fallback, cut-offs);
+    ``tighten``: CPM bounds on start domains; ``tails``: capacity tails in cumulatives;
+    ``cutoffs``: domains cut by the incumbent's objective values.
+    """
+
+    greedy: bool = True
+    tighten: bool = True
+    tails: bool = True
+    cutoffs: bool = True
+
+
+@dataclass(frozen=True)
 class PhaseOutcome:
     """What one phase's solve established about its term."""
 
@@ -79,19 +94,21 @@ def solve(
     workers: int = 2,
     seed: int = 0,
     progress: Callable[[ProgressEvent], None] | None = None,
+    options: SolveOptions | None = None,
 ) -> SolveResult:
     """Schedule ``problem``: the best schedule found, its proof status and the plan's verdict.
 
     ``time_limit`` is spent as CP-SAT deterministic time (``params.py`` converts
     seconds to work units), so the same problem, ``seed`` and ``workers`` give the
-    same result on every run.
+    same result on every run. ``options`` is for measurements and tests only.
     """
+    options = options or SolveOptions()
     clock = _Clock(time_limit)
     base = compute_bounds(problem)
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
 
-    incumbent = greedy_schedule(problem)
+    incumbent = greedy_schedule(problem) if options.greedy else None
     proved: list[int | None] = [None, None, None]
     lower = _trivial_bounds(problem, base.earliest)
     for index, term in enumerate(TERMS):
@@ -100,11 +117,11 @@ def solve(
             proved[index] = values[index]  # the incumbent already meets a bound nobody can beat
             continue
         share = PHASE_SHARE[term]
-        outcome = _run_phase(problem, term, incumbent, proved, clock, share, workers, seed, progress)
+        outcome = _run_phase(problem, term, incumbent, proved, clock, share, workers, seed, progress, options)
         if outcome.status is PhaseStatus.INFEASIBLE:
             if incumbent is not None:
                 break  # impossible with a valid hint: trust the schedule, prove nothing more
-            outcome = _confirm_infeasible(problem, term, proved, clock, seed)
+            outcome = _confirm_infeasible(problem, term, proved, clock, seed, options)
             if outcome.status is PhaseStatus.INFEASIBLE:
                 return _no_schedule(problem, clock, _resource_conflict(problem))
         if outcome.schedule is not None and (
@@ -132,6 +149,7 @@ def _run_phase(
     workers: int,
     seed: int,
     progress: Callable[[ProgressEvent], None] | None,
+    options: SolveOptions,
 ) -> PhaseOutcome:
     """Minimise ``term`` with the earlier terms held at their proved optimum.
 
@@ -149,7 +167,7 @@ def _run_phase(
             stage_budget = budget - (spent_before - clock.deterministic_left)
         if stage_budget <= 0.01 or clock.wall_left() <= 0:
             break
-        builder = _phase_model(problem, term, outcome.schedule or incumbent, proved)
+        builder = _phase_model(problem, term, outcome.schedule or incumbent, proved, options)
         solver = cp_model.CpSolver()
         configure(solver, workers=stage_workers, seed=seed, deterministic_time=stage_budget, wall_time=clock.wall_left())
         callback = None
@@ -193,18 +211,23 @@ def _merge(first: PhaseOutcome, second: PhaseOutcome) -> PhaseOutcome:
     return PhaseOutcome(status, schedule, bound)
 
 
-def _phase_model(problem: Problem, term: str, incumbent: Schedule | None, proved: list[int | None]) -> ModelBuilder:
+def _phase_model(
+    problem: Problem, term: str, incumbent: Schedule | None, proved: list[int | None], options: SolveOptions
+) -> ModelBuilder:
     """The model of one phase: every rule, earlier terms fixed, domains cut by the incumbent."""
     index = TERMS.index(term)
     values = term_values(problem, incumbent) if incumbent is not None else None
-    builder = ModelBuilder(problem, cutoff=_cutoff(problem, index, values, proved))
+    cutoff = _cutoff(problem, index, values, proved) if options.cutoffs else None
+    builder = ModelBuilder(problem, cutoff=cutoff, tighten=options.tighten, tails=options.tails)
     builder.add_constraints()
     for earlier in range(index):
         # Equality is safe: the model's term is never below the schedule's, which is never
         # below the proved optimum; it pins the milestone dates for the later phases.
-        builder.model.add(term_expression(builder, TERMS[earlier]) == proved[earlier])
+        expression = term_expression(builder, TERMS[earlier])
+        if not isinstance(expression, int):
+            builder.model.add(expression == proved[earlier])
     objective = term_expression(builder, term)
-    if values is not None:
+    if values is not None and not isinstance(objective, int):
         builder.model.add(objective <= values[index])
         builder.hint(incumbent)
     builder.model.minimize(objective)
@@ -230,9 +253,11 @@ def _cutoff(problem: Problem, index: int, values: tuple[int, int, int] | None, p
     return Cutoff(dates=dates, last_end=last_end)
 
 
-def _confirm_infeasible(problem: Problem, term: str, proved: list[int | None], clock: _Clock, seed: int) -> PhaseOutcome:
+def _confirm_infeasible(
+    problem: Problem, term: str, proved: list[int | None], clock: _Clock, seed: int, options: SolveOptions
+) -> PhaseOutcome:
     """Solve the same model again another way before believing "no schedule exists"."""
-    builder = _phase_model(problem, term, None, proved)
+    builder = _phase_model(problem, term, None, proved, options)
     solver = cp_model.CpSolver()
     configure_confirmation(
         solver, seed=seed, deterministic_time=max(clock.deterministic_left, 1.0), wall_time=max(clock.wall_left(), 1.0)
