@@ -34,7 +34,7 @@ DAY_MS = 86_400_000
 #: Bar and marker colours: chosen to be told apart by colour-blind readers too
 #: (red/orange/blue differ in lightness, and critical bars also get an outline).
 LATE_CHAIN = "#c92a2a"  # on the critical chain of a late milestone
-CRITICAL = "#f08c00"  # on the critical chain of a milestone that is on time
+CRITICAL = "#f08c00"  # on the critical chain of a milestone that is not late
 OTHER = "#74a9cf"
 MET = "#2b8a3e"
 NO_DUE = "#495057"
@@ -114,6 +114,7 @@ def task_class(row: TaskRow, late: set[str]) -> str:
 
 
 def milestone_class(row: MilestoneRow) -> str:
+    """``late``, ``met``, or ``no-due`` for a milestone without a due date."""
     if row.met is None:
         return "no-due"
     return "met" if row.met else "late"

@@ -62,9 +62,9 @@ PLOT_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 GANTT_ID = "qualplan-gantt"
+RESOURCES_ID = "qualplan-resources"
 #: Longest tests of a critical chain named in the milestone table.
 LONGEST_SHOWN = 3
-RESOURCES_ID = "qualplan-resources"
 
 
 def render(result: SolveResult, explanation: Explanation | None = None) -> str:
