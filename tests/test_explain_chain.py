@@ -441,3 +441,23 @@ def test_a_chain_rooted_at_a_fixed_date_names_that_date_as_a_lever():
         "why: the tests alone end 2026-06-21, 11 days late (line-run 20 d; and it waits for line-ready's fixed date "
         "2026-06-01): more equipment won't help"
     )
+
+
+def test_a_resource_wait_that_a_window_absorbs_is_no_bottleneck():
+    problem = plan_of(
+        windows={"winter": {"yearly": {"from": "12-15", "to": "03-10"}}},
+        resources={"rig": {"capacity": 1}},
+        tasks=[
+            {"id": "a", "duration": "10d", "uses": {"rig": 1}},
+            {"id": "b", "duration": "10d", "uses": {"rig": 1}},
+            {"id": "cold", "duration": "60d", "after": ["b"], "window": "winter"},
+        ],
+        milestones=[{"id": "m", "after": ["cold"]}],
+    )
+    explanation = explain(result_of(problem, {"a": 0, "b": 10, "cold": dt.date(2026, 12, 15)}))
+    item = explanation.milestone("m")
+    assert [link.node for link in item.chain] == ["m", "cold", "b", "a"]
+    assert item.chain[2].reasons[0].kind == "resource"
+    assert (item.bounds.lab_cost, item.bounds.seasons_cost) == (0, day("2026-12-15") - 10)
+    assert explanation.bottleneck is None
+    assert "  Bottleneck: none; lab capacity makes no milestone later.\n" in render_text(explanation)

@@ -108,9 +108,7 @@ def explain(
 
     if usage is not None:
         dates = [item.date for item in explained if item.date is not None]
-        resources, bottleneck = resource_picture(
-            problem, usage, [item.chain for item in explained], max(dates) if dates else None
-        )
+        resources, bottleneck = resource_picture(problem, usage, explained, max(dates) if dates else None)
     else:
         resources, bottleneck = (), None
 

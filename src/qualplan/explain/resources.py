@@ -3,27 +3,32 @@ days each resource blocks, and the bottleneck."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from qualplan.explain.chain import Usage
-from qualplan.explain.records import ChainLink, MonthUse, ResourceUse
+from qualplan.explain.records import MilestoneExplanation, MonthUse, ResourceUse
 from qualplan.problem import Problem
 
 
 def resource_picture(
-    problem: Problem, usage: Usage, chains: Iterable[tuple[ChainLink, ...]], last_day: int | None
+    problem: Problem, usage: Usage, milestones: Sequence[MilestoneExplanation], last_day: int | None
 ) -> tuple[tuple[ResourceUse, ...], str | None]:
     """Each resource's monthly use over the schedule and the days it blocks on the chains.
 
     A task that sits on several milestones' chains counts once. The share is
     blocked days over the days from the plan start to ``last_day`` (the latest
-    milestone date explained). The bottleneck is the resource that blocks the
-    most chain days; None when no resource delays any chain.
+    milestone date explained).
+
+    The bottleneck is the resource that blocks the most chain days of milestones
+    that lab capacity actually makes later (lab bound above the seasons bound).
+    A wait that a window or a longer branch absorbs anyway costs nothing, and
+    naming its resource would send the planner to buy equipment that moves no
+    date; None when lab capacity costs no milestone a day.
     """
     blocked: dict[str, int] = {}
     counted: set[tuple[str, str]] = set()
-    for chain in chains:
-        for link in chain:
+    for item in milestones:
+        for link in item.chain:
             for reason in link.reasons:
                 if reason.kind != "resource" or reason.on is None or (link.node, reason.on) in counted:
                     continue
@@ -45,8 +50,13 @@ def resource_picture(
                 blocked_share=days / span if span else 0.0,
             )
         )
-    blocking = [use for use in uses if use.blocked_days > 0]
-    bottleneck = min(blocking, key=lambda use: (-use.blocked_days, -use.peak, use.id)).id if blocking else None
+    costly: dict[str, int] = {}
+    for item in milestones:
+        if item.bounds.lab_cost:
+            for resource, days in item.bounds.resource_costs:
+                costly[resource] = costly.get(resource, 0) + days
+    peaks = {use.id: use.peak for use in uses}
+    bottleneck = min(costly, key=lambda r: (-costly[r], -peaks.get(r, 0.0), r)) if costly else None
     return tuple(uses), bottleneck
 
 

@@ -256,7 +256,7 @@ def resource_lines(explanation: Explanation) -> list[str]:
     if explanation.bottleneck is not None:
         lines.append(f"  Bottleneck: {explanation.bottleneck}.")
     else:
-        lines.append("  No resource delays any milestone's chain.")
+        lines.append("  Bottleneck: none; lab capacity makes no milestone later.")
     return lines
 
 
