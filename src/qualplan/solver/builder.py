@@ -204,7 +204,7 @@ class ModelBuilder:
             start = self.tasks[task_id].start
             key = RuleKey("window", task_id)
             if not allowed:
-                self._require(start < 0, key)  # no occurrence fits: with the horizon rule, false
+                self._require(start <= -1, key)  # no occurrence fits: with the horizon rule, false
                 continue
             domain = Domain.from_intervals([list(span) for span in allowed])
             constraint = self.model.add_linear_expression_in_domain(start, domain)
@@ -304,7 +304,9 @@ class ModelBuilder:
 
     # --- helpers ------------------------------------------------------------------
 
-    def _require(self, constraint: cp_model.Constraint, key: RuleKey) -> None:
+    def _require(self, relation: cp_model.BoundedLinearExpression, key: RuleKey) -> None:
+        """Add ``relation``, enforced by ``key``'s literal when the caller switches it."""
+        constraint = self.model.add(relation)
         literal = self.literal(key)
         if literal is not None:
             constraint.only_enforce_if(literal)
