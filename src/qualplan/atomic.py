@@ -52,6 +52,7 @@ def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o7777
     except FileNotFoundError:
+        # The only way to read the umask is to set it and put it back (a command runs one thread here).
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
