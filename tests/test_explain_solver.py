@@ -221,7 +221,7 @@ def test_a_not_before_takes_part_in_a_conflict():
     assert result.verdict is Verdict.MISSED
     assert explanation.conflict.minimal
     assert [(rule.kind, rule.subject, rule.line) for rule in explanation.conflict.rules] == [
-        ("due", "soak-done", 8),
         ("not_before", "soak", 5),
+        ("due", "soak-done", 8),
     ]
     assert "plan.yaml:5: task soak not_before 2026-03-01" in render_text(explanation)

@@ -128,7 +128,13 @@ def find_conflict(
         note = "even with every due date, capacity, window, not_before and at switched off, nothing fits the horizon"
     elif not minimal:
         note = "the search ran out of time before trying to drop every rule; some rule listed may not be needed"
-    rules = tuple(_rule(problem, key, source, source_file) for key in sorted(kept))
+    # In the order they are written in the file (by id when there is no source map).
+    rules = tuple(
+        sorted(
+            (_rule(problem, key, source, source_file) for key in kept),
+            key=lambda rule: (rule.line is None, rule.line or 0, rule.column or 0, rule.kind, rule.subject),
+        )
+    )
     if not kept:
         rules = (_horizon_rule(problem, source, source_file),)
     return Conflict(rules=rules, minimal=minimal, note=note)
