@@ -217,7 +217,7 @@ def _solve(
         return assumed[key]
 
     dues = {key.subject: problem.milestones[key.subject].due for key in rules if key.kind == "due"}
-    builder = _switchable_builder(ModelBuilder)(problem, model=model, enforce=enforce, cutoff=Cutoff(dates=dues))
+    builder = ModelBuilder(problem, model=model, enforce=enforce, cutoff=Cutoff(dates=dues))
     builder.add_constraints()
     builder.add_due_dates()
     keys = sorted(assumed)
@@ -279,25 +279,3 @@ def _text(problem: Problem, kind: str, subject: str) -> str:
 
 def _iso(date: dt.date | None) -> str:
     return "-" if date is None else date.isoformat()
-
-
-def _switchable_builder(base: type) -> type:
-    """The solver's builder, with ``_require`` accepting a bare expression too.
-
-    Workaround, to be removed: at this commit ``ModelBuilder._require`` calls
-    ``only_enforce_if`` on the linear *expression* its callers pass (it is never
-    added to the model), which raises as soon as an ``enforce`` hook returns a
-    literal. This adds the expression first, and leaves a real ``Constraint``
-    as it is, so it keeps working once the solver fixes ``_require``.
-    """
-    from ortools.sat.python import cp_model
-
-    class SwitchableBuilder(base):  # type: ignore[misc, valid-type]
-        def _require(self, constraint: object, key: RuleKey) -> None:
-            if not isinstance(constraint, cp_model.Constraint):
-                constraint = self.model.add(constraint)
-            literal = self.literal(key)
-            if literal is not None:
-                constraint.only_enforce_if(literal)
-
-    return SwitchableBuilder
