@@ -28,6 +28,11 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results" / "validate_speed.txt"
+#: `qualplan validate` with the libyaml parser switched off, as on an install without ruamel.yaml.clib.
+PURE_ENTRY = (
+    "import sys, qualplan.loader as loader; loader._c_events = lambda text: None; "
+    "sys.argv[0] = 'qualplan'; from qualplan.cli import main; main()"
+)
 TARGET = 0.5
 
 
@@ -114,10 +119,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--tasks", type=int, default=200)
     parser.add_argument("--write", action="store_true", help="record the result in benchmarks/results/")
+    parser.add_argument(
+        "--pure", action="store_true", help="force the pure-Python YAML parser (as without ruamel.yaml.clib)"
+    )
     options = parser.parse_args()
 
     executable = shutil.which("qualplan")
     command_head = [executable] if executable else [sys.executable, "-m", "qualplan"]
+    if options.pure:
+        command_head = [sys.executable, "-c", PURE_ENTRY]
     with tempfile.TemporaryDirectory() as folder:
         plan = Path(folder) / "bench.yaml"
         plan.write_text(generate_plan(options.tasks), encoding="utf-8")
@@ -131,6 +141,8 @@ def main() -> None:
             parser_kind = "libyaml (ruamel.yaml.clib)"
         except ImportError:
             parser_kind = "pure Python (ruamel.yaml.clib not installed)"
+        if options.pure:
+            parser_kind = "pure Python (forced with --pure)"
         size = plan.stat().st_size
 
     median = statistics.median(times)
@@ -152,7 +164,8 @@ def main() -> None:
     print(report)
     if options.write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(report + "\n", encoding="utf-8")
+        previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+        RESULTS.write_text(previous + ("\n" if previous else "") + report + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
