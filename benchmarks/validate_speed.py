@@ -161,11 +161,11 @@ def main() -> None:
             f"measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         ]
     )
-    print(report)
     if options.write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
         RESULTS.write_text(previous + ("\n" if previous else "") + report + "\n", encoding="utf-8")
+    print(report)
 
 
 if __name__ == "__main__":
