@@ -19,6 +19,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qualplan.commands.validate import render_github, render_json, render_text
 from qualplan.loader import LoadedPlan, load_plan_text
 
 VALID = sorted((Path(__file__).parent / "data" / "valid").glob("*.yaml"))
@@ -48,6 +49,8 @@ def check_outcome(data: bytes | str) -> LoadedPlan:
         assert 1 <= int(match[1]) <= lines + 1 and int(match[2]) >= 1, str(problem)
         assert "Traceback" not in problem.message and problem.message
     assert loaded.ok == (loaded.plan is not None)
+    for render in (render_text, render_json, render_github):
+        assert render([loaded]).endswith("\n")
     return loaded
 
 

@@ -410,8 +410,8 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
     occurrences = {name: window_occurrences(window, start, days) for name, window in parts.windows.items()}
     last_day = start + dt.timedelta(days=days - 1)
     for index, task in parts.tasks:
-        if task.calendar is not None and task.calendar not in calendars:
-            continue  # an unknown or invalid calendar is reported elsewhere
+        if task.calendar is not None and (task.calendar not in calendars or not calendars[task.calendar].days):
+            continue  # an unknown or invalid calendar, or one without working days, is reported elsewhere
         calendar = calendars.get(task.calendar) if task.calendar else None
         length, unit = task.days, ("working days" if calendar is not None else "days")
         available = len(calendar.days) if calendar is not None else days
