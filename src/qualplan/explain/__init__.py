@@ -91,7 +91,11 @@ def explain(
     for milestone_id in ids:
         spec = problem.milestones[milestone_id]
         date = times.start[milestone_id] if times is not None else None
-        chain = critical_chain(problem, times, milestone_id, usage=usage) if times is not None else ()
+        chain = (
+            critical_chain(problem, times, milestone_id, usage=usage, prefer=layered.seasons)
+            if times is not None
+            else ()
+        )
         late = None if spec.due is None or date is None else max(0, date - spec.due)
         explained.append(
             MilestoneExplanation(

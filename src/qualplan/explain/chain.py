@@ -14,6 +14,8 @@ the task most). Everything is read from the schedule: no solver.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qualplan.explain.records import ChainLink, Reason
 from qualplan.graph import Times, first_fit
 from qualplan.model import WEEKDAYS
@@ -51,22 +53,30 @@ class Usage:
 
 
 def critical_chain(
-    problem: Problem, times: Times, milestone_id: str, *, usage: Usage | None = None
+    problem: Problem,
+    times: Times,
+    milestone_id: str,
+    *,
+    usage: Usage | None = None,
+    prefer: Times | None = None,
 ) -> tuple[ChainLink, ...]:
     """The chain that sets ``milestone_id``'s date, milestone first, walking back.
 
     ``usage`` is the resource picture of the schedule; without it (the resource-free
-    bounds) resources are never a reason.
+    bounds) resources are never a reason. When several predecessors bind equally,
+    the walk follows the one that ends latest in ``prefer`` (e.g. the resource-free
+    earliest times): that branch is the one the schedule would keep waiting for.
     """
+    rank = _ranker(prefer)
     chain: list[ChainLink] = []
     seen: set[str] = set()
     node: str | None = milestone_id
     while node is not None and node not in seen:
         seen.add(node)
         if node in problem.milestones:
-            link, node = _milestone_link(problem, times, node)
+            link, node = _milestone_link(problem, times, node, rank)
         else:
-            link, node = _task_link(problem, times, node, usage)
+            link, node = _task_link(problem, times, node, usage, rank)
         chain.append(link)
     return tuple(chain)
 
@@ -74,11 +84,30 @@ def critical_chain(
 # --- milestones -------------------------------------------------------------------
 
 
-def _milestone_link(problem: Problem, times: Times, node: str) -> tuple[ChainLink, str | None]:
+def _ranker(prefer: Times | None) -> Callable[[list[tuple[int, str]]], str]:
+    """Picks, among (bound, predecessor) pairs, the highest bound; ties go to the predecessor that
+    ends latest in ``prefer``, then to the first in plan order."""
+
+    def pick(candidates: list[tuple[int, str]]) -> str:
+        best = max(bound for bound, _ in candidates)
+        tied = [pred for bound, pred in candidates if bound == best]
+        if prefer is None or len(tied) == 1:
+            return tied[0]
+        ends = [prefer.end.get(pred) for pred in tied]
+        latest = max((end for end in ends if end is not None), default=None)
+        return next((pred for pred, end in zip(tied, ends, strict=True) if end == latest), tied[0])
+
+    return pick
+
+
+def _milestone_link(
+    problem: Problem, times: Times, node: str, rank: Callable[[list[tuple[int, str]]], str]
+) -> tuple[ChainLink, str | None]:
     spec = problem.milestones[node]
     date = times.start[node]
     reasons: list[Reason] = []
     following: str | None = None
+    binding: list[tuple[int, str]] = []
     if spec.at is not None:
         reasons.append(Reason("fixed_date", day=spec.at))
     elif date is None:
@@ -89,14 +118,21 @@ def _milestone_link(problem: Problem, times: Times, node: str) -> tuple[ChainLin
             reached = (pred_start if link.type == "start" else pred_end) + link.lag
             if reached == date:
                 reasons.append(_dependency(problem, link))
-                following = following or link.pred
+                binding.append((reached, link.pred))
+        following = rank(binding) if binding else None
     return ChainLink(node, True, date, date, None, None, None, tuple(reasons)), following
 
 
 # --- tasks ------------------------------------------------------------------------
 
 
-def _task_link(problem: Problem, times: Times, node: str, usage: Usage | None) -> tuple[ChainLink, str | None]:
+def _task_link(
+    problem: Problem,
+    times: Times,
+    node: str,
+    usage: Usage | None,
+    rank: Callable[[list[tuple[int, str]]], str],
+) -> tuple[ChainLink, str | None]:
     spec = problem.tasks[node]
     task = problem.plan.task(node)
     start, end = times.start[node], times.end[node]
@@ -135,9 +171,8 @@ def _task_link(problem: Problem, times: Times, node: str, usage: Usage | None) -
         reasons.append(Reason("plan_start", day=0))
 
     if binding:
-        # Continue through the link that pushes hardest; ties keep the plan's order.
-        best = max(bound for bound, _ in binding)
-        return link(reasons), next(pred_link.pred for bound, pred_link in binding if bound == best)
+        # Continue through the link that pushes hardest (ties: see `_ranker`).
+        return link(reasons), rank([(bound, pred_link.pred) for bound, pred_link in binding])
     if latest is None:
         return link(reasons), None
 
@@ -155,8 +190,7 @@ def _task_link(problem: Problem, times: Times, node: str, usage: Usage | None) -
     ]
     if not bounds:
         return link(reasons), None
-    best = max(bound for bound, _ in bounds)
-    return link(reasons), next(pred for bound, pred in bounds if bound == best)
+    return link(reasons), rank(bounds)
 
 
 def link_bound(problem: Problem, times: Times, link: Link) -> int | None:
@@ -172,7 +206,11 @@ def link_bound(problem: Problem, times: Times, link: Link) -> int | None:
     spec = problem.tasks[link.succ]
     if spec.calendar is None:
         return target - spec.length + 1
-    return problem.calendars[spec.calendar].earliest_start_ending_at_or_after(target, spec.length)
+    calendar = problem.calendars[spec.calendar]
+    start = calendar.earliest_start_ending_at_or_after(target, spec.length)
+    if start is not None and start == calendar.days[0] and calendar.end_of(start, spec.length) > target:
+        return -1  # even the first working start ends past the target: the link allows every start
+    return start
 
 
 def latest_own_start_before(
