@@ -8,7 +8,7 @@ from pathlib import Path
 from qualplan.problem import compile_plan
 from qualplan.solver import solve
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.append(str(Path(__file__).resolve().parents[1] / "benchmarks"))  # after site-packages: psplib.py there
 from generate_plans import generate_plan  # noqa: E402
 
 

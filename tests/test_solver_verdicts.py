@@ -7,7 +7,7 @@ from plan_factory import make_problem
 
 from qualplan.result import Schedule, SolveStatus, Verdict
 from qualplan.solver import ModelBuilder, RuleKey
-from qualplan.solver.solve import _Clock, _result
+from qualplan.solver.phases import _Clock, _result
 
 LATE = dict(
     tasks=[{"id": "a", "duration": "10d"}],

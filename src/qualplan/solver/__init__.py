@@ -18,7 +18,7 @@ from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.greedy import greedy_schedule
 from qualplan.solver.progress import ProgressEvent
 from qualplan.solver.rules import Enforce, RuleKey
-from qualplan.solver.solve import SolveOptions, solve
+from qualplan.solver.phases import SolveOptions, solve
 
 __all__ = [
     "Bounds",

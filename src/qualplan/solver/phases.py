@@ -128,11 +128,12 @@ def solve(
             incumbent is None or term_values(problem, outcome.schedule) < term_values(problem, incumbent)
         ):
             incumbent = outcome.schedule
-        bound = None if outcome.bound is None else max(outcome.bound, lower[index])
+        # Without a proof from this phase the resource-free CPM bound still holds.
+        bound = lower[index] if outcome.bound is None else max(outcome.bound, lower[index])
         if incumbent is None:  # only in the first phase solved: no schedule, maybe a bound
             return _result(problem, clock, None, (bound if index == 0 else proved[0], None, None))
         value = term_values(problem, incumbent)[index]
-        if bound is None or bound < value:
+        if bound < value:
             proved[index] = bound
             break
         proved[index] = value
