@@ -461,3 +461,16 @@ def test_a_resource_wait_that_a_window_absorbs_is_no_bottleneck():
     assert (item.bounds.lab_cost, item.bounds.seasons_cost) == (0, day("2026-12-15") - 10)
     assert explanation.bottleneck is None
     assert "  Bottleneck: none; lab capacity makes no milestone later.\n" in render_text(explanation)
+
+
+def test_a_time_out_without_a_schedule_claims_nothing():
+    problem = plan_of(
+        tasks=[{"id": "a", "duration": "5d"}], milestones=[{"id": "m", "after": ["a"], "due": "2026-01-31"}]
+    )
+    result = SolveResult(problem, SolveStatus.UNKNOWN, Verdict.UNKNOWN, False, None, None, 0, 10.0)
+    explanation = explain(result)
+    assert explanation.conflict is None
+    text = render_text(explanation)
+    assert "m: no schedule found in time (due 2026-01-31)." in text
+    assert "Physics allow 2026-01-09; windows cost 0 days." in text
+    assert "fits" not in text

@@ -53,7 +53,8 @@ def milestone_lines(explanation: Explanation, item: MilestoneExplanation, *, cha
 def headline(explanation: Explanation, item: MilestoneExplanation) -> str:
     """``sop: 2027-03-14 (due 2026-12-31, 73 days late).``"""
     if item.date is None:
-        date = "no date fits in the horizon"
+        # Without a schedule, only a proof (verdict missed) says nothing fits; a time-out says nothing.
+        date = "no date fits in the horizon" if explanation.verdict == "missed" else "no schedule found in time"
     else:
         date = _date(explanation, item.date)
     if item.due is None:
