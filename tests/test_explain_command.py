@@ -90,3 +90,20 @@ def test_json_one_milestone_is_deterministic(plan: Path):
         ("capacity", "bunker", 5),
         ("due", "abuse-done", 10),
     ]
+
+
+def test_milestone_option_on_a_plan_without_milestones(tmp_path: Path):
+    path = tmp_path / "bare.yaml"
+    path.write_text("qualplan: 1\nid: bare\nstart: 2026-01-05\ntasks:\n  - {id: a, duration: 3d}\n", encoding="utf-8")
+    outcome = run(str(path), "--milestone", "sop")
+    assert outcome.exit_code == 2
+    assert outcome.stderr == f"{path}: no milestone 'sop' in this plan (it has no milestones)\n"
+
+
+def test_warnings_go_to_stderr_and_the_explanation_to_stdout(tmp_path: Path):
+    path = tmp_path / "unused.yaml"
+    path.write_text(PLAN.replace("  bunker: {capacity: 1}\n", "  bunker: {capacity: 1}\n  spare: {capacity: 2}\n"))
+    outcome = run(str(path), "--time-limit", "2", "--workers", "1")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stderr == f"{path}:6:3: warning: resources.spare: no task uses resource 'spare'\n"
+    assert outcome.stdout.startswith("two-rigs: verdict missed")

@@ -32,7 +32,8 @@ def run(
 
     loaded = load_plan(Path(plan))
     for warning in loaded.warnings:
-        sys.stderr.write(f"{warning}\n")
+        where = f"{warning.file}:{warning.line}:{warning.column}"
+        sys.stderr.write(f"{where}: warning: {warning.path + ': ' if warning.path else ''}{warning.message}\n")
     if not loaded.ok or loaded.plan is None:
         for error in loaded.errors:
             sys.stderr.write(f"{error}\n")
