@@ -474,3 +474,30 @@ def test_a_time_out_without_a_schedule_claims_nothing():
     assert "m: no schedule found in time (due 2026-01-31)." in text
     assert "Physics allow 2026-01-09; windows cost 0 days." in text
     assert "fits" not in text
+
+
+def test_the_window_opening_comes_from_the_seasons_chain_when_the_lab_chain_takes_another_branch():
+    problem = plan_of(
+        windows={"winter": {"yearly": {"from": "12-15", "to": "03-10"}}},
+        resources={"rig": {"capacity": 1}},
+        tasks=[
+            {"id": "build", "duration": "30d"},
+            {"id": "cold", "duration": "60d", "after": ["build"], "window": "winter"},
+            {"id": "x", "duration": "220d", "uses": {"rig": 1}},
+            {"id": "y", "duration": "220d", "uses": {"rig": 1}},
+        ],
+        milestones=[{"id": "m", "after": ["cold", "x", "y"], "due": "2026-06-30"}],
+    )
+    explanation = explain(result_of(problem, {"build": 0, "cold": dt.date(2026, 12, 15), "x": 0, "y": 220}))
+    item = explanation.milestone("m")
+    assert [link.node for link in item.chain] == ["m", "y", "x"]
+    assert [link.node for link in item.seasons_chain] == ["m", "cold", "build"]
+    assert (item.bounds.physics, item.bounds.seasons, item.bounds.lab) == (219, 403, 439)
+    assert explanation.bottleneck == "rig"
+    assert (
+        render_text(explanation).count(
+            "the winter window costs 184 days: a slot in an earlier or other season would recover them; "
+            "it next opens for this chain on 2026-12-15"
+        )
+        == 1
+    )

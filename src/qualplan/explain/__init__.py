@@ -107,6 +107,7 @@ def explain(
                 chain=chain,
                 bounds=milestone_bounds(layered, milestone_id, date, chain),
                 physics_chain=critical_chain(layered.no_windows, layered.physics, milestone_id),
+                seasons_chain=critical_chain(problem, layered.seasons, milestone_id),
             )
         )
 

@@ -82,6 +82,7 @@ def _milestone(explanation: Explanation, item: MilestoneExplanation, date: DateO
         },
         "chain": [_link(link, date) for link in item.chain],
         "physics_chain": [_link(link, date) for link in item.physics_chain],
+        "seasons_chain": [_link(link, date) for link in item.seasons_chain],
         "summary": headline(explanation, item),
         "bounds_text": bounds_sentence(explanation, item),
         "advice": advice(explanation, item),

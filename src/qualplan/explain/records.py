@@ -151,6 +151,7 @@ class MilestoneExplanation:
     chain: tuple[ChainLink, ...]  # in the found schedule
     bounds: Bounds
     physics_chain: tuple[ChainLink, ...] = ()  # in the physics bound (no resources, no windows)
+    seasons_chain: tuple[ChainLink, ...] = ()  # in the seasons bound (no resources, windows kept)
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,11 @@ def _season_steps(explanation: Explanation, item: MilestoneExplanation) -> list[
     steps = []
     for window, cost in bounds.window_costs:
         opening = _opening(item.chain, window)
-        when = f"; the chain waits for it to open on {_date(explanation, opening)}" if opening is not None else ""
+        if opening is not None:
+            when = f"; the chain waits for it to open on {_date(explanation, opening)}"
+        else:
+            opening = _opening(item.seasons_chain, window)
+            when = f"; it next opens for this chain on {_date(explanation, opening)}" if opening is not None else ""
         if cost is None:
             steps.append(f"the {window} window leaves no room at all: widen it{when}")
         else:
