@@ -15,6 +15,7 @@ file position and a path named by ids.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from qualplan.calendar import window_occurrences, working_days
 from qualplan.durations import DurationError, parse_duration
-from qualplan.model import Calendar, Milestone, Plan, Resource, Stage, Task, Window, parse_date
+from qualplan.model import Calendar, DayRange, Milestone, Plan, Resource, Stage, Task, Window, parse_date
 from qualplan.problem import WorkingDays
 from qualplan.validation_messages import Finding, closest
 
@@ -394,7 +395,7 @@ def _start_and_horizon(parts: _Parts) -> Iterator[Finding]:
 def _calendars_have_working_days(parts: _Parts) -> Iterator[Finding]:
     assert parts.start is not None and parts.days is not None
     for name, calendar in parts.calendars.items():
-        if not any(working_days(calendar, parts.start, parts.days)):
+        if not any(_mask(calendar, parts.start, parts.days)):
             yield Finding(
                 ("calendars", name),
                 f"calendar '{name}' has no working day within the horizon (every day is a weekend or holiday)",
@@ -407,8 +408,13 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
     assert parts.start is not None and parts.days is not None
     start, days = parts.start, parts.days
     calendars = {name: _working(calendar, start, days) for name, calendar in parts.calendars.items()}
-    occurrences = {name: window_occurrences(window, start, days) for name, window in parts.windows.items()}
+    # occurrences by their last day, so those ending too early can be skipped with bisect
+    occurrences = {
+        name: sorted(window_occurrences(window, start, days), key=_end) for name, window in parts.windows.items()
+    }
     last_day = start + dt.timedelta(days=days - 1)
+    fits: dict[tuple, bool] = {}
+    longest: dict[tuple, int | None] = {}
     for index, task in parts.tasks:
         if task.calendar is not None and (task.calendar not in calendars or not calendars[task.calendar].days):
             continue  # an unknown or invalid calendar, or one without working days, is reported elsewhere
@@ -426,8 +432,23 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
             continue
         earliest = 0 if task.not_before is None else max(0, (task.not_before - start).days)
         if task.window is not None:
-            if task.window in occurrences and _first_fit(occurrences[task.window], earliest, length, calendar) is None:
-                misfit = _window_misfit(task, occurrences[task.window], calendar, start)
+            if task.window not in occurrences:
+                continue  # an unknown or invalid window is reported elsewhere
+            # many tasks share a window, calendar and length: each question is answered once
+            spans = occurrences[task.window]
+            if (task.window, task.calendar) not in longest:
+                longest[task.window, task.calendar] = _longest(spans, calendar)
+            question = (task.window, task.calendar, earliest, length)
+            if question not in fits:
+                # only occurrences that are long enough and end late enough can hold the task
+                fits[question] = (longest[task.window, task.calendar] or 0) >= length and (
+                    _first_fit(
+                        spans[bisect.bisect_left(spans, earliest + length - 1, key=_end) :], earliest, length, calendar
+                    )
+                    is not None
+                )
+            if not fits[question]:
+                misfit = _window_misfit(task, longest[task.window, task.calendar], unit, start)
                 yield Finding(("tasks", index, "window"), misfit)
         elif _first_fit([(0, days - 1)], earliest, length, calendar) is None:
             yield Finding(
@@ -437,8 +458,31 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
             )
 
 
+def _mask(calendar: Calendar, start: dt.date, days: int) -> list[bool]:
+    """``calendar.working_days`` over the horizon, with holiday ranges first clipped to the horizon.
+
+    ``working_days`` lists every day of every holiday range: a range such as
+    1900-01-01..9999-12-30 would cost seconds and hundreds of megabytes, and so
+    would thousands of overlapping ranges; clipped and merged, no day is listed twice.
+    """
+    last = start + dt.timedelta(days=days - 1)
+    clipped = sorted(
+        (max(span.first, start), min(span.last, last))
+        for span in calendar.holidays
+        if span.last >= start and span.first <= last
+    )
+    merged: list[list[dt.date]] = []  # overlapping ranges merged, so no day is listed twice
+    for first, final in clipped:
+        if merged and first <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], final)
+        else:
+            merged.append([first, final])
+    holidays = [DayRange(first, final) for first, final in merged]
+    return working_days(Calendar.model_construct(weekends=calendar.weekends, holidays=holidays), start, days)
+
+
 def _working(calendar: Calendar, start: dt.date, days: int) -> WorkingDays:
-    mask = working_days(calendar, start, days)
+    mask = _mask(calendar, start, days)
     return WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))
 
 
@@ -456,15 +500,23 @@ def _first_fit(spans: list[tuple[int, int]], earliest: int, length: int, calenda
     return None
 
 
-def _window_misfit(task: Task, spans: list[tuple[int, int]], calendar: WorkingDays | None, start: dt.date) -> str:
+def _end(span: tuple[int, int]) -> int:
+    return span[1]
+
+
+def _longest(spans: list[tuple[int, int]], calendar: WorkingDays | None) -> int | None:
+    """Days (working days with a calendar) in the longest occurrence; None when there is none."""
     if not spans:
+        return None
+    if calendar is None:
+        return max(hi - lo + 1 for lo, hi in spans)
+    return max(bisect.bisect_right(calendar.days, hi) - bisect.bisect_left(calendar.days, lo) for lo, hi in spans)
+
+
+def _window_misfit(task: Task, longest: int | None, unit: str, start: dt.date) -> str:
+    if longest is None:
         return f"window '{task.window}' has no occurrence within the horizon"
     after = "" if task.not_before is None else f" starting no earlier than {max(task.not_before, start)}"
-    if calendar is None:
-        longest, unit = max(hi - lo + 1 for lo, hi in spans), "days"
-    else:
-        longest = max(sum(calendar.is_working(day) for day in range(lo, hi + 1)) for lo, hi in spans)
-        unit = "working days"
     return (
         f"a task of {task.days} {unit}{after} cannot fit inside any occurrence of window '{task.window}' "
         f"within the horizon (the longest holds {longest} {unit})"
