@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qualplan.explain.bounds import layers, milestone_bounds
+from qualplan.explain.bounds import Layers, layers, milestone_bounds
 from qualplan.explain.chain import Usage, critical_chain
 from qualplan.explain.json import explanation_dict, render_json
 from qualplan.explain.records import (
@@ -32,6 +32,8 @@ from qualplan.explain.records import (
 )
 from qualplan.explain.resources import resource_picture
 from qualplan.explain.text import render_text, why_line
+from qualplan.graph import Times
+from qualplan.problem import Problem
 from qualplan.result import SolveResult, Verdict, schedule_times
 
 if TYPE_CHECKING:
@@ -87,29 +89,7 @@ def explain(
     times = schedule_times(problem, result.schedule) if result.schedule is not None else None
     usage = Usage(problem, times) if times is not None else None
 
-    explained = []
-    for milestone_id in ids:
-        spec = problem.milestones[milestone_id]
-        date = times.start[milestone_id] if times is not None else None
-        chain = (
-            critical_chain(problem, times, milestone_id, usage=usage, prefer=layered.seasons)
-            if times is not None
-            else ()
-        )
-        late = None if spec.due is None or date is None else max(0, date - spec.due)
-        explained.append(
-            MilestoneExplanation(
-                id=milestone_id,
-                name=problem.plan.milestone(milestone_id).name,
-                date=date,
-                due=spec.due,
-                late_days=late,
-                chain=chain,
-                bounds=milestone_bounds(layered, milestone_id, date, chain),
-                physics_chain=critical_chain(layered.no_windows, layered.physics, milestone_id),
-                seasons_chain=critical_chain(problem, layered.seasons, milestone_id),
-            )
-        )
+    explained = [_milestone(problem, layered, times, usage, milestone_id) for milestone_id in ids]
 
     if usage is not None:
         dates = [item.date for item in explained if item.date is not None]
@@ -141,6 +121,29 @@ def explain(
         resources=resources,
         bottleneck=bottleneck,
         conflict=conflict,
+    )
+
+
+def _milestone(
+    problem: Problem, layered: Layers, times: Times | None, usage: Usage | None, milestone_id: str
+) -> MilestoneExplanation:
+    """One milestone: its chain in the found schedule (if any), its bounds, and the chains of the
+    resource-free layers (physics for the tests that dominate, seasons for window openings)."""
+    spec = problem.milestones[milestone_id]
+    date = times.start[milestone_id] if times is not None else None
+    chain = ()
+    if times is not None:
+        chain = critical_chain(problem, times, milestone_id, usage=usage, prefer=layered.seasons)
+    return MilestoneExplanation(
+        id=milestone_id,
+        name=problem.plan.milestone(milestone_id).name,
+        date=date,
+        due=spec.due,
+        late_days=None if spec.due is None or date is None else max(0, date - spec.due),
+        chain=chain,
+        bounds=milestone_bounds(layered, milestone_id, date, chain),
+        physics_chain=critical_chain(layered.no_windows, layered.physics, milestone_id),
+        seasons_chain=critical_chain(problem, layered.seasons, milestone_id),
     )
 
 
