@@ -6,7 +6,7 @@ import datetime as dt
 
 from qualplan.explain.records import Bounds, ChainLink, Conflict, Explanation, MilestoneExplanation, Reason
 
-#: How many chain links the detailed listing shows before it elides the middle.
+#: How many of the longest tests the advice names.
 _DOMINANT = 3
 
 
