@@ -441,11 +441,9 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
             question = (task.window, task.calendar, earliest, length)
             if question not in fits:
                 # only occurrences that are long enough and end late enough can hold the task
+                late_enough = spans[bisect.bisect_left(spans, earliest + length - 1, key=_end) :]
                 fits[question] = (longest[task.window, task.calendar] or 0) >= length and (
-                    _first_fit(
-                        spans[bisect.bisect_left(spans, earliest + length - 1, key=_end) :], earliest, length, calendar
-                    )
-                    is not None
+                    _first_fit(late_enough, earliest, length, calendar) is not None
                 )
             if not fits[question]:
                 misfit = _window_misfit(task, longest[task.window, task.calendar], unit, start)
