@@ -92,6 +92,10 @@ def test_chain_of_tests_text_says_equipment_will_not_help():
         in text
     )
     assert "abuse 2026-07-22..2026-07-31 (10 d): after cycle-life ends + 7 days" in text
+    assert (
+        "cycle-life 2026-01-19..2026-07-14 (1000 cycles × 4 h + 10 check-ups × 24 h = 4240 h = 177 d): "
+        "after build ends\n" in text
+    )
     assert why_line(explanation, "sop") == (
         "why: the tests alone end 2026-07-31, 30 days late (cycle-life 177 d, build 14 d): more equipment won't help"
     )

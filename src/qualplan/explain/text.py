@@ -203,6 +203,8 @@ def link_line(explanation: Explanation, link: ChainLink) -> str:
         head = f"{link.node} not scheduled"
     else:
         days = f"{link.length} working days of {link.calendar}" if link.calendar else f"{link.length} d"
+        if link.arithmetic and "cycles" in link.arithmetic:
+            days = link.arithmetic if not link.calendar else f"{link.arithmetic}, as {days}"
         head = f"{link.node} {_date(explanation, link.start)}..{_date(explanation, link.end)} ({days})"
     return head + ": " + "; ".join(reason_text(explanation, reason) for reason in link.reasons)
 
