@@ -427,7 +427,7 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
             yield Finding(
                 ("tasks", index, key),
                 f"{derived} is longer than the horizon '{parts.horizon_text}' "
-                f"({available} {unit}, {start} to {last_day})",
+                f"({_days(available, unit)}, {start} to {last_day})",
             )
             continue
         earliest = 0 if task.not_before is None else max(0, (task.not_before - start).days)
@@ -451,7 +451,7 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
         elif _first_fit([(0, days - 1)], earliest, length, calendar) is None:
             yield Finding(
                 ("tasks", index, "not_before" if task.not_before is not None else "duration"),
-                f"a task of {length} {unit} starting no earlier than {start + dt.timedelta(days=earliest)} "
+                f"a task of {_days(length, unit)} starting no earlier than {start + dt.timedelta(days=earliest)} "
                 f"cannot end by the horizon's last day {last_day}",
             )
 
@@ -498,6 +498,11 @@ def _first_fit(spans: list[tuple[int, int]], earliest: int, length: int, calenda
     return None
 
 
+def _days(count: int, unit: str) -> str:
+    """``1 day``, ``3 working days``."""
+    return f"{count} {unit[:-1]}" if count == 1 else f"{count} {unit}"
+
+
 def _end(span: tuple[int, int]) -> int:
     return span[1]
 
@@ -516,6 +521,6 @@ def _window_misfit(task: Task, longest: int | None, unit: str, start: dt.date) -
         return f"window '{task.window}' has no occurrence within the horizon"
     after = "" if task.not_before is None else f" starting no earlier than {max(task.not_before, start)}"
     return (
-        f"a task of {task.days} {unit}{after} cannot fit inside any occurrence of window '{task.window}' "
-        f"within the horizon (the longest holds {longest} {unit})"
+        f"a task of {_days(task.days, unit)}{after} cannot fit inside any occurrence of window '{task.window}' "
+        f"within the horizon (the longest holds {_days(longest, unit)})"
     )
