@@ -10,7 +10,8 @@ from qualplan.exitcodes import ExitCode
 
 #: Solver seconds per shrinking step of the conflict search (it runs only when the verdict is
 #: `missed`); its first solve, which proves the conflict, gets the full --time-limit, and the
-#: shrinking steps together get --time-limit again, so explain takes at most about 3 × --time-limit.
+#: shrinking steps together get --time-limit again (deterministic seconds), so explain takes about
+#: 3 × --time-limit at worst.
 CONFLICT_STEP_LIMIT = 2.0
 
 
