@@ -299,3 +299,11 @@ def test_the_byte_offset_of_a_bad_byte_counts_the_bom() -> None:
     assert errors_of(data) == [
         "plan.yaml:5:11: the file is not UTF-8: byte 0xff at offset 59 cannot be decoded; save the file as UTF-8"
     ]
+
+
+def test_warnings_are_capped_like_errors() -> None:
+    resources = "".join(f"  r{i}: {{capacity: 1}}\n" for i in range(300))
+    loaded = load_plan_text(MINIMAL.replace("tasks:", "resources:\n" + resources + "tasks:"), "plan.yaml")
+    assert loaded.ok
+    assert len(loaded.warnings) == MAX_ERRORS + 1
+    assert str(loaded.warnings[-1]) == "plan.yaml:205:3: more than 200 warnings; fix the ones above first"

@@ -149,7 +149,9 @@ def _load(data: bytes | str, name: str, path: Path) -> LoadedPlan:
         (warnings if finding.warning else errors).append(located)
     if errors:
         plan = None
-    return LoadedPlan(path, plan, _at_most(_sorted(errors), name), _sorted(warnings), source)
+    return LoadedPlan(
+        path, plan, _at_most(_sorted(errors), name), _at_most(_sorted(warnings), name, "warnings"), source
+    )
 
 
 def _decode(data: bytes | str) -> str | tuple[int, int, str]:
@@ -270,13 +272,13 @@ def _sorted(errors: list[PlanError]) -> tuple[PlanError, ...]:
     return tuple(sorted(unique, key=lambda e: (e.line, e.column, e.path, e.message)))
 
 
-def _at_most(errors: tuple[PlanError, ...], name: str) -> tuple[PlanError, ...]:
-    """The first ``MAX_ERRORS`` errors, and a last one that says more were left out."""
-    if len(errors) <= MAX_ERRORS:
-        return errors
-    cut = errors[MAX_ERRORS]
-    note = PlanError(name, cut.line, cut.column, "", f"more than {MAX_ERRORS} errors; fix the ones above first")
-    return (*errors[:MAX_ERRORS], note)
+def _at_most(problems: tuple[PlanError, ...], name: str, kind: str = "errors") -> tuple[PlanError, ...]:
+    """The first ``MAX_ERRORS`` problems, and a last one that says more were left out."""
+    if len(problems) <= MAX_ERRORS:
+        return problems
+    cut = problems[MAX_ERRORS]
+    note = PlanError(name, cut.line, cut.column, "", f"more than {MAX_ERRORS} {kind}; fix the ones above first")
+    return (*problems[:MAX_ERRORS], note)
 
 
 def _failed(
