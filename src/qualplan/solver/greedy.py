@@ -29,11 +29,36 @@ from qualplan.result import Schedule
 
 
 def greedy_schedule(problem: Problem) -> Schedule | None:
-    """A feasible schedule, or None when the greedy order cannot fit every task in the horizon."""
-    urgency = _due_urgency(problem)
+    """The best of a few greedy schedules (one per priority rule), or None when none fits the horizon.
+
+    The rules (smallest key first, ties by plan order): the latest start that meets
+    the due dates after the task, then the earliest start; the earliest start, then
+    that urgency; and the longest chain of work still to come after the task. Each
+    costs one pass; the best by the plan's objective is kept.
+    """
     early = earliest_times(problem, windows=True)
     if any(early.start[task] is None for task in problem.tasks):
         return None
+    urgency = _due_urgency(problem)
+    tail = _work_after(problem)
+    rules = (
+        lambda task: (urgency[task], early.start[task]),
+        lambda task: (early.start[task], urgency[task]),
+        lambda task: (-tail[task], urgency[task]),
+    )
+    best, best_values = None, None
+    for rule in rules:
+        schedule = _serial_schedule(problem, rule)
+        if schedule is None:
+            continue
+        values = _objective(problem, schedule)
+        if best_values is None or values < best_values:
+            best, best_values = schedule, values
+    return best
+
+
+def _serial_schedule(problem: Problem, key) -> Schedule | None:
+    """Place tasks one at a time, the ready task with the smallest ``key`` first."""
     order_index = {node: index for index, node in enumerate([*problem.tasks, *problem.milestones])}
     usage = {resource: np.zeros(problem.days, dtype=np.int64) for resource in problem.capacity_steps}
     capacity = {resource: _capacity_profile(problem, resource) for resource in problem.capacity_steps}
@@ -41,7 +66,7 @@ def greedy_schedule(problem: Problem) -> Schedule | None:
     waiting = {node: len(problem.preds[node]) for node in order_index}
     start: dict[str, int] = {}
     end: dict[str, int] = {}
-    ready: list[tuple[int, int, int, str]] = []
+    ready: list[tuple[tuple, int, str]] = []
 
     def release(node: str) -> None:
         if node in problem.milestones:
@@ -52,7 +77,7 @@ def greedy_schedule(problem: Problem) -> Schedule | None:
                 if waiting[link.succ] == 0:
                     release(link.succ)
         else:
-            heapq.heappush(ready, (urgency[node], early.start[node], order_index[node], node))
+            heapq.heappush(ready, (key(node), order_index[node], node))
 
     for node in order_index:
         if waiting[node] == 0:
@@ -70,6 +95,22 @@ def greedy_schedule(problem: Problem) -> Schedule | None:
             if waiting[link.succ] == 0:
                 release(link.succ)
     return Schedule({task: start[task] for task in problem.tasks})
+
+
+def _objective(problem: Problem, schedule: Schedule) -> tuple[int, int, int]:
+    """The plan's three objective terms (``objective.term_values``, imported late: no cycle)."""
+    from qualplan.solver.objective import term_values
+
+    return term_values(problem, schedule)
+
+
+def _work_after(problem: Problem) -> dict[str, int]:
+    """Days of the longest chain of tasks after each task, its own length included."""
+    longest: dict[str, int] = {}
+    for node in reversed(topological_order(problem)):
+        after = max((longest[link.succ] for link in problem.succs[node]), default=0)
+        longest[node] = after + (problem.tasks[node].length if node in problem.tasks else 0)
+    return longest
 
 
 def _place(problem: Problem, task: str, start: dict, end: dict, usage: dict, capacity: dict) -> tuple[int, int] | None:
