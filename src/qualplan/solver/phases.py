@@ -78,9 +78,9 @@ class PhaseOutcome:
 class _Clock:
     """The deterministic budget (CP-SAT work units) and the wall-clock safety net."""
 
-    def __init__(self, time_limit: float) -> None:
+    def __init__(self, time_limit: float, pace: float = DETERMINISTIC_PER_SECOND["calendars"]) -> None:
         self.started = time.perf_counter()
-        self.deterministic_left = time_limit * DETERMINISTIC_PER_SECOND
+        self.deterministic_left = time_limit * pace
         self.wall_deadline = self.started + WALL_FACTOR * time_limit + WALL_MARGIN
 
     def wall_left(self) -> float:
@@ -106,7 +106,7 @@ def solve(
     same result on every run. ``options`` is for measurements and tests only.
     """
     options = options or SolveOptions()
-    clock = _Clock(time_limit)
+    clock = _Clock(time_limit, DETERMINISTIC_PER_SECOND["calendars" if _has_calendar_tasks(problem) else "plain"])
     base = compute_bounds(problem)
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
