@@ -12,15 +12,19 @@ from qualplan.model import WEEKDAYS, Calendar, Window
 
 
 def working_days(calendar: Calendar, start: dt.date, days: int) -> list[bool]:
-    """For each day ``0 .. days-1``, whether it is a working day of ``calendar``."""
+    """For each day ``0 .. days-1``, whether it is a working day of ``calendar``.
+
+    Holiday ranges are clipped to the horizon before they are marked, so a range
+    such as 1900-01-01..9999-12-30 costs no more than the horizon itself.
+    """
     weekends = {WEEKDAYS.index(name) for name in calendar.weekends}
-    holidays: set[dt.date] = set()
+    first_weekday = start.weekday()
+    mask = [(first_weekday + offset) % 7 not in weekends for offset in range(days)]
     for span in calendar.holidays:
-        holidays.update(span.first + dt.timedelta(days=k) for k in range((span.last - span.first).days + 1))
-    mask = []
-    for offset in range(days):
-        day = start + dt.timedelta(days=offset)
-        mask.append(day.weekday() not in weekends and day not in holidays)
+        lo = max((span.first - start).days, 0)
+        hi = min((span.last - start).days, days - 1)
+        if lo <= hi:
+            mask[lo : hi + 1] = [False] * (hi - lo + 1)
     return mask
 
 

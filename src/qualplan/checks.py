@@ -26,8 +26,8 @@ from pydantic import BaseModel, ValidationError
 
 from qualplan.calendar import window_occurrences, working_days
 from qualplan.durations import DurationError, parse_duration
-from qualplan.model import Calendar, DayRange, Milestone, Plan, Resource, Stage, Task, Window, parse_date
-from qualplan.problem import WorkingDays
+from qualplan.model import Calendar, Milestone, Plan, Resource, Stage, Task, Window, parse_date
+from qualplan.problem import WorkingDays, calendar_days
 from qualplan.validation_messages import Finding, closest
 
 #: The longest horizon accepted: a qualification plan spans years, not centuries, and every
@@ -399,7 +399,7 @@ def _start_and_horizon(parts: _Parts) -> Iterator[Finding]:
 def _calendars_have_working_days(parts: _Parts) -> Iterator[Finding]:
     assert parts.start is not None and parts.days is not None
     for name, calendar in parts.calendars.items():
-        if not any(_mask(calendar, parts.start, parts.days)):
+        if not any(working_days(calendar, parts.start, parts.days)):
             yield Finding(
                 ("calendars", name),
                 f"calendar '{name}' has no working day within the horizon (every day is a weekend or holiday)",
@@ -411,7 +411,7 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
     """Each task fits the horizon, and some occurrence of its window, on its own (before dependencies)."""
     assert parts.start is not None and parts.days is not None
     start, days = parts.start, parts.days
-    calendars = {name: _working(calendar, start, days) for name, calendar in parts.calendars.items()}
+    calendars = {name: calendar_days(calendar, start, days) for name, calendar in parts.calendars.items()}
     # occurrences by their last day, so those ending too early can be skipped with bisect
     occurrences = {
         name: sorted(window_occurrences(window, start, days), key=_end) for name, window in parts.windows.items()
@@ -458,34 +458,6 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
                 f"a task of {_days(length, unit)} starting no earlier than {start + dt.timedelta(days=earliest)} "
                 f"cannot end by the horizon's last day {last_day}",
             )
-
-
-def _mask(calendar: Calendar, start: dt.date, days: int) -> list[bool]:
-    """``calendar.working_days`` over the horizon, with holiday ranges first clipped to the horizon.
-
-    ``working_days`` lists every day of every holiday range: a range such as
-    1900-01-01..9999-12-30 would cost seconds and hundreds of megabytes, and so
-    would thousands of overlapping ranges; clipped and merged, no day is listed twice.
-    """
-    last = start + dt.timedelta(days=days - 1)
-    clipped = sorted(
-        (max(span.first, start), min(span.last, last))
-        for span in calendar.holidays
-        if span.last >= start and span.first <= last
-    )
-    merged: list[list[dt.date]] = []  # overlapping ranges merged, so no day is listed twice
-    for first, final in clipped:
-        if merged and first <= merged[-1][1] + dt.timedelta(days=1):
-            merged[-1][1] = max(merged[-1][1], final)
-        else:
-            merged.append([first, final])
-    holidays = [DayRange(first, final) for first, final in merged]
-    return working_days(Calendar.model_construct(weekends=calendar.weekends, holidays=holidays), start, days)
-
-
-def _working(calendar: Calendar, start: dt.date, days: int) -> WorkingDays:
-    mask = _mask(calendar, start, days)
-    return WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))
 
 
 def _first_fit(spans: list[tuple[int, int]], earliest: int, length: int, calendar: WorkingDays | None) -> int | None:

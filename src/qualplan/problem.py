@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from qualplan.calendar import window_occurrences, working_days
-from qualplan.model import DependencyType, Plan
+from qualplan.model import Calendar, DependencyType, Plan
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,12 @@ class WorkingDays:
         index = bisect.bisect_left(self.days, end) - length + 1
         index = max(index, 0)
         return self.days[index] if index < len(self.days) else None
+
+
+def calendar_days(calendar: Calendar, start: dt.date, days: int) -> WorkingDays:
+    """``calendar`` over ``days`` days from ``start``, as a ``WorkingDays``."""
+    mask = working_days(calendar, start, days)
+    return WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))
 
 
 @dataclass(frozen=True)
@@ -163,10 +169,7 @@ def compile_plan(plan: Plan) -> Problem:
             else:
                 links.append(Link(entry.on, node.id, entry.type, entry.lag.days))
 
-    calendars = {}
-    for name, calendar in plan.calendars.items():
-        mask = working_days(calendar, plan.start, days)
-        calendars[name] = WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))
+    calendars = {name: calendar_days(calendar, plan.start, days) for name, calendar in plan.calendars.items()}
 
     occurrences = {name: tuple(window_occurrences(window, plan.start, days)) for name, window in plan.windows.items()}
 
