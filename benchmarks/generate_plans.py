@@ -50,16 +50,23 @@ HOLIDAYS = [
 ]
 
 
-def generate_plan(n_tasks: int, seed: int = 0) -> Plan:
-    """A plan with exactly ``n_tasks`` tasks (see the module docstring)."""
+def generate_plan(n_tasks: int, seed: int = 0, *, lab_per_programme: float = 0.5) -> Plan:
+    """A plan with exactly ``n_tasks`` tasks (see the module docstring).
+
+    ``lab_per_programme`` sizes the lab: resource capacities grow by one "lab unit"
+    (24-32 cycler channels, 6-8 chambers, a bunker, a shaker, ...) per
+    ``1 / lab_per_programme`` programmes. The default 0.5 gives a lab sized for its
+    load with a few bottlenecks; 0.25 gives a heavily contended one, where due dates
+    are missed by months.
+    """
     if n_tasks < 1:
         raise ValueError("a plan needs at least one task")
     rng = random.Random(seed)
-    programmes = max(1, math.ceil(n_tasks / 34))
-    scale = max(1, math.ceil(programmes / 4))
+    programmes = max(1, math.ceil(n_tasks / 40))  # a complete programme has 32-40 tasks
+    scale = max(1, math.ceil(programmes * lab_per_programme))
     document: dict[str, Any] = {
         "qualplan": 1,
-        "id": f"generated-{n_tasks}-seed-{seed}",
+        "id": f"generated-{n_tasks}-seed-{seed}" + ("" if lab_per_programme == 0.5 else f"-lab-{lab_per_programme:g}"),
         "title": f"Generated qualification plan, {n_tasks} tasks, seed {seed}",
         "start": START.isoformat(),
         "horizon": "8y",
@@ -83,10 +90,10 @@ def generate_plan(n_tasks: int, seed: int = 0) -> Plan:
         "milestones": [{"id": "line-ready", "name": "Pack line ready", "at": "2027-03-01"}],
     }
     budget = [n_tasks]
-    for index in range(programmes):
-        if budget[0] <= 0:
-            break
-        _programme(document, rng, index, budget, remaining_programmes=programmes - index)
+    index = 0
+    while budget[0] > 0:  # a complete programme may use less than its share: add more
+        _programme(document, rng, index, budget, remaining_programmes=max(1, programmes - index))
+        index += 1
     plan = Plan.model_validate(document)
     return _with_due_dates(plan, rng)
 
@@ -277,10 +284,13 @@ def _tests(rng: random.Random, prefix: str, rung: str, build: str) -> list[dict]
 
 
 def _with_due_dates(plan: Plan, rng: random.Random) -> Plan:
-    """Due dates a random margin (0 to 25 %) after each milestone's resource-free earliest date."""
+    """Due dates a random margin (0 to 25 %) after each milestone's resource-free earliest date;
+    resources no task uses are dropped (a small plan may not reach the vehicle rung)."""
     problem = compile_plan(plan)
     early = earliest_times(problem)
     document = plan.model_dump(mode="json", by_alias=True, exclude_none=True)
+    used = {name for task in plan.tasks for name in task.uses}
+    document["resources"] = {name: spec for name, spec in document["resources"].items() if name in used}
     for milestone in document["milestones"]:
         if "at" in milestone:
             continue
@@ -306,9 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n_tasks", type=int)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lab", type=float, default=0.5, help="lab units per programme (default 0.5; 0.25 is contended)")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     args = parser.parse_args(argv)
-    text = plan_yaml(generate_plan(args.n_tasks, args.seed))
+    text = plan_yaml(generate_plan(args.n_tasks, args.seed, lab_per_programme=args.lab))
     if args.output is None:
         sys.stdout.write(text)
     else:

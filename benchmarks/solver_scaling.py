@@ -6,7 +6,8 @@ Three tables, all measured in one run on the machine at hand (the machine's load
 is printed with them, because the project's 2-core machine is shared):
 
 1. Scaling on generated qualification plans (``generate_plans.generate_plan``,
-   seed 1) of 100, 150, 300 and 1,000 tasks: the greedy schedule, the CPM lower
+   seed 1) of 100, 150, 300 and 1,000 tasks, with a lab sized for the load and
+   with a contended one: the greedy schedule, the CPM lower
    bounds, and ``solve`` with 2 workers (10 s; 60 s for 1,000 tasks): status,
    verdict, objective terms, proved bounds, gap, wall time, and the independent
    verifier's verdict on the schedule.
@@ -45,15 +46,16 @@ from qualplan.verify import verify  # noqa: E402
 PSPLIB = HERE.parents[1] / "shared" / "benchmarks" / "psplib"
 
 
-def scaling(sizes: list[int], out: list[str]) -> None:
-    out.append("## 1. Scaling on generated qualification plans (seed 1, 2 workers)")
+def scaling(sizes: list[int], out: list[str], lab: float) -> None:
+    kind = "a lab sized for its load" if lab == 0.5 else "a contended lab"
+    out.append(f"## 1. Scaling on generated qualification plans, {kind} (lab_per_programme={lab:g}, seed 1, 2 workers)")
     out.append("")
     out.append(
         f"{'tasks':>5} {'ms':>3} {'limit':>5} {'greedy (late, dates, end)':>27} {'CPM bound':>22} "
         f"{'status':>8} {'verdict':>7} {'objective':>20} {'bound':>22} {'gap':>7} {'wall s':>7} verify"
     )
     for n in sizes:
-        problem = compile_plan(generate_plan(n, 1))
+        problem = compile_plan(generate_plan(n, 1, lab_per_programme=lab))
         limit = 60.0 if n >= 1000 else 10.0
         started = time.perf_counter()
         greedy = greedy_schedule(problem)
@@ -70,13 +72,14 @@ def scaling(sizes: list[int], out: list[str]) -> None:
         )
         out.append(f"      (greedy schedule in {greedy_time:.3f} s)")
         print(out[-2], flush=True)
+    out.append("")
 
 
 def ablation(n: int, out: list[str]) -> None:
     out.append("")
-    out.append(f"## 2. What each idea buys ({n}-task generated plan, seed 1, 10 s, 2 workers)")
+    out.append(f"## 2. What each idea buys ({n}-task generated plan, contended lab, seed 1, 10 s, 2 workers)")
     out.append("")
-    problem = compile_plan(generate_plan(n, 1))
+    problem = compile_plan(generate_plan(n, 1, lab_per_programme=0.25))
     variants = {
         "everything": SolveOptions(),
         "no greedy hint/fallback": SolveOptions(greedy=False),
@@ -150,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     started = time.perf_counter()
     if not args.psplib_only:
-        scaling([100, 150] if args.quick else [100, 150, 300, 1000], out)
+        for lab in (0.5, 0.25):
+            scaling([100, 150] if args.quick else [100, 150, 300, 1000], out, lab)
     if not args.quick and not args.psplib_only:
         ablation(120, out)
     if args.psplib_every:
