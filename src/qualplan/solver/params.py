@@ -16,11 +16,12 @@ from ortools.sat.python import cp_model
 
 #: Deterministic work units per second of ``time_limit``, by kind of model. CP-SAT's
 #: deterministic clock runs at a different pace on different models; measured on the
-#: project's shared 2-core machine (load average 3-5): 0.6-0.8 units per wall second on
-#: PSPLIB j30 (no calendars), 0.06-0.25 on the generated plans with working-day
-#: calendars (their presolve and holiday literals are counted sparingly). One unit
-#: per second would have run the calendar plans 4-15 times over the limit.
-DETERMINISTIC_PER_SECOND = {"calendars": 0.2, "plain": 0.5}
+#: project's shared 2-core machine (load average 4-5): 0.6-0.8 units per wall second on
+#: PSPLIB j30 (no calendars); on the generated plans with working-day calendars
+#: 0.1-0.13 when the lab is contended (one and two workers alike) and up to 0.8 when
+#: the plan proves quickly. A higher pace for calendar plans (0.3, 0.5) ran contended
+#: 150- and 300-task plans 2.5-3.5 times over a 10 s limit.
+DETERMINISTIC_PER_SECOND = {"calendars": 0.15, "plain": 0.5}
 
 #: The wall-clock safety net: this many times the requested time limit, plus a margin.
 WALL_FACTOR = 3.0
@@ -35,6 +36,7 @@ def configure(
     deterministic_time: float,
     wall_time: float,
     linear_relaxation: bool = True,
+    probing: bool = True,
 ) -> None:
     """Parameters of a normal phase.
 
@@ -43,10 +45,15 @@ def configure(
     LP large and its bound useless (lateness bounds come from propagation): phase 1 of
     generated 100/120/300-task plans proved lateness 0, 30 and 0 in 0.6, 1.5 and 2.1 s
     without it and found no proof in 2-7 s with it. On PSPLIB the LP is what proves.
+
+    ``probing=False`` skips presolve probing: on a contended 150-task calendar plan
+    probing the holiday literals took 4.5 of presolve's 6 s (1.4 s without).
     """
     parameters = solver.parameters
     if not linear_relaxation:
         parameters.linearization_level = 0
+    if not probing:
+        parameters.cp_model_probing_level = 0
     parameters.num_workers = workers
     parameters.random_seed = seed
     parameters.max_deterministic_time = max(deterministic_time, 0.01)

@@ -121,16 +121,18 @@ def solve(
             continue
         share = PHASE_SHARE[term] if incumbent is not None else 1.0  # no schedule yet: all in
         outcome = _run_phase(problem, term, incumbent, proved, clock, share, workers, seed, progress, options)
+        if outcome.status is PhaseStatus.FEASIBLE and share < 1.0 and clock.deterministic_left > 0.05:
+            # Unproved: later phases cannot run, so this one gets the rest of the time.
+            best = _better(problem, incumbent, outcome.schedule)
+            more = _run_phase(problem, term, best, proved, clock, 1.0, workers, seed, progress, options, resume=True)
+            outcome = _merge(outcome, more)
         if outcome.status is PhaseStatus.INFEASIBLE:
             if incumbent is not None:
                 break  # impossible with a valid hint: trust the schedule, prove nothing more
             outcome = _confirm_infeasible(problem, term, proved, clock, seed, options)
             if outcome.status is PhaseStatus.INFEASIBLE:
                 return _no_schedule(problem, clock, _resource_conflict(problem))
-        if outcome.schedule is not None and (
-            incumbent is None or term_values(problem, outcome.schedule) < term_values(problem, incumbent)
-        ):
-            incumbent = outcome.schedule
+        incumbent = _better(problem, incumbent, outcome.schedule)
         # Without a proof from this phase the resource-free CPM bound still holds.
         bound = lower[index] if outcome.bound is None else max(outcome.bound, lower[index])
         if incumbent is None:  # only in the first phase solved: no schedule, maybe a bound
@@ -154,17 +156,21 @@ def _run_phase(
     seed: int,
     progress: Callable[[ProgressEvent], None] | None,
     options: SolveOptions,
+    resume: bool = False,
 ) -> PhaseOutcome:
     """Minimise ``term`` with the earlier terms held at their proved optimum.
 
     Two deterministic stages (``params.py``): one worker first, which proves small and
     medium models fastest (on PSPLIB j30 it needed a third of the deterministic time
     and a quarter of the wall time of two interleaved workers); if that ends without
-    a proof, ``workers`` interleaved workers continue from its best schedule.
+    a proof, ``workers`` interleaved workers continue from its best schedule
+    (``resume`` skips the single worker: a second round for an unproved phase).
     """
     budget = clock.deterministic_left * share
     single = budget if len(problem.tasks) <= SINGLE_WORKER_ONLY_UP_TO else budget * SINGLE_WORKER_SHARE
     stages = [(1, single), (workers, None)] if workers > 1 else [(1, budget)]
+    if resume:  # a second round for an unproved phase: straight to all workers
+        stages = [(workers, budget)]
     outcome = PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
     spent_before = clock.deterministic_left
     for stage_workers, stage_budget in stages:
@@ -181,6 +187,7 @@ def _run_phase(
             deterministic_time=stage_budget,
             wall_time=clock.wall_left(),
             linear_relaxation=stage_workers > 1 or not _has_calendar_tasks(problem),
+            probing=not _has_calendar_tasks(problem),
         )
         callback = None
         if progress is not None:
@@ -194,6 +201,15 @@ def _run_phase(
         if outcome.status in (PhaseStatus.OPTIMAL, PhaseStatus.INFEASIBLE):
             break
     return outcome
+
+
+def _better(problem: Problem, incumbent: Schedule | None, candidate: Schedule | None) -> Schedule | None:
+    """The lexicographically better of two schedules (the incumbent on a tie)."""
+    if candidate is None:
+        return incumbent
+    if incumbent is None or term_values(problem, candidate) < term_values(problem, incumbent):
+        return candidate
+    return incumbent
 
 
 def _has_calendar_tasks(problem: Problem) -> bool:
