@@ -227,3 +227,20 @@ def test_job_without_successors_still_precedes_the_sink(tmp_path):
 
     assert [entry.on for entry in plan.milestone(SINK_ID).after] == ["job-2", "job-3"]
     assert earliest_times(compile_plan(plan)).start[SINK_ID] + 1 == 5
+
+
+# --- solved like any plan -------------------------------------------------------------------
+
+
+def test_check_proves_the_published_optimum_of_an_imported_instance():
+    from qualplan.result import SolveStatus, schedule_times
+    from qualplan.solver import solve
+    from qualplan.verify import verify
+
+    problem = compile_plan(plan_from_psplib(J301_1))
+    result = solve(problem, time_limit=2, workers=1)
+
+    assert result.status is SolveStatus.OPTIMAL
+    assert verify(problem, result.schedule) == []
+    makespan = schedule_times(problem, result.schedule).start[SINK_ID] + 1
+    assert makespan == int(refs()["j301_1.sm"]["makespan_opt_or_ub"]) == 43
