@@ -38,6 +38,7 @@ from qualplan.solver.params import (
     WALL_MARGIN,
     configure,
     configure_confirmation,
+    pace,
 )
 from qualplan.solver.progress import ProgressCallback, ProgressEvent
 from qualplan.solver.status import PhaseStatus, phase_status
@@ -78,9 +79,9 @@ class PhaseOutcome:
 class _Clock:
     """The deterministic budget (CP-SAT work units) and the wall-clock safety net."""
 
-    def __init__(self, time_limit: float, pace: float = DETERMINISTIC_PER_SECOND["calendars"]) -> None:
+    def __init__(self, time_limit: float, units_per_second: float = DETERMINISTIC_PER_SECOND["calendars"]) -> None:
         self.started = time.perf_counter()
-        self.deterministic_left = time_limit * pace
+        self.deterministic_left = time_limit * units_per_second
         self.wall_deadline = self.started + WALL_FACTOR * time_limit + WALL_MARGIN
 
     def wall_left(self) -> float:
@@ -106,8 +107,8 @@ def solve(
     same result on every run. ``options`` is for measurements and tests only.
     """
     options = options or SolveOptions()
-    clock = _Clock(time_limit, DETERMINISTIC_PER_SECOND["calendars" if _has_calendar_tasks(problem) else "plain"])
-    base = compute_bounds(problem)
+    clock = _Clock(time_limit, pace(_has_calendar_tasks(problem), len(problem.tasks)))
+    base = _base_bounds(problem)
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
 
@@ -212,6 +213,13 @@ def _better(problem: Problem, incumbent: Schedule | None, candidate: Schedule | 
     return incumbent
 
 
+def _base_bounds(problem: Problem):
+    """CPM bounds without cut-offs, computed once per problem."""
+    if "solver.base_bounds" not in problem._cache:
+        problem._cache["solver.base_bounds"] = compute_bounds(problem)
+    return problem._cache["solver.base_bounds"]
+
+
 def _has_calendar_tasks(problem: Problem) -> bool:
     return any(task.calendar is not None for task in problem.tasks.values())
 
@@ -276,7 +284,7 @@ def _cutoff(problem: Problem, index: int, values: tuple[int, int, int] | None, p
                 dates[milestone] = spec.due + lateness // spec.priority
     date_sum = proved[1] if index > 1 else (values[1] if index == 1 and values is not None else None)
     if date_sum is not None:
-        floor = compute_bounds(problem).earliest
+        floor = _base_bounds(problem).earliest
         others = sum(floor[milestone] for milestone in problem.milestones)
         for milestone in problem.milestones:
             cap = date_sum - (others - floor[milestone])
