@@ -152,8 +152,13 @@ def _programme(document: dict, rng: random.Random, index: int, budget: list[int]
             )
     if f"{prefix}-pack-build" in ids:
         document["milestones"].append(
-            {"id": f"{prefix}-sop", "after": [f"{prefix}-pack-released", {"on": stages["vehicle"], "lag": "2w"}]
-             if f"{prefix}-vehicle-build" in ids else [f"{prefix}-pack-released"], "priority": 4}
+            {
+                "id": f"{prefix}-sop",
+                "after": [f"{prefix}-pack-released", {"on": stages["vehicle"], "lag": "2w"}]
+                if f"{prefix}-vehicle-build" in ids
+                else [f"{prefix}-pack-released"],
+                "priority": 4,
+            }
         )
 
 
@@ -261,7 +266,11 @@ def _tests(rng: random.Random, prefix: str, rung: str, build: str) -> list[dict]
                 }
             )
     else:  # vehicle campaigns in windows
-        for window, length in (("winter", rng.randint(20, 45)), ("summer", rng.randint(20, 40)), ("proving-ground", rng.randint(10, 25))):
+        for window, length in (
+            ("winter", rng.randint(20, 45)),
+            ("summer", rng.randint(20, 40)),
+            ("proving-ground", rng.randint(10, 25)),
+        ):
             tests.append(
                 {
                     "id": f"{name}-{window}",
@@ -308,7 +317,9 @@ def plan_yaml(plan: Plan) -> str:
     yaml.default_flow_style = None
     yaml.width = 120
     buffer = io.StringIO()
-    yaml.dump(plan.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True) | {"qualplan": 1}, buffer)
+    yaml.dump(
+        plan.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True) | {"qualplan": 1}, buffer
+    )
     return buffer.getvalue()
 
 
@@ -316,7 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n_tasks", type=int)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--lab", type=float, default=0.5, help="lab units per programme (default 0.5; 0.25 is contended)")
+    parser.add_argument(
+        "--lab", type=float, default=0.5, help="lab units per programme (default 0.5; 0.25 is contended)"
+    )
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     args = parser.parse_args(argv)
     text = plan_yaml(generate_plan(args.n_tasks, args.seed, lab_per_programme=args.lab))

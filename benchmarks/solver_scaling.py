@@ -27,7 +27,6 @@ import os
 import platform
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -65,9 +64,10 @@ def scaling(sizes: list[int], out: list[str], lab: float) -> None:
         violations = verify(problem, result.schedule) if result.schedule is not None else None
         gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
         out.append(
-            f"{n:>5} {len(problem.milestones):>3} {limit:>5.0f} {str(term_values(problem, greedy) if greedy else None):>27} "
-            f"{str(lower):>22} {result.status.value:>8} {result.verdict.value:>7} {str(result.objective):>20} "
-            f"{str(result.objective_bound):>22} {gap:>7} {result.wall_time:>7.2f} "
+            f"{n:>5} {len(problem.milestones):>3} {limit:>5.0f} "
+            f"{term_values(problem, greedy) if greedy else None!s:>27} "
+            f"{lower!s:>22} {result.status.value:>8} {result.verdict.value:>7} {result.objective!s:>20} "
+            f"{result.objective_bound!s:>22} {gap:>7} {result.wall_time:>7.2f} "
             f"{'ok' if violations == [] else violations}"
         )
         out.append(f"      (greedy schedule in {greedy_time:.3f} s)")
@@ -91,8 +91,8 @@ def ablation(n: int, out: list[str]) -> None:
     for name, options in variants.items():
         result = solve(problem, time_limit=10.0, workers=2, seed=0, options=options)
         out.append(
-            f"{name:<26} {result.status.value:>8} {result.verdict.value:>7} {str(result.objective):>20} "
-            f"{str(result.objective_bound):>22} {result.wall_time:>7.2f}"
+            f"{name:<26} {result.status.value:>8} {result.verdict.value:>7} {result.objective!s:>20} "
+            f"{result.objective_bound!s:>22} {result.wall_time:>7.2f}"
         )
         print(out[-1], flush=True)
 
@@ -162,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.j120:
         psplib("j120", 20, out)
     out.append("")
-    out.append(f"total benchmark time {time.perf_counter() - started:.0f} s, load average at end {os.getloadavg()[0]:.1f}")
+    out.append(
+        f"total benchmark time {time.perf_counter() - started:.0f} s, load average at end {os.getloadavg()[0]:.1f}"
+    )
     args.output.write_text("\n".join(out) + "\n", encoding="utf-8")
     return 0
 

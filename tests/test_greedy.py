@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from plan_factory import make_problem
-
 from qualplan.result import schedule_times
 from qualplan.solver import greedy_schedule
 from qualplan.verify import verify

@@ -9,14 +9,22 @@ from qualplan.problem import compile_plan
 from qualplan.solver import solve
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "benchmarks"))  # after site-packages: psplib.py there
-from generate_plans import generate_plan  # noqa: E402
+from generate_plans import generate_plan
 
 
 def fingerprint(result) -> tuple:
     """Everything a report shows, without the wall time."""
     starts = tuple(sorted(result.schedule.starts.items())) if result.schedule is not None else None
-    return (result.status, result.verdict, result.proven, result.lateness, result.lateness_bound,
-            result.objective, result.objective_bound, starts)
+    return (
+        result.status,
+        result.verdict,
+        result.proven,
+        result.lateness,
+        result.lateness_bound,
+        result.objective,
+        result.objective_bound,
+        starts,
+    )
 
 
 def test_two_runs_with_two_workers_give_the_same_schedule() -> None:

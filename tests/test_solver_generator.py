@@ -8,7 +8,7 @@ from pathlib import Path
 from qualplan.loader import load_plan
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "benchmarks"))  # after site-packages: psplib.py there
-from generate_plans import generate_plan, main  # noqa: E402
+from generate_plans import generate_plan, main
 
 
 def test_the_cli_writes_a_plan_that_loads_without_errors_or_warnings(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from plan_factory import make_problem
 
+from plan_factory import make_problem
 from qualplan.result import Schedule, SolveStatus
 from qualplan.solver import SolveOptions, solve
 from qualplan.solver.objective import term_values
@@ -65,7 +65,7 @@ def brute_force(problem) -> tuple[int, int, int] | None:
     best = None
     tasks = list(problem.tasks)
     for starts in itertools.product(range(HORIZON), repeat=len(tasks)):
-        schedule = Schedule(dict(zip(tasks, starts)))
+        schedule = Schedule(dict(zip(tasks, starts, strict=True)))
         if any(problem.end_of(task, start) is None for task, start in schedule.starts.items()):
             continue
         if verify(problem, schedule):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from plan_factory import make_problem
 
+from plan_factory import make_problem
 from qualplan.result import SolveStatus, Verdict, schedule_times
 from qualplan.solver import solve
 from qualplan.verify import ensure_verified, verify
@@ -18,7 +18,10 @@ from qualplan.verify import ensure_verified, verify
 def dates(problem, result) -> dict[str, tuple[str, str]]:
     """(start, end) ISO dates of every task and milestone of the result's schedule."""
     times = schedule_times(problem, result.schedule)
-    return {node: (problem.date(times.start[node]).isoformat(), problem.date(times.end[node]).isoformat()) for node in times.start}
+    return {
+        node: (problem.date(times.start[node]).isoformat(), problem.date(times.end[node]).isoformat())
+        for node in times.start
+    }
 
 
 def solved(problem, **options):
@@ -124,7 +127,12 @@ def test_a_calendar_task_that_must_end_late_because_of_a_finish_to_finish_link()
     problem = make_problem(
         [
             {"id": "a", "duration": "10d"},  # ends Wed 01-14
-            {"id": "report", "duration": "2d", "calendar": "workdays", "after": [{"on": "a", "type": "end", "lag": "3d"}]},
+            {
+                "id": "report",
+                "duration": "2d",
+                "calendar": "workdays",
+                "after": [{"on": "a", "type": "end", "lag": "3d"}],
+            },
         ],
         calendars={"workdays": {"weekends": ["sat", "sun"]}},
     )
@@ -176,7 +184,10 @@ def test_a_fixed_at_milestone_holds_back_the_tasks_after_it() -> None:
             {"id": "line-trial", "duration": "4d", "after": ["line-ready"]},
             {"id": "line-audit", "duration": "1d", "after": [{"on": "line-ready", "type": "start"}]},
         ],
-        milestones=[{"id": "line-ready", "at": "2026-02-01"}, {"id": "sop", "after": ["line-trial"], "due": "2026-02-03"}],
+        milestones=[
+            {"id": "line-ready", "at": "2026-02-01"},
+            {"id": "sop", "after": ["line-trial"], "due": "2026-02-03"},
+        ],
     )
     result = solved(problem)
     got = dates(problem, result)
@@ -188,7 +199,10 @@ def test_a_fixed_at_milestone_holds_back_the_tasks_after_it() -> None:
 
 def test_a_plan_longer_than_its_horizon_has_no_schedule() -> None:
     problem = make_problem(
-        [{"id": "a", "duration": "6d"}, {"id": "b", "duration": "6d", "after": [{"on": "a", "type": "end", "lag": "5d"}]}],
+        [
+            {"id": "a", "duration": "6d"},
+            {"id": "b", "duration": "6d", "after": [{"on": "a", "type": "end", "lag": "5d"}]},
+        ],
         horizon="10d",
         milestones=[{"id": "m", "after": ["b"], "due": "2026-01-10"}],
     )

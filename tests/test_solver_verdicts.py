@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
-from plan_factory import make_problem
 
+from plan_factory import make_problem
 from qualplan.result import Schedule, SolveStatus, Verdict
 from qualplan.solver import ModelBuilder, RuleKey
 from qualplan.solver.phases import _Clock, _result
@@ -69,7 +69,9 @@ def test_switched_off_rules_find_the_conflict_between_a_due_date_and_a_not_befor
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     assert solver.solve(model) == cp_model.INFEASIBLE
-    core = {key for key, literal in literals.items() if literal.index in solver.sufficient_assumptions_for_infeasibility()}
+    core = {
+        key for key, literal in literals.items() if literal.index in solver.sufficient_assumptions_for_infeasibility()
+    }
     assert core == {RuleKey("not_before", "a"), RuleKey("due", "gate")}
 
     # With not_before switched off the same model has a schedule, ending a by the due date.

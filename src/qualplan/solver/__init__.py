@@ -16,9 +16,9 @@ from __future__ import annotations
 from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds
 from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.greedy import greedy_schedule
+from qualplan.solver.phases import SolveOptions, solve
 from qualplan.solver.progress import ProgressEvent
 from qualplan.solver.rules import Enforce, RuleKey
-from qualplan.solver.phases import SolveOptions, solve
 
 __all__ = [
     "Bounds",

@@ -82,7 +82,7 @@ def compute_bounds(problem: Problem, cutoff: Cutoff | None = None) -> Bounds:
             earliest[node] = start
     if conflicts:
         return Bounds(earliest, {}, tuple(conflicts))
-    for node, spec in problem.milestones.items():
+    for node in problem.milestones:
         earliest[node] = forward.start[node]
 
     last = problem.days - 1 if cutoff.last_end is None else min(problem.days - 1, cutoff.last_end)

@@ -35,8 +35,8 @@ from ortools.util.python.sorted_interval_list import Domain
 from qualplan.graph import topological_order
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
-from qualplan.solver.calendars import DayRank, add_working_span, week_pattern
 from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, relaxed, start_intervals
+from qualplan.solver.calendars import DayRank, add_working_span, week_pattern
 from qualplan.solver.rules import Enforce, RuleKey
 from qualplan.solver.variables import TaskVars, task_vars
 
@@ -103,7 +103,9 @@ class ModelBuilder:
         for milestone, date in self.dates.items():
             self.model.add_hint(date, times.start[milestone])
             if milestone in self.late:
-                self.model.add_hint(self.late[milestone], max(0, times.start[milestone] - self.problem.milestones[milestone].due))
+                self.model.add_hint(
+                    self.late[milestone], max(0, times.start[milestone] - self.problem.milestones[milestone].due)
+                )
         last_end = max(times.end[task] for task in self.problem.tasks)
         self.model.add_hint(self.last_end, last_end)
         days = self.problem.days
@@ -255,17 +257,24 @@ class ModelBuilder:
         resource-bound plans (PSPLIB) instead of enumerating them.
         """
         for resource, steps in self.problem.capacity_steps.items():
-            users = [(task_id, units) for task_id, spec in self.problem.tasks.items() for name, units in spec.uses if name == resource and units > 0]
+            users = [
+                (task_id, units)
+                for task_id, spec in self.problem.tasks.items()
+                for name, units in spec.uses
+                if name == resource and units > 0
+            ]
             if not users:
                 continue
             largest = max(units for _, units in steps)
             smallest = min(units for _, units in steps)
             intervals = [self.tasks[task_id].interval for task_id, _ in users]
             demands = [units for _, units in users]
-            for (first, units), following in zip(steps, [*steps[1:], None]):
+            for (first, units), following in zip(steps, [*steps[1:], None], strict=True):
                 last = self.problem.days if following is None else following[0]
                 if units < largest and first < last:
-                    intervals.append(self.model.new_fixed_size_interval_var(first, last - first, f"cap[{resource}]@{first}"))
+                    intervals.append(
+                        self.model.new_fixed_size_interval_var(first, last - first, f"cap[{resource}]@{first}")
+                    )
                     demands.append(largest - units)
             if smallest > 0 and self.use_tails:
                 intervals.append(self._tail(self._tail_anchors({task_id for task_id, _ in users}), f"tail[{resource}]"))

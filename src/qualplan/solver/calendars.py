@@ -23,6 +23,7 @@ size is ``O(holidays in range)`` per task instead of ``O(days in range)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
@@ -102,8 +103,6 @@ def day_rank(model: cp_model.CpModel, pattern: WeekPattern, day: cp_model.IntVar
     return DayRank(week, offset, weekday_rank, tuple(literals), below)
 
 
-def add_working_span(
-    model: cp_model.CpModel, pattern: WeekPattern, length: int, start: DayRank, end: DayRank
-) -> None:
+def add_working_span(model: cp_model.CpModel, pattern: WeekPattern, length: int, start: DayRank, end: DayRank) -> None:
     """``end`` is the ``length``-th working day counted from ``start``."""
     model.add(end.rank(pattern) - start.rank(pattern) == length - 1)

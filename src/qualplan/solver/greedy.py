@@ -28,7 +28,6 @@ from qualplan.graph import _milestone_date, earliest_times, first_fit, topologic
 from qualplan.problem import Problem
 from qualplan.result import Schedule
 
-
 #: Extra passes with the best rule's key jittered (seeded: the greedy stays deterministic).
 JITTER_PASSES = 16
 JITTER_DAYS = 60.0
@@ -71,7 +70,9 @@ def greedy_schedule(problem: Problem) -> Schedule | None:
     passes = JITTER_PASSES if len(problem.tasks) <= 400 else JITTER_PASSES // 4
     for _ in range(passes):
         jitter = {task: rng.uniform(0.0, JITTER_DAYS) for task in problem.tasks}
-        schedule = _serial_schedule(problem, lambda task, rule=best_rule: (rule(task)[0] + jitter[task], *rule(task)[1:]))
+        schedule = _serial_schedule(
+            problem, lambda task, rule=best_rule, jitter=jitter: (rule(task)[0] + jitter[task], *rule(task)[1:])
+        )
         values = _objective(problem, schedule) if schedule is not None else None
         if values is not None and values < best_values:
             best, best_values = schedule, values
@@ -174,7 +175,9 @@ def _place(problem: Problem, task: str, start: dict, end: dict, usage: dict, cap
 
 def _capacity_profile(problem: Problem, resource: str) -> np.ndarray:
     profile = np.zeros(problem.days, dtype=np.int64)
-    for (first, units), following in zip(problem.capacity_steps[resource], [*problem.capacity_steps[resource][1:], None]):
+    for (first, units), following in zip(
+        problem.capacity_steps[resource], [*problem.capacity_steps[resource][1:], None], strict=True
+    ):
         profile[first : problem.days if following is None else following[0]] = units
     return profile
 

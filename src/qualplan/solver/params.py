@@ -76,7 +76,9 @@ def configure(
     parameters.log_search_progress = False
 
 
-def configure_confirmation(solver: cp_model.CpSolver, *, seed: int, deterministic_time: float, wall_time: float) -> None:
+def configure_confirmation(
+    solver: cp_model.CpSolver, *, seed: int, deterministic_time: float, wall_time: float
+) -> None:
     """Parameters of the second solve that must confirm a proof of infeasibility.
 
     CP-SAT has had rare presolve bugs that declared feasible models infeasible, so

@@ -341,7 +341,7 @@ def _result(
             objective_bound=bounds,
         )
     values = term_values(problem, schedule)
-    proven = all(bound is not None and bound == value for bound, value in zip(bounds, values))
+    proven = all(bound is not None and bound == value for bound, value in zip(bounds, values, strict=True))
     if values[0] == 0:
         verdict = Verdict.MET
     elif lateness_bound > 0:

@@ -29,4 +29,6 @@ def phase_status(code: int) -> PhaseStatus:
     try:
         return _CP_SAT[code]
     except KeyError:
-        raise RuntimeError(f"CP-SAT returned status {cp_model.CpSolver().status_name(code)}: the model is invalid (a bug)") from None
+        raise RuntimeError(
+            f"CP-SAT returned status {cp_model.CpSolver().status_name(code)}: the model is invalid (a bug)"
+        ) from None

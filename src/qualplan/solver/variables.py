@@ -42,7 +42,9 @@ def task_vars(model: cp_model.CpModel, problem: Problem, task_id: str, starts: l
     if task.calendar is None:
         domain = Domain.from_intervals([list(span) for span in starts])
         start = model.new_int_var_from_domain(domain, f"start[{task_id}]")
-        end = model.new_int_var_from_domain(domain.addition_with(Domain(task.length - 1, task.length - 1)), f"end[{task_id}]")
+        end = model.new_int_var_from_domain(
+            domain.addition_with(Domain(task.length - 1, task.length - 1)), f"end[{task_id}]"
+        )
         model.add(end == start + task.length - 1)
         interval = model.new_fixed_size_interval_var(start, task.length, f"task[{task_id}]")
         return TaskVars(start, end, interval)
