@@ -1,0 +1,36 @@
+"""The README's tour plan is a real plan: it validates and checks to the dates the README implies."""
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from qualplan.cli import app
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def tour_plan(tmp_path: Path) -> Path:
+    block = re.search(r"^```yaml\n(.*?)^```$", README.read_text(encoding="utf-8"), re.S | re.M)
+    assert block is not None, "the README has no yaml block"
+    path = tmp_path / "tour.yaml"
+    path.write_text(block.group(1), encoding="utf-8")
+    return path
+
+
+def test_the_tour_plan_validates_without_errors_or_warnings(tmp_path):
+    result = CliRunner().invoke(app, ["validate", str(tour_plan(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "1 valid, 0 invalid (0 errors, 0 warnings)" in result.output
+
+
+def test_the_tour_plan_meets_its_due_date_with_the_cycle_arithmetic_the_readme_states(tmp_path):
+    result = CliRunner().invoke(app, ["check", str(tour_plan(tmp_path)), "--format", "json", "--time-limit", "2"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    tasks = {task["id"]: task for task in document["tasks"]}
+    assert tasks["c60-cycle-life"]["duration_days"] == 177  # "1000 × 4 h + 10 × 24 h = 4240 h = 177 d"
+    assert document["verdict"] == "met"
+    # The winter campaign waits for the first winter after the cell stage (+2 weeks): 2026-12-01.
+    assert tasks["vehicle-winter"]["start"] == "2026-12-01"
