@@ -16,29 +16,19 @@ from ortools.sat.python import cp_model
 
 #: Deterministic work units per second of ``time_limit``, by kind of model. CP-SAT's
 #: deterministic clock runs at a different pace on different models; measured on the
-#: project's shared 2-core machine (load average 4-5):
-#: - PSPLIB j30 (30 tasks, no calendar; one worker does the work): 0.6-0.8 units/s;
-#: - PSPLIB j120 (two interleaved workers do most of it): 0.17 units/s interleaved,
-#:   0.5 single; at 0.5 units per second of limit, 10 s runs took 16 s on average;
+#: project's shared 2-core machine (load average 3-5):
+#: - PSPLIB (no calendars): 0.6-0.8 units/s for one worker on j30; with the lean
+#:   interleaved stage (``configure``) j120 used 4.4 s on average at 0.25 units per
+#:   second of limit, so 0.5 fits a 10 s limit;
 #: - generated plans with working-day calendars: 0.1-0.13 when the lab is contended
 #:   (one and two workers alike), up to 0.8 when the plan proves quickly; at 0.3 and
 #:   0.5 contended 150/300-task plans ran 2.5-3.5 times over a 10 s limit.
-DETERMINISTIC_PER_SECOND = {"calendars": 0.15, "small": 0.5, "large": 0.25}
-
-#: Up to this many tasks a plan without calendars counts as "small".
-SMALL_PLAN = 50
+DETERMINISTIC_PER_SECOND = {"calendars": 0.15, "plain": 0.5}
 
 
-def pace(has_calendars: bool, tasks: int) -> float:
+def pace(has_calendars: bool) -> float:
     """Deterministic work units per second of time limit for a plan (see above)."""
-    if has_calendars:
-        return DETERMINISTIC_PER_SECOND["calendars"]
-    return DETERMINISTIC_PER_SECOND["small" if tasks <= SMALL_PLAN else "large"]
-
-
-#: The wall-clock safety net: this many times the requested time limit, plus a margin.
-WALL_FACTOR = 3.0
-WALL_MARGIN = 5.0
+    return DETERMINISTIC_PER_SECOND["calendars" if has_calendars else "plain"]
 
 
 #: Full-problem subsolvers dropped from interleaved search (see ``configure``); what is

@@ -107,7 +107,7 @@ def solve(
     same result on every run. ``options`` is for measurements and tests only.
     """
     options = options or SolveOptions()
-    clock = _Clock(time_limit, pace(_has_calendar_tasks(problem), len(problem.tasks)))
+    clock = _Clock(time_limit, pace(_has_calendar_tasks(problem)))
     base = _base_bounds(problem)
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
