@@ -31,6 +31,10 @@ def pace(has_calendars: bool) -> float:
     return DETERMINISTIC_PER_SECOND["calendars" if has_calendars else "plain"]
 
 
+#: The wall-clock safety net: this many times the requested time limit, plus a margin.
+WALL_FACTOR = 3.0
+WALL_MARGIN = 5.0
+
 #: Full-problem subsolvers dropped from interleaved search (see ``configure``); what is
 #: left is ``default_lp``, ``no_lp`` and the LNS workers.
 HEAVY_SUBSOLVERS = (
