@@ -224,3 +224,16 @@ def test_many_tasks_against_many_short_window_slots_are_cheap() -> None:
         "tasks.t0.window: a task of 2 days starting no earlier than 2026-01-05 cannot fit inside any occurrence "
         "of window 'slots' within the horizon (the longest holds 1 day)"
     )
+
+
+def test_weeks_on_a_working_day_calendar_warn_that_they_count_working_days() -> None:
+    body = (
+        "calendars:\n  workdays: {weekends: [sat, sun]}\n"
+        "tasks:\n  - {id: build, duration: 8w, calendar: workdays}\n  - {id: soak, duration: 8w}\n"
+    )
+    found_errors, warnings = problems(body)
+    assert found_errors == []
+    assert warnings == [
+        "p.yaml:7:27: tasks.build.duration: '8w' on calendar 'workdays' means 56 working days; "
+        "write working days (e.g. '40d' for five-day weeks) if that is what you mean"
+    ]

@@ -59,6 +59,7 @@ def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
         _uses_within_capacity,
         _unused_resources,
         _due_before_start,
+        _calendar_durations_in_elapsed_units,
     ):
         findings.extend(rule(parts))
     time_findings = list(_start_and_horizon(parts))
@@ -380,6 +381,26 @@ def _due_before_start(parts: _Parts) -> Iterator[Finding]:
             yield Finding(
                 ("milestones", index, "due"),
                 f"due {milestone.due} is before the plan start {parts.start}; it can never be met",
+                warning=True,
+            )
+
+
+def _calendar_durations_in_elapsed_units(parts: _Parts) -> Iterator[Finding]:
+    """Warn where ``8w`` on a working-day calendar would mean 56 *working* days.
+
+    Format 1 counts a calendar task's duration in working days, so a week is 7
+    working days there; a planner who means "8 working weeks" wants ``40d``.
+    (Seen when the bundled plans were written: an easy trap.)
+    """
+    for index, task in parts.tasks:
+        if task.calendar is None or task.duration is None:
+            continue
+        unit = task.duration.text.lstrip("0123456789.")
+        if unit in ("w", "mo", "y"):
+            yield Finding(
+                ("tasks", index, "duration"),
+                f"'{task.duration.text}' on calendar '{task.calendar}' means {task.duration.days} working days; "
+                f"write working days (e.g. '{task.duration.days * 5 // 7}d' for five-day weeks) if that is what you mean",
                 warning=True,
             )
 
