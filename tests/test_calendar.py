@@ -13,7 +13,9 @@ def day(text: str) -> int:
 
 
 def test_weekends_and_holiday_ranges_are_not_working_days():
-    calendar = Calendar.model_validate({"weekends": ["sat", "sun"], "holidays": ["2026-01-07..2026-01-08", "2026-01-12"]})
+    calendar = Calendar.model_validate(
+        {"weekends": ["sat", "sun"], "holidays": ["2026-01-07..2026-01-08", "2026-01-12"]}
+    )
     mask = working_days(calendar, START, 14)
     working = [offset for offset, works in enumerate(mask) if works]
     # Mon 5, Tue 6 work; Wed 7, Thu 8 holiday; Fri 9 works; Sat/Sun off; Mon 12 holiday; Tue 13 .. Fri 16 work.
@@ -37,9 +39,7 @@ def test_wrapping_yearly_window_is_one_occurrence_per_winter():
 
 
 def test_yearly_and_dates_give_all_occurrences_kept_apart_even_when_touching():
-    window = Window.model_validate(
-        {"yearly": {"from": "06-15", "to": "08-31"}, "dates": ["2026-09-01..2026-09-30"]}
-    )
+    window = Window.model_validate({"yearly": {"from": "06-15", "to": "08-31"}, "dates": ["2026-09-01..2026-09-30"]})
     occurrences = window_occurrences(window, START, 365)
     assert occurrences == [(day("2026-06-15"), day("2026-08-31")), (day("2026-09-01"), day("2026-09-30"))]
 

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from plan_factory import make_plan, make_problem
-
 from qualplan.graph import earliest_times, find_cycle
 
 START = dt.date(2026, 1, 5)

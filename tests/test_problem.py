@@ -1,7 +1,6 @@
 """compile_plan: stages expanded, durations, calendars, capacity steps in day numbers."""
 
 from plan_factory import make_problem
-
 from qualplan.problem import Link
 
 

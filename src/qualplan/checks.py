@@ -400,7 +400,8 @@ def _calendar_durations_in_elapsed_units(parts: _Parts) -> Iterator[Finding]:
             yield Finding(
                 ("tasks", index, "duration"),
                 f"'{task.duration.text}' on calendar '{task.calendar}' means {task.duration.days} working days; "
-                f"write working days (e.g. '{task.duration.days * 5 // 7}d' for five-day weeks) if that is what you mean",
+                f"write working days (e.g. '{task.duration.days * 5 // 7}d' for five-day weeks) "
+                "if that is what you mean",
                 warning=True,
             )
 

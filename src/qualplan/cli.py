@@ -31,20 +31,20 @@ app.add_typer(import_app, name="import")
 DEFAULT_PATHS = [Path("plans")]
 
 
-class ValidateFormat(str, enum.Enum):
+class ValidateFormat(enum.StrEnum):
     text = "text"
     json = "json"
     github = "github"
 
 
-class CheckFormat(str, enum.Enum):
+class CheckFormat(enum.StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
     mermaid = "mermaid"
 
 
-class ExplainFormat(str, enum.Enum):
+class ExplainFormat(enum.StrEnum):
     text = "text"
     json = "json"
 
@@ -150,6 +150,6 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("qualplan: interrupted\n")
         sys.exit(130)
-    except BaseException as error:  # noqa: BLE001 - the contract: a bug is exit 4, never a traceback
+    except BaseException as error:
         sys.stderr.write(f"qualplan: internal error (a bug, please report it): {type(error).__name__}: {error}\n")
         sys.exit(int(ExitCode.INTERNAL))

@@ -10,6 +10,7 @@ season bounds.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,7 +79,9 @@ class Times:
     end: dict[str, int | None]
 
 
-def first_fit(problem: Problem, task_id: str, not_before: int, end_not_before: int, *, windows: bool = True) -> int | None:
+def first_fit(
+    problem: Problem, task_id: str, not_before: int, end_not_before: int, *, windows: bool = True
+) -> int | None:
     """The first start ``>= not_before`` whose end is ``>= end_not_before``, inside the horizon,
     on a working day of the task's calendar and (when ``windows``) inside one occurrence of its window.
     """
@@ -115,27 +118,40 @@ def earliest_times(problem: Problem, *, windows: bool = True) -> Times:
     end: dict[str, int | None] = {}
     for node in topological_order(problem):
         if node in problem.milestones:
-            date = _milestone_date(problem, node, start, end)
+            date = milestone_date(problem, node, start, end)
             start[node] = end[node] = date
             continue
-        not_before, end_not_before, blocked = 0, 0, False
-        for link in problem.preds[node]:
-            if start[link.pred] is None:
-                blocked = True
-                break
-            if link.type == "finish":
-                not_before = max(not_before, end[link.pred] + 1 + link.lag)
-            elif link.type == "start":
-                not_before = max(not_before, start[link.pred] + link.lag)
-            else:
-                end_not_before = max(end_not_before, end[link.pred] + link.lag)
-        first = None if blocked else first_fit(problem, node, not_before, end_not_before, windows=windows)
+        bounds = link_bounds(problem, node, start, end)
+        first = None if bounds is None else first_fit(problem, node, *bounds, windows=windows)
         start[node] = first
         end[node] = None if first is None else problem.end_of(node, first)
     return Times(start, end)
 
 
-def _milestone_date(problem: Problem, node: str, start: dict, end: dict) -> int | None:
+def link_bounds(
+    problem: Problem, task_id: str, start: Mapping[str, int | None], end: Mapping[str, int | None]
+) -> tuple[int, int] | None:
+    """``(not_before, end_not_before)`` that the links into ``task_id`` impose, given its
+    predecessors' times; None when a predecessor has no time.
+
+    Finish-to-start: start >= pred end + 1 + lag; start-to-start: start >= pred start + lag;
+    finish-to-finish: end >= pred end + lag (a milestone's start and end are its date).
+    """
+    not_before, end_not_before = 0, 0
+    for link in problem.preds[task_id]:
+        pred_start, pred_end = start[link.pred], end[link.pred]
+        if pred_start is None or pred_end is None:
+            return None
+        if link.type == "finish":
+            not_before = max(not_before, pred_end + 1 + link.lag)
+        elif link.type == "start":
+            not_before = max(not_before, pred_start + link.lag)
+        else:
+            end_not_before = max(end_not_before, pred_end + link.lag)
+    return not_before, end_not_before
+
+
+def milestone_date(problem: Problem, node: str, start: dict, end: dict) -> int | None:
     """A milestone's date given its predecessors' times: its `at`, or the smallest day after all of them."""
     fixed = problem.milestones[node].at
     if fixed is not None:

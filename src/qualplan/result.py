@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from qualplan.graph import Times, _milestone_date, topological_order
+from qualplan.graph import Times, milestone_date, topological_order
 from qualplan.problem import Problem
 
 
@@ -46,7 +46,7 @@ def schedule_times(problem: Problem, schedule: Schedule) -> Times:
     end: dict[str, int | None] = {}
     for node in topological_order(problem):
         if node in problem.milestones:
-            start[node] = end[node] = _milestone_date(problem, node, start, end)
+            start[node] = end[node] = milestone_date(problem, node, start, end)
         else:
             start[node] = schedule.starts[node]
             end[node] = problem.end_of(node, schedule.starts[node])
@@ -89,7 +89,7 @@ class SolveResult:
         """Relative gap of the first objective term not proved optimal (0.0 when proven)."""
         if self.objective is None:
             return None
-        for value, bound in zip(self.objective, self.objective_bound):
+        for value, bound in zip(self.objective, self.objective_bound, strict=True):
             if bound is None:
                 return None
             if value > bound:

@@ -24,7 +24,7 @@ import random
 
 import numpy as np
 
-from qualplan.graph import _milestone_date, earliest_times, first_fit, topological_order
+from qualplan.graph import earliest_times, first_fit, link_bounds, milestone_date, topological_order
 from qualplan.problem import Problem
 from qualplan.result import Schedule
 
@@ -103,7 +103,7 @@ def _serial_schedule(problem: Problem, key) -> Schedule | None:
 
     def release(node: str) -> None:
         if node in problem.milestones:
-            date = _milestone_date(problem, node, start, end)
+            date = milestone_date(problem, node, start, end)
             start[node] = end[node] = date
             for link in problem.succs[node]:
                 waiting[link.succ] -= 1
@@ -148,14 +148,10 @@ def _work_after(problem: Problem) -> dict[str, int]:
 
 def _place(problem: Problem, task: str, start: dict, end: dict, usage: dict, capacity: dict) -> tuple[int, int] | None:
     """The first (start, end) of ``task`` that its placed predecessors and the free capacity allow."""
-    not_before, end_not_before = 0, 0
-    for link in problem.preds[task]:
-        if link.type == "finish":
-            not_before = max(not_before, end[link.pred] + 1 + link.lag)
-        elif link.type == "start":
-            not_before = max(not_before, start[link.pred] + link.lag)
-        else:
-            end_not_before = max(end_not_before, end[link.pred] + link.lag)
+    bounds = link_bounds(problem, task, start, end)
+    if bounds is None:
+        return None
+    not_before, end_not_before = bounds
     uses = [(resource, units) for resource, units in problem.tasks[task].uses if units > 0]
     while True:
         first = first_fit(problem, task, not_before, end_not_before)
