@@ -1,7 +1,7 @@
 """The CP-SAT model of a plan: one method per rule of plan format 1.
 
 ``ModelBuilder(problem).add_constraints()`` states every rule; ``objective.py``
-adds the three objective terms and ``solve.py`` runs the phases. Read
+adds the three objective terms and ``phases.py`` runs the phases. Read
 ``add_constraints`` as the table of contents.
 
 Switching rules off (for ``qualplan explain``)
