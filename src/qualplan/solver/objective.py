@@ -4,7 +4,7 @@
 2. the sum of milestone dates;
 3. the last task's end.
 
-``solve.py`` minimises them lexicographically, one phase each: a phase keeps
+``phases.py`` minimises them lexicographically, one phase each: a phase keeps
 the earlier terms at their proved optimum. Phases (rather than one weighted
 sum) keep coefficients small, so CP-SAT's linear relaxation stays exact, and
 let the verdict rest on the lateness bound of phase 1 alone.
