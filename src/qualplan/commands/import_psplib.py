@@ -28,4 +28,3 @@ def run(source: Path, output: Path | None) -> ExitCode:
         return ExitCode.BAD_INPUT
     sys.stderr.write(f"wrote {output}: {len(plan.tasks)} tasks, {len(plan.milestones)} milestones\n")
     return ExitCode.OK
-
