@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qualplan.explain.records import ChainLink, Reason
-from qualplan.graph import Times, first_fit
+from qualplan.graph import Times, first_fit, link_bounds
 from qualplan.model import WEEKDAYS
 from qualplan.problem import Link, Problem
 
@@ -301,18 +301,8 @@ def _resource_reasons(problem: Problem, times: Times, task_id: str, candidate: i
 
 def _dependency_start(problem: Problem, times: Times, task_id: str) -> int | None:
     """The task's first start given its predecessors' scheduled times, with no resources."""
-    not_before, end_not_before = 0, 0
-    for link in problem.preds[task_id]:
-        bound_start, bound_end = times.start[link.pred], times.end[link.pred]
-        if bound_start is None or bound_end is None:
-            return None
-        if link.type == "finish":
-            not_before = max(not_before, bound_end + 1 + link.lag)
-        elif link.type == "start":
-            not_before = max(not_before, bound_start + link.lag)
-        else:
-            end_not_before = max(end_not_before, bound_end + link.lag)
-    return first_fit(problem, task_id, not_before, end_not_before)
+    bounds = link_bounds(problem, task_id, times.start, times.end)
+    return None if bounds is None else first_fit(problem, task_id, *bounds)
 
 
 def _last_release(times: Times, start: int, blocked: list[Reason]) -> str | None:
