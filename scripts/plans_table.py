@@ -7,6 +7,7 @@ replaces the part of plans/README.md between the two marker comments instead.
 
     python scripts/plans_table.py            # print the tables
     python scripts/plans_table.py --write    # update plans/README.md
+    python scripts/plans_table.py --check    # exit 1 if plans/README.md is out of date (tests)
 
 The solver runs with qualplan's defaults (10 s per plan, 2 workers, seed 0), so
 the tables show what a user gets from ``qualplan check plans/``.
@@ -176,16 +177,24 @@ def replaced(readme: str, generated: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write", action="store_true", help="update plans/README.md in place")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="update plans/README.md in place")
+    mode.add_argument("--check", action="store_true", help="exit 1 if plans/README.md differs from the tool")
     args = parser.parse_args()
     generated = tables()
-    if not args.write:
+    if not (args.write or args.check):
         sys.stdout.write(generated)
         return 0
     readme = README.read_text(encoding="utf-8")
     if BEGIN not in readme or END not in readme:
         raise SystemExit(f"{README}: the marker comments are missing")
-    README.write_text(replaced(readme, generated), encoding="utf-8")
+    updated = replaced(readme, generated)
+    if args.check:
+        if updated != readme:
+            sys.stderr.write(f"{README} is out of date: run python scripts/plans_table.py --write\n")
+            return 1
+        return 0
+    README.write_text(updated, encoding="utf-8")
     return 0
 
 
