@@ -215,3 +215,30 @@ def _min(a: int | None, b: int | None) -> int | None:
 
 def _sub(value: int | None, amount: int) -> int | None:
     return None if value is None else value - amount
+
+
+def reach_after_last_end(problem: Problem) -> dict[str, int | None]:
+    """For each milestone, the most days its date can fall after the last task's end.
+
+    A milestone reached only through tasks and other such milestones falls at most its
+    largest lag chain after the last end; one fixed by ``at`` (or reached through one)
+    has no such bound (None). Computed once per problem.
+    """
+    cached = problem._cache.get("solver.reach_after_last_end")
+    if cached is not None:
+        return cached
+    reach: dict[str, int | None] = {}
+    for milestone in (node for node in topological_order(problem) if node in problem.milestones):
+        if problem.milestones[milestone].at is not None:
+            reach[milestone] = None
+            continue
+        longest: int | None = 0
+        for link in problem.preds[milestone]:
+            if link.pred in problem.milestones:
+                before = reach[link.pred]
+                longest = None if before is None or longest is None else max(longest, before + link.lag)
+            elif longest is not None:
+                longest = max(longest, link.lag)
+        reach[milestone] = longest
+    problem._cache["solver.reach_after_last_end"] = reach
+    return reach

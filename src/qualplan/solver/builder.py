@@ -32,10 +32,9 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from qualplan.graph import topological_order
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
-from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, relaxed, start_intervals
+from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, reach_after_last_end, relaxed, start_intervals
 from qualplan.solver.calendars import DayRank, add_working_span, week_pattern
 from qualplan.solver.rules import Enforce, RuleKey
 from qualplan.solver.variables import TaskVars, task_vars
@@ -129,7 +128,7 @@ class ModelBuilder:
             self.model.add_hint(literal, day > threshold)
 
     def schedule(self, solver: cp_model.CpSolver) -> Schedule:
-        """The schedule in ``solver``'s last solution."""
+        """The schedule in the last solution of ``solver`` (a finished solver, or a running one's callback)."""
         return Schedule({task_id: solver.value(variables.start) for task_id, variables in self.tasks.items()})
 
     def literal(self, key: RuleKey) -> object | None:
@@ -294,20 +293,7 @@ class ModelBuilder:
         """Redundant: a milestone reached only through tasks (and lags) falls at most its
         largest lag chain after the last task's end. Lets the makespan phase see at once
         that the last end cannot be below a proved milestone date (PSPLIB's sink)."""
-        reach: dict[str, int | None] = {}
-        for milestone in self._milestones_in_order():
-            spec = self.problem.milestones[milestone]
-            if spec.at is not None:
-                reach[milestone] = None
-                continue
-            longest: int | None = 0
-            for link in self.problem.preds[milestone]:
-                if link.pred in self.problem.milestones:
-                    before = reach[link.pred]
-                    longest = None if before is None or longest is None else max(longest, before + link.lag)
-                elif longest is not None:
-                    longest = max(longest, link.lag)
-            reach[milestone] = longest
+        for milestone, longest in reach_after_last_end(self.problem).items():
             if longest is not None:
                 self.model.add(self.dates[milestone] <= self.last_end + longest)
 
@@ -325,10 +311,6 @@ class ModelBuilder:
 
     def _end(self, node: str):
         return self.dates[node] if node in self.dates else self.tasks[node].end
-
-    def _milestones_in_order(self) -> list[str]:
-        """Milestones, each after the milestones it depends on."""
-        return [node for node in topological_order(self.problem) if node in self.problem.milestones]
 
     def _date_var(self, milestone: str) -> cp_model.IntVar:
         spec = self.problem.milestones[milestone]

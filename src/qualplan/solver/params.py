@@ -2,10 +2,11 @@
 
 Determinism (issue 3): CP-SAT's default parallel portfolio runs its workers
 freely and stops on the wall clock, so two runs can stop at different points.
-With ``interleave_search`` the workers' tasks run in fixed batches and share
-solutions only at batch boundaries, and ``max_deterministic_time`` stops the
-search after a fixed amount of counted work instead of seconds; together the same
-model, seed and worker count give the same answer every time. A wall-clock limit
+Each solve here is repeatable on its own: one worker, or interleaved workers
+(their tasks run in fixed batches and share solutions only at batch
+boundaries), stopped by ``max_deterministic_time`` (a fixed amount of counted
+work) instead of seconds. Two such solves race side by side (``race.py``), with
+a rule that makes the answer independent of which finishes first. A wall-clock limit
 stays only as a safety net (``WALL_FACTOR``) for a machine far slower than the
 deterministic clock assumes; a run that hits it may differ from the next one.
 """
@@ -14,29 +15,46 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-#: Deterministic work units per second of ``time_limit``, by kind of model. CP-SAT's
-#: deterministic clock runs at a different pace on different models; measured on the
-#: project's shared 2-core machine (load average 3-5):
-#: - PSPLIB (no calendars): 0.6-0.8 units/s for one worker on j30; with the lean
-#:   interleaved stage (``configure``) j120 used 4.4 s on average at 0.25 units per
-#:   second of limit, so 0.5 fits a 10 s limit;
-#: - generated plans with working-day calendars: 0.1-0.13 when the lab is contended
-#:   (one and two workers alike), up to 0.8 when the plan proves quickly; at 0.3 and
-#:   0.5 contended 150/300-task plans ran 2.5-3.5 times over a 10 s limit.
-DETERMINISTIC_PER_SECOND = {"calendars": 0.15, "plain": 0.5}
+#: Deterministic work units per second of ``time_limit``. CP-SAT's deterministic clock
+#: runs at a different pace on different models, so the pace depends on the kind of
+#: model and its size. Measured on the project's 2-core machine, quiet (load < 1):
+#: - PSPLIB j30 (32 nodes), one worker without LP: 1.0-1.05 units/s of wall time;
+#:   j120 (122 nodes): 0.3-0.4; the interleaved LP+LNS contestant on j120: 0.18-0.24.
+#:   ``PLAIN_PER_SECOND`` is the 30-node pace and ``SIZE_EXPONENT`` shrinks it with size.
+#: - plans with working-day calendars: 0.1-0.13 when the lab is contended (one and two
+#:   workers alike), up to 0.8 when the plan proves quickly; at 0.3 and 0.5 contended
+#:   150/300-task plans ran 2.5-3.5 times over a 10 s limit.
+CALENDARS_PER_SECOND = 0.15
+PLAIN_PER_SECOND = 1.0
+SIZE_EXPONENT = 0.95
+#: The secondary contestant (``race.py``) counts its work faster than the primary.
+SECONDARY_PACE = {"interleaved": 0.75, "single": 1.0}
+#: Up to this many tasks the secondary is a second single worker (another seed); above
+#: it, interleaved LP and LNS workers. On j30 two single workers without LP proved the 11
+#: hardest instances in 39 s in all against 49 s for one; on j120 LNS finds the better
+#: schedules and the LP proves the instances whose optimum is the LP bound.
+SMALL_MODEL = 50
 
 
-def pace(has_calendars: bool) -> float:
-    """Deterministic work units per second of time limit for a plan (see above)."""
-    return DETERMINISTIC_PER_SECOND["calendars" if has_calendars else "plain"]
+def units_per_second(contestant: str, tasks: int, has_calendars: bool) -> float:
+    """Deterministic work units per second of time limit for one contestant of a race.
+
+    ``contestant`` is ``"primary"`` or ``"secondary"``; ``tasks`` the plan's task count.
+    """
+    if has_calendars:
+        return CALENDARS_PER_SECOND
+    pace = PLAIN_PER_SECOND * min(1.0, (30 / max(tasks, 1)) ** SIZE_EXPONENT)
+    if contestant == "secondary":
+        pace *= SECONDARY_PACE["single" if tasks <= SMALL_MODEL else "interleaved"]
+    return pace
 
 
 #: The wall-clock safety net: this many times the requested time limit, plus a margin.
 WALL_FACTOR = 3.0
 WALL_MARGIN = 5.0
 
-#: Full-problem subsolvers dropped from interleaved search (see ``configure``); what is
-#: left is ``default_lp``, ``no_lp`` and the LNS workers.
+#: Full-problem subsolvers dropped from the interleaved contestant (see
+#: ``configure_secondary``); what is left is ``default_lp`` and the LNS workers.
 HEAVY_SUBSOLVERS = (
     "max_lp",
     "reduced_costs",
@@ -49,50 +67,73 @@ HEAVY_SUBSOLVERS = (
     "objective_shaving",
     "probing",
     "lb_tree_search",
+    "no_lp",
 )
-FULL_SUBSOLVERS = 2
 
 
-def configure(
+def configure_primary(
+    solver: cp_model.CpSolver, *, seed: int, deterministic_time: float, wall_time: float, has_calendars: bool
+) -> None:
+    """The primary contestant: one worker, CP-SAT's LP off.
+
+    Without the LP the worker spends its time on propagation and conflict learning,
+    which is what proves resource-bound plans. PSPLIB's 11 hardest j30 instances: one
+    worker proved 9 of them in 10 s with the LP off, 5 of 11 with CP-SAT's default
+    two-worker portfolio; on plans with working-day calendars the rank equations make
+    the LP large and its bound useless (phase 1 of generated 100/120/300-task plans
+    proved in 0.6-2.1 s without it, not at all in 2-7 s with it).
+
+    Also off: the disjunctive view of cumulatives (pairs that cannot overlap), which
+    cost more than it pruned (the same 11 proved in 28 s instead of 39 s without it), and,
+    on calendar plans, presolve probing (on a contended 150-task plan probing the
+    holiday literals took 4.5 of presolve's 6 s).
+    """
+    parameters = solver.parameters
+    parameters.num_workers = 1
+    parameters.linearization_level = 0
+    parameters.use_disjunctive_constraint_in_cumulative = False
+    if has_calendars:
+        parameters.cp_model_probing_level = 0
+    _limits(parameters, seed, deterministic_time, wall_time)
+
+
+def configure_secondary(
     solver: cp_model.CpSolver,
     *,
     workers: int,
+    tasks: int,
     seed: int,
     deterministic_time: float,
     wall_time: float,
-    linear_relaxation: bool = True,
-    probing: bool = True,
+    has_calendars: bool,
 ) -> None:
-    """Parameters of a normal phase.
+    """The secondary contestant: on small models another single worker without LP (a
+    different seed explores another part of the tree), on larger ones CP-SAT's LP
+    worker and its LNS workers, interleaved so that the run repeats.
 
-    ``linear_relaxation=False`` turns CP-SAT's LP off (``linearization_level=0``) for
-    the single worker. On plans with working-day calendars the rank equations make the
-    LP large and its bound useless (lateness bounds come from propagation): phase 1 of
-    generated 100/120/300-task plans proved lateness 0, 30 and 0 in 0.6, 1.5 and 2.1 s
-    without it and found no proof in 2-7 s with it. On PSPLIB the LP is what proves.
-
-    ``probing=False`` skips presolve probing: on a contended 150-task calendar plan
-    probing the holiday literals took 4.5 of presolve's 6 s (1.4 s without).
+    Interleaved, every full-problem subsolver runs a slice as long as the whole
+    deterministic limit, so the limit is overshot about as many times as there are
+    such subsolvers (measured on j120: 6 units reported for a 2.5 limit); hence one
+    full subsolver (``default_lp``) and the cheap LNS ones.
     """
     parameters = solver.parameters
-    if not linear_relaxation:
-        parameters.linearization_level = 0
-    if not probing:
+    if tasks <= SMALL_MODEL and not has_calendars:
+        configure_primary(
+            solver, seed=seed + 1, deterministic_time=deterministic_time, wall_time=wall_time, has_calendars=False
+        )
+        return
+    parameters.num_workers = max(1, workers)
+    parameters.interleave_search = True
+    parameters.ignore_subsolvers.extend(HEAVY_SUBSOLVERS)
+    if has_calendars:
         parameters.cp_model_probing_level = 0
-    parameters.num_workers = workers
+    _limits(parameters, seed, deterministic_time, wall_time)
+
+
+def _limits(parameters, seed: int, deterministic_time: float, wall_time: float) -> None:
     parameters.random_seed = seed
     parameters.max_deterministic_time = max(deterministic_time, 0.01)
     parameters.max_time_in_seconds = max(wall_time, 0.01)
-    if workers > 1:
-        parameters.interleave_search = True
-        # Interleaved, every full-problem subsolver runs a slice as long as the whole
-        # deterministic limit, so the limit is overshot about as many times as there are
-        # such subsolvers (measured on j120: 6 units reported for a 2.5 limit, 23-30 s
-        # of wall time). Two full subsolvers plus the cheap LNS ones, with the limit
-        # halved, reached the same or better makespans in 7-9.5 s. Proofs come from
-        # the single-worker stage that runs first.
-        parameters.ignore_subsolvers.extend(HEAVY_SUBSOLVERS)
-        parameters.max_deterministic_time = max(deterministic_time / FULL_SUBSOLVERS, 0.01)
     parameters.log_search_progress = False
 
 

@@ -15,6 +15,9 @@ Verdict (plan-format.md, "What the tool answers"), from phase 1 alone:
 lateness bound is above 0, or when no schedule fits the horizon (proved twice,
 see ``_confirm_infeasible``); otherwise ``unknown`` — a time-out is never
 ``missed``. ``proven`` means all three terms are proved optimal.
+
+Budget: each phase gets its share of what is left (``PHASE_SHARE``); an unproved
+phase then gets the rest, since later phases cannot run without its proof.
 """
 
 from __future__ import annotations
@@ -28,28 +31,24 @@ from ortools.sat.python import cp_model
 
 from qualplan.problem import Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
-from qualplan.solver.bounds import Cutoff, compute_bounds
+from qualplan.solver.bounds import Cutoff, compute_bounds, reach_after_last_end
 from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.greedy import greedy_schedule
 from qualplan.solver.objective import TERMS, term_expression, term_values
 from qualplan.solver.params import (
-    DETERMINISTIC_PER_SECOND,
     WALL_FACTOR,
     WALL_MARGIN,
-    configure,
     configure_confirmation,
-    pace,
+    configure_primary,
+    configure_secondary,
+    units_per_second,
 )
-from qualplan.solver.progress import ProgressCallback, ProgressEvent
+from qualplan.solver.progress import ProgressEvent, ProgressReporter
+from qualplan.solver.race import race
 from qualplan.solver.status import PhaseStatus, phase_status
 
 #: Share of the remaining deterministic time each phase may use; what a phase leaves goes on.
 PHASE_SHARE = {"lateness": 0.6, "dates": 0.8, "last_end": 1.0}
-#: Share of a phase's time for the single-worker stage when several workers are allowed.
-SINGLE_WORKER_SHARE = 0.5
-#: Up to this many tasks the single worker gets the whole phase: on PSPLIB j30 (30 tasks)
-#: interleaved workers needed 1.3-2x its deterministic time and 2-8x its wall time to prove.
-SINGLE_WORKER_ONLY_UP_TO = 50
 
 
 @dataclass(frozen=True)
@@ -77,18 +76,19 @@ class PhaseOutcome:
 
 
 class _Clock:
-    """The deterministic budget (CP-SAT work units) and the wall-clock safety net."""
+    """The budget, in seconds of ``time_limit`` (each solve turns its share into CP-SAT's
+    deterministic work units, ``params.units_per_second``), and the wall-clock safety net."""
 
-    def __init__(self, time_limit: float, units_per_second: float = DETERMINISTIC_PER_SECOND["calendars"]) -> None:
+    def __init__(self, time_limit: float) -> None:
         self.started = time.perf_counter()
-        self.deterministic_left = time_limit * units_per_second
+        self.seconds_left = time_limit
         self.wall_deadline = self.started + WALL_FACTOR * time_limit + WALL_MARGIN
 
     def wall_left(self) -> float:
         return self.wall_deadline - time.perf_counter()
 
-    def spend(self, solver: cp_model.CpSolver) -> None:
-        self.deterministic_left -= solver.response_proto.deterministic_time
+    def spend(self, seconds: float) -> None:
+        self.seconds_left -= seconds
 
 
 def solve(
@@ -103,11 +103,13 @@ def solve(
     """Schedule ``problem``: the best schedule found, its proof status and the plan's verdict.
 
     ``time_limit`` is spent as CP-SAT deterministic time (``params.py`` converts
-    seconds to work units), so the same problem, ``seed`` and ``workers`` give the
-    same result on every run. ``options`` is for measurements and tests only.
+    seconds to work units), and with several workers two solves race under a rule that
+    does not depend on their timing (``race.py``), so the same problem, ``seed`` and
+    ``workers`` give the same result on every run. ``options`` is for measurements and
+    tests only.
     """
     options = options or SolveOptions()
-    clock = _Clock(time_limit, pace(_has_calendar_tasks(problem)))
+    clock = _Clock(time_limit)
     base = _base_bounds(problem)
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
@@ -120,12 +122,15 @@ def solve(
         if values is not None and values[index] == lower[index]:
             proved[index] = values[index]  # the incumbent already meets a bound nobody can beat
             continue
-        share = PHASE_SHARE[term] if incumbent is not None else 1.0  # no schedule yet: all in
+        if index == 2 and values is not None and values[2] == _last_end_floor(problem, proved[1], lower[2]):
+            proved[index] = values[index]  # the proved dates already force the last end
+            continue
+        share = 1.0 if term == "dates" and _last_end_follows_dates(problem) else PHASE_SHARE[term]
         outcome = _run_phase(problem, term, incumbent, proved, clock, share, workers, seed, progress, options)
-        if outcome.status is PhaseStatus.FEASIBLE and share < 1.0 and clock.deterministic_left > 0.05:
+        if outcome.status in (PhaseStatus.FEASIBLE, PhaseStatus.UNKNOWN) and clock.seconds_left > 0.05:
             # Unproved: later phases cannot run, so this one gets the rest of the time.
             best = _better(problem, incumbent, outcome.schedule)
-            more = _run_phase(problem, term, best, proved, clock, 1.0, workers, seed, progress, options, resume=True)
+            more = _run_phase(problem, term, best, proved, clock, 1.0, workers, seed, progress, options)
             outcome = _merge(outcome, more)
         if outcome.status is PhaseStatus.INFEASIBLE:
             if incumbent is not None:
@@ -157,51 +162,50 @@ def _run_phase(
     seed: int,
     progress: Callable[[ProgressEvent], None] | None,
     options: SolveOptions,
-    resume: bool = False,
 ) -> PhaseOutcome:
     """Minimise ``term`` with the earlier terms held at their proved optimum.
 
-    Two deterministic stages (``params.py``): one worker first, which proves small and
-    medium models fastest (on PSPLIB j30 it needed a third of the deterministic time
-    and a quarter of the wall time of two interleaved workers); if that ends without
-    a proof, ``workers`` interleaved workers continue from its best schedule
-    (``resume`` skips the single worker: a second round for an unproved phase).
+    One worker without LP (the primary, ``params.configure_primary``) and, when more
+    workers are allowed, a secondary solve on the other workers race on the same model
+    (``race.py``).
     """
-    budget = clock.deterministic_left * share
-    single = budget if len(problem.tasks) <= SINGLE_WORKER_ONLY_UP_TO else budget * SINGLE_WORKER_SHARE
-    stages = [(1, single), (workers, None)] if workers > 1 else [(1, budget)]
-    if resume:  # a second round for an unproved phase: straight to all workers
-        stages = [(workers, budget)]
-    outcome = PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
-    spent_before = clock.deterministic_left
-    for stage_workers, stage_budget in stages:
-        if stage_budget is None:
-            stage_budget = budget - (spent_before - clock.deterministic_left)
-        if stage_budget <= 0.01 or clock.wall_left() <= 0:
-            break
-        builder = _phase_model(problem, term, outcome.schedule or incumbent, proved, options)
-        solver = cp_model.CpSolver()
-        configure(
-            solver,
-            workers=stage_workers,
+    budget = clock.seconds_left * share
+    if budget <= 0.001 or clock.wall_left() <= 0:
+        return PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
+    builder = _phase_model(problem, term, incumbent, proved, options)
+    tasks, calendars = len(problem.tasks), _has_calendar_tasks(problem)
+    primary = cp_model.CpSolver()
+    primary_pace = units_per_second("primary", tasks, calendars)
+    configure_primary(
+        primary,
+        seed=seed,
+        deterministic_time=budget * primary_pace,
+        wall_time=clock.wall_left(),
+        has_calendars=calendars,
+    )
+    secondary = None
+    if workers > 1:
+        secondary = cp_model.CpSolver()
+        configure_secondary(
+            secondary,
+            workers=workers - 1,
+            tasks=tasks,
             seed=seed,
-            deterministic_time=stage_budget,
+            deterministic_time=budget * units_per_second("secondary", tasks, calendars),
             wall_time=clock.wall_left(),
-            linear_relaxation=stage_workers > 1 or not _has_calendar_tasks(problem),
-            probing=not _has_calendar_tasks(problem),
+            has_calendars=calendars,
         )
-        callback = None
-        if progress is not None:
-            lateness = proved[0] if term != "lateness" else None
-            callback = ProgressCallback(
-                progress, started=clock.started, phase=term, lateness=lateness, lateness_bound=proved[0] or 0
-            )
-        status = phase_status(solver.solve(builder.model, callback))
-        clock.spend(solver)
-        outcome = _merge(outcome, _outcome(builder, solver, status))
-        if outcome.status in (PhaseStatus.OPTIMAL, PhaseStatus.INFEASIBLE):
-            break
-    return outcome
+    reporter = None
+    if progress is not None:
+        lateness = proved[0] if term != "lateness" else None
+        reporter = ProgressReporter(
+            progress, started=clock.started, phase=term, lateness=lateness, lateness_bound=proved[0] or 0
+        )
+    outcome = race(builder.model, primary, secondary, builder.schedule, reporter)
+    # A race charges its whole budget: the time it used depends on which solve finished
+    # first. One solve alone charges what it used, which repeats exactly.
+    clock.spend(budget if secondary is not None else primary.deterministic_time / primary_pace)
+    return PhaseOutcome(outcome.status, outcome.schedule, outcome.bound)
 
 
 def _better(problem: Problem, incumbent: Schedule | None, candidate: Schedule | None) -> Schedule | None:
@@ -222,17 +226,6 @@ def _base_bounds(problem: Problem):
 
 def _has_calendar_tasks(problem: Problem) -> bool:
     return any(task.calendar is not None for task in problem.tasks.values())
-
-
-def _outcome(builder: ModelBuilder, solver: cp_model.CpSolver, status: PhaseStatus) -> PhaseOutcome:
-    """What one CP-SAT solve established: its schedule (if any) and its proved bound."""
-    schedule = builder.schedule(solver) if status in (PhaseStatus.OPTIMAL, PhaseStatus.FEASIBLE) else None
-    bound = None
-    if status is PhaseStatus.OPTIMAL:
-        bound = round(solver.objective_value)
-    elif status in (PhaseStatus.FEASIBLE, PhaseStatus.UNKNOWN):
-        bound = math.ceil(solver.best_objective_bound - 1e-6)
-    return PhaseOutcome(status, schedule, bound)
 
 
 def _merge(first: PhaseOutcome, second: PhaseOutcome) -> PhaseOutcome:
@@ -299,14 +292,48 @@ def _confirm_infeasible(
     """Solve the same model again another way before believing "no schedule exists"."""
     builder = _phase_model(problem, term, None, proved, options)
     solver = cp_model.CpSolver()
+    pace = units_per_second("primary", len(problem.tasks), _has_calendar_tasks(problem))
     configure_confirmation(
-        solver, seed=seed, deterministic_time=max(clock.deterministic_left, 1.0), wall_time=max(clock.wall_left(), 1.0)
+        solver,
+        seed=seed,
+        deterministic_time=max(clock.seconds_left * pace, 1.0),
+        wall_time=max(clock.wall_left(), 1.0),
     )
     status = phase_status(solver.solve(builder.model))
-    clock.spend(solver)
+    clock.spend(solver.deterministic_time / pace)
     schedule = builder.schedule(solver) if status in (PhaseStatus.OPTIMAL, PhaseStatus.FEASIBLE) else None
     bound = math.ceil(solver.best_objective_bound - 1e-6) if status is not PhaseStatus.INFEASIBLE else None
     return PhaseOutcome(status, schedule, bound)
+
+
+def _last_end_floor(problem: Problem, date_sum: int | None, floor: int) -> int:
+    """A lower bound of the last task's end once the sum of milestone dates is proved.
+
+    When every other milestone is fixed (``at``), a milestone's date is the proved sum
+    minus theirs, and a milestone reached only through tasks falls at most its reach
+    after the last end (``bounds.reach_after_last_end``). On PSPLIB plans (a fixed
+    start, a sink after every job) this proves the makespan phase's last end without a
+    third solve.
+    """
+    free = _single_free_milestone(problem)
+    if date_sum is None or free is None:
+        return floor
+    fixed = sum(spec.at for spec in problem.milestones.values() if spec.at is not None)
+    return max(floor, date_sum - fixed - reach_after_last_end(problem)[free])
+
+
+def _last_end_follows_dates(problem: Problem) -> bool:
+    """True when a proved dates phase always proves the last end too (``_last_end_floor``):
+    the dates phase is then the last solve, and gets the whole budget left."""
+    return _single_free_milestone(problem) is not None
+
+
+def _single_free_milestone(problem: Problem) -> str | None:
+    """The one milestone without ``at``, if it is the only one and has a reach after the last end."""
+    free = [milestone for milestone, spec in problem.milestones.items() if spec.at is None]
+    if len(free) != 1 or reach_after_last_end(problem)[free[0]] is None:
+        return None
+    return free[0]
 
 
 def _trivial_bounds(problem: Problem, earliest: dict[str, int]) -> tuple[int, int, int]:

@@ -27,8 +27,8 @@ class ProgressEvent:
     bound: int
 
 
-class ProgressCallback(cp_model.CpSolverSolutionCallback):
-    """Turns CP-SAT solutions into ``ProgressEvent``s."""
+class ProgressReporter:
+    """Turns CP-SAT solutions (seen through a running solve's callback) into ``ProgressEvent``s."""
 
     def __init__(
         self,
@@ -39,16 +39,15 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
         lateness: int | None,
         lateness_bound: int,
     ) -> None:
-        super().__init__()
         self._report = report
         self._started = started
         self._phase = phase
         self._lateness = lateness
         self._lateness_bound = lateness_bound
 
-    def on_solution_callback(self) -> None:
-        objective = round(self.objective_value)
-        bound = round(self.best_objective_bound)
+    def __call__(self, solution: cp_model.CpSolverSolutionCallback) -> None:
+        objective = round(solution.objective_value)
+        bound = round(solution.best_objective_bound)
         in_phase_one = self._phase == "lateness"
         self._report(
             ProgressEvent(

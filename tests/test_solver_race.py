@@ -1,0 +1,76 @@
+"""Two solves race on one model (``solver/race.py``); the answer must not depend on which
+finished first, and must be the same on every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+
+from qualplan.problem import compile_plan
+from qualplan.psplib_import import SINK_ID, plan_from_psplib
+from qualplan.result import Schedule, schedule_times
+from qualplan.solver import solve
+from qualplan.solver.race import Entry, _decide
+from qualplan.solver.status import PhaseStatus
+from qualplan.verify import ensure_verified
+
+PSPLIB = Path(__file__).parent / "data" / "psplib"
+
+
+def entry(status: PhaseStatus, bound: int | None, *values: int) -> Entry:
+    """A finished contestant whose improving solutions had ``values`` (schedules named by value)."""
+    found = Entry(cp_model.CpSolver())
+    found.solutions = [(value, Schedule({"t": value})) for value in values]
+    found.status, found.bound = status, bound
+    return found
+
+
+def test_a_primary_proof_is_the_answer() -> None:
+    outcome = _decide(entry(PhaseStatus.OPTIMAL, 64, 70, 64), entry(PhaseStatus.FEASIBLE, 60, 66))
+    assert (outcome.status, outcome.bound, outcome.schedule) == (PhaseStatus.OPTIMAL, 64, Schedule({"t": 64}))
+
+
+def test_a_secondary_proof_takes_the_primarys_first_schedule_of_that_value() -> None:
+    # The primary was stopped on reaching 65; its schedule is the one every run finds first.
+    outcome = _decide(entry(PhaseStatus.FEASIBLE, 50, 70, 65), entry(PhaseStatus.OPTIMAL, 65, 68, 65))
+    assert (outcome.status, outcome.bound, outcome.schedule) == (PhaseStatus.OPTIMAL, 65, Schedule({"t": 65}))
+
+
+def test_a_secondary_proof_keeps_its_own_schedule_when_the_primary_never_got_there() -> None:
+    secondary = entry(PhaseStatus.OPTIMAL, 65, 68, 65)
+    secondary.solutions[-1] = (65, Schedule({"t": -65}))
+    outcome = _decide(entry(PhaseStatus.FEASIBLE, 50, 70, 67), secondary)
+    assert (outcome.status, outcome.bound, outcome.schedule) == (PhaseStatus.OPTIMAL, 65, Schedule({"t": -65}))
+
+
+@pytest.mark.parametrize(
+    ("primary_best", "secondary_best", "expected"),
+    [(66, 67, 66), (67, 66, 66), (66, 66, 66)],
+)
+def test_without_a_proof_the_better_schedule_wins_and_the_primary_wins_ties(primary_best, secondary_best, expected):
+    secondary = entry(PhaseStatus.FEASIBLE, 58, 70, secondary_best)
+    secondary.solutions[-1] = (secondary_best, Schedule({"t": -secondary_best}))
+    outcome = _decide(entry(PhaseStatus.FEASIBLE, 55, 70, primary_best), secondary)
+    assert outcome.status is PhaseStatus.FEASIBLE
+    assert outcome.bound == 58  # the higher proved bound holds
+    assert outcome.schedule == Schedule({"t": expected if primary_best <= secondary_best else -expected})
+
+
+def test_one_contestants_bound_and_the_others_schedule_can_prove_together() -> None:
+    outcome = _decide(entry(PhaseStatus.FEASIBLE, 55, 64), entry(PhaseStatus.FEASIBLE, 64, 70))
+    assert (outcome.status, outcome.bound, outcome.schedule) == (PhaseStatus.OPTIMAL, 64, Schedule({"t": 64}))
+
+
+def test_a_hard_instance_both_contestants_can_prove_gives_the_same_answer_every_run() -> None:
+    # j3013_5 (optimum 67): each contestant alone proves it in 3-5 s, so which one
+    # finishes first varies from run to run; the result must not.
+    problem = compile_plan(plan_from_psplib(PSPLIB / "j3013_5.sm"))
+    runs = [solve(problem, time_limit=20, workers=2, seed=0) for _ in range(2)]
+    for result in runs:
+        assert result.proven
+        ensure_verified(result)
+        assert schedule_times(problem, result.schedule).start[SINK_ID] + 1 == 67
+    assert runs[0].schedule == runs[1].schedule
+    assert runs[0].objective_bound == runs[1].objective_bound
