@@ -33,8 +33,12 @@ JITTER_PASSES = 16
 JITTER_DAYS = 60.0
 
 
-def greedy_schedule(problem: Problem) -> Schedule | None:
+def greedy_schedule(problem: Problem, floor: tuple[int, int, int] | None = None) -> Schedule | None:
     """The best of a few greedy schedules, or None when none fits the horizon.
+
+    ``floor``: lower bounds of the three objective terms; a schedule that meets them
+    all cannot be beaten, so the passes stop there (on PSPLIB j30, where many optima
+    equal the CPM bound, the later passes were half of an easy instance's solve).
 
     Each pass places the ready task with the smallest key first (ties by plan
     order). The keys: the latest start that meets the due dates after the task
@@ -64,6 +68,8 @@ def greedy_schedule(problem: Problem) -> Schedule | None:
         values = _objective(problem, schedule) if schedule is not None else None
         if values is not None and (best_values is None or values < best_values):
             best, best_values, best_rule = schedule, values, rule
+        if best_values is not None and best_values == floor:
+            return best
     if best_rule is None:
         return None
     rng = random.Random(0)
@@ -76,6 +82,8 @@ def greedy_schedule(problem: Problem) -> Schedule | None:
         values = _objective(problem, schedule) if schedule is not None else None
         if values is not None and values < best_values:
             best, best_values = schedule, values
+            if best_values == floor:
+                break
     return best
 
 

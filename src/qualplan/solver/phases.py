@@ -114,9 +114,9 @@ def solve(
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
 
-    incumbent = greedy_schedule(problem) if options.greedy else None
-    proved: list[int | None] = [None, None, None]
     lower = _trivial_bounds(problem, base.earliest)
+    incumbent = greedy_schedule(problem, floor=lower) if options.greedy else None
+    proved: list[int | None] = [None, None, None]
     for index, term in enumerate(TERMS):
         values = term_values(problem, incumbent) if incumbent is not None else None
         if values is not None and values[index] == lower[index]:
