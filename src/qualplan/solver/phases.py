@@ -178,6 +178,7 @@ def _run_phase(
     primary_pace = units_per_second("primary", tasks, calendars)
     configure_primary(
         primary,
+        tasks=tasks,
         seed=seed,
         deterministic_time=budget * primary_pace,
         wall_time=clock.wall_left(),
