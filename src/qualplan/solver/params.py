@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 #: runs at a different pace on different models, so the pace depends on the kind of
 #: model and its size. Measured on the project's 2-core machine, quiet (load < 1):
 #: - PSPLIB j30 (32 nodes), one worker without LP: 1.0-1.05 units/s of wall time;
-#:   j120 (122 nodes): 0.3-0.4; the interleaved LP+LNS contestant on j120: 0.18-0.24.
+#:   j120 (122 nodes): 0.26-0.4; the interleaved LP+LNS contestant on j120: 0.18-0.24.
 #:   ``PLAIN_PER_SECOND`` is the 30-node pace and ``SIZE_EXPONENT`` shrinks it with size.
 #: - plans with working-day calendars: 0.1-0.13 when the lab is contended (one and two
 #:   workers alike), up to 0.8 when the plan proves quickly; at 0.3 and 0.5 contended
