@@ -3,6 +3,8 @@ finished first, and must be the same on every run."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,9 @@ from qualplan.problem import compile_plan
 from qualplan.psplib_import import SINK_ID, plan_from_psplib
 from qualplan.result import Schedule, schedule_times
 from qualplan.solver import solve
-from qualplan.solver.race import Entry, _decide
+from qualplan.solver.builder import ModelBuilder
+from qualplan.solver.params import configure_primary
+from qualplan.solver.race import Entry, _decide, race
 from qualplan.solver.status import PhaseStatus
 from qualplan.verify import ensure_verified
 
@@ -74,3 +78,41 @@ def test_a_hard_instance_both_contestants_can_prove_gives_the_same_answer_every_
         assert schedule_times(problem, result.schedule).start[SINK_ID] + 1 == 67
     assert runs[0].schedule == runs[1].schedule
     assert runs[0].objective_bound == runs[1].objective_bound
+
+
+class LateSecondary:
+    """Stands in for a CP-SAT solver whose solve starts late and, like CP-SAT, ignores a
+    stop that arrives before its solve has started."""
+
+    objective_value = 0.0
+    best_objective_bound = 0.0
+
+    def __init__(self) -> None:
+        self._running = threading.Event()
+        self._stopped = threading.Event()
+        self.stopped_by_the_race = False
+
+    def stop_search(self) -> None:
+        if self._running.is_set():
+            self._stopped.set()
+
+    def solve(self, model, callback=None):
+        time.sleep(0.3)  # the primary proves meanwhile and sends its stop before this solve exists
+        self._running.set()
+        self.stopped_by_the_race = self._stopped.wait(timeout=10)
+        return cp_model.UNKNOWN
+
+
+def test_a_primary_proof_stops_the_secondary_even_before_it_has_started() -> None:
+    problem = compile_plan(plan_from_psplib(PSPLIB / "j301_1.sm"))
+    builder = ModelBuilder(problem)
+    builder.add_constraints()
+    builder.model.minimize(builder.last_end)
+    primary, secondary = cp_model.CpSolver(), LateSecondary()
+    configure_primary(
+        primary, tasks=len(problem.tasks), seed=0, deterministic_time=100, wall_time=60, has_calendars=False
+    )
+    outcome = race(builder.model, primary, secondary, builder.schedule)
+    assert outcome.status is PhaseStatus.OPTIMAL
+    assert outcome.bound == 42  # j301_1's optimum is 43: the last job ends on day 42
+    assert secondary.stopped_by_the_race  # the stop was sent again once the solve had started

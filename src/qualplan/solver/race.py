@@ -35,6 +35,9 @@ from ortools.sat.python import cp_model
 from qualplan.result import Schedule
 from qualplan.solver.status import PhaseStatus, phase_status
 
+#: How often a stop is sent again to a solve that has not returned yet.
+STOP_RETRY_SECONDS = 0.05
+
 #: Turns the running solve's current solution into a schedule (``ModelBuilder.schedule``).
 ReadSchedule = Callable[[cp_model.CpSolverSolutionCallback], Schedule]
 
@@ -119,19 +122,24 @@ def race(
     for thread in threads:
         thread.start()
     first, second = entries
+    stopping: list[Entry] = []
     with done:
         while len(finished) < 2:
             proved = [entries[index] for index in finished if _proves(entries[index])]
             if first in proved:
-                second.solver.stop_search()
+                stopping.append(second)
             elif second in proved and first.status is None:
                 if second.status is PhaseStatus.INFEASIBLE:
-                    first.solver.stop_search()
+                    stopping.append(first)
                 else:
                     first.stop_at = second.bound
                     if first.first_at_most(second.bound) is not None:
-                        first.solver.stop_search()
-            done.wait()
+                        stopping.append(first)
+            # A stop sent before that solve has started is lost (CP-SAT has nothing to
+            # stop yet), so it is sent again until the solve returns.
+            for entry in stopping:
+                entry.solver.stop_search()
+            done.wait(timeout=STOP_RETRY_SECONDS if stopping else None)
     for thread in threads:
         thread.join()
     return _decide(first, second)
