@@ -98,7 +98,6 @@ def race(
     """
     lock = threading.Lock()
     entries = [Entry(primary)] + ([Entry(secondary)] if secondary is not None else [])
-    finished: list[int] = []
     done = threading.Condition(lock)
 
     def run(index: int) -> None:
@@ -112,7 +111,6 @@ def race(
             bound = math.ceil(entry.solver.best_objective_bound - 1e-6)
         with done:
             entry.status, entry.bound = status, bound
-            finished.append(index)
             done.notify_all()
 
     if len(entries) == 1:
@@ -122,24 +120,23 @@ def race(
     for thread in threads:
         thread.start()
     first, second = entries
-    stopping: list[Entry] = []
     with done:
-        while len(finished) < 2:
-            proved = [entries[index] for index in finished if _proves(entries[index])]
-            if first in proved:
-                stopping.append(second)
-            elif second in proved and first.status is None:
+        while first.status is None or second.status is None:
+            stopping = None
+            if _proves(first):
+                stopping = second
+            elif _proves(second) and first.status is None:
                 if second.status is PhaseStatus.INFEASIBLE:
-                    stopping.append(first)
+                    stopping = first
                 else:
-                    first.stop_at = second.bound
+                    first.stop_at = second.bound  # the primary stops itself on reaching it
                     if first.first_at_most(second.bound) is not None:
-                        stopping.append(first)
+                        stopping = first
             # A stop sent before that solve has started is lost (CP-SAT has nothing to
             # stop yet), so it is sent again until the solve returns.
-            for entry in stopping:
-                entry.solver.stop_search()
-            done.wait(timeout=STOP_RETRY_SECONDS if stopping else None)
+            if stopping is not None:
+                stopping.solver.stop_search()
+            done.wait(timeout=STOP_RETRY_SECONDS if stopping is not None else None)
     for thread in threads:
         thread.join()
     return _decide(first, second)
