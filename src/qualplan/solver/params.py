@@ -105,11 +105,9 @@ def configure_primary(
     parameters.num_workers = 1
     parameters.linearization_level = 0
     parameters.use_disjunctive_constraint_in_cumulative = False
-    if has_calendars:
-        parameters.cp_model_probing_level = 0
-    elif tasks <= SMALL_MODEL:
+    if not has_calendars and tasks <= SMALL_MODEL:
         parameters.use_optimization_hints = False
-    _limits(parameters, seed, deterministic_time, wall_time)
+    _common(parameters, seed, deterministic_time, wall_time, has_calendars)
 
 
 def configure_secondary(
@@ -131,7 +129,6 @@ def configure_secondary(
     such subsolvers (measured on j120: 6 units reported for a 2.5 limit); hence one
     full subsolver (``default_lp``) and the cheap LNS ones.
     """
-    parameters = solver.parameters
     if tasks <= SMALL_MODEL and not has_calendars:
         configure_primary(
             solver,
@@ -142,15 +139,17 @@ def configure_secondary(
             has_calendars=False,
         )
         return
+    parameters = solver.parameters
     parameters.num_workers = max(1, workers)
     parameters.interleave_search = True
     parameters.ignore_subsolvers.extend(HEAVY_SUBSOLVERS)
+    _common(parameters, seed, deterministic_time, wall_time, has_calendars)
+
+
+def _common(parameters, seed: int, deterministic_time: float, wall_time: float, has_calendars: bool) -> None:
+    """What both contestants share: presolve probing off on calendar plans, seed and limits."""
     if has_calendars:
         parameters.cp_model_probing_level = 0
-    _limits(parameters, seed, deterministic_time, wall_time)
-
-
-def _limits(parameters, seed: int, deterministic_time: float, wall_time: float) -> None:
     parameters.random_seed = seed
     parameters.max_deterministic_time = max(deterministic_time, 0.01)
     parameters.max_time_in_seconds = max(wall_time, 0.01)
