@@ -33,9 +33,11 @@ from qualplan.problem import Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
 from qualplan.solver.bounds import Cutoff, compute_bounds, reach_after_last_end
 from qualplan.solver.builder import ModelBuilder
+from qualplan.solver.evolution import evolve_schedule, list_model, warm_up
 from qualplan.solver.greedy import greedy_schedule
 from qualplan.solver.objective import TERMS, term_expression, term_values
 from qualplan.solver.params import (
+    SMALL_MODEL,
     WALL_FACTOR,
     WALL_MARGIN,
     configure_confirmation,
@@ -49,6 +51,9 @@ from qualplan.solver.status import PhaseStatus, phase_status
 
 #: Share of the remaining deterministic time each phase may use; what a phase leaves goes on.
 PHASE_SHARE = {"lateness": 0.6, "dates": 0.8, "last_end": 1.0}
+#: Share of the time limit for the genetic algorithm, where it applies (``evolution.py``),
+#: before CP-SAT starts from its schedule.
+EVOLUTION_SHARE = 0.35
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,13 @@ class SolveOptions:
     """Switches for measuring what each idea buys (benchmarks, tests); defaults are the product.
 
     ``greedy``: start from the greedy schedule (hint, fallback, cut-offs);
+    ``evolution``: improve it with the genetic algorithm where it applies;
     ``tighten``: CPM bounds on start domains; ``tails``: capacity tails in cumulatives;
     ``cutoffs``: domains cut by the incumbent's objective values.
     """
 
     greedy: bool = True
+    evolution: bool = True
     tighten: bool = True
     tails: bool = True
     cutoffs: bool = True
@@ -109,6 +116,7 @@ def solve(
     tests only.
     """
     options = options or SolveOptions()
+    searchable = _list_searchable(problem, options)  # before the clock: it may compile code
     clock = _Clock(time_limit)
     base = _base_bounds(problem)
     if base.conflicts:
@@ -126,12 +134,19 @@ def solve(
             proved[index] = values[index]  # the proved dates already force the last end
             continue
         share = 1.0 if term == "dates" and _last_end_follows_dates(problem) else PHASE_SHARE[term]
+        if searchable:
+            share = min(share, 1.0 - EVOLUTION_SHARE)  # what the genetic algorithm may need
         outcome = _run_phase(problem, term, incumbent, proved, clock, share, workers, seed, progress, options)
         if outcome.status in (PhaseStatus.FEASIBLE, PhaseStatus.UNKNOWN) and clock.seconds_left > 0.05:
             # Unproved: later phases cannot run, so this one gets the rest of the time.
             best = _better(problem, incumbent, outcome.schedule)
-            more = _run_phase(problem, term, best, proved, clock, 1.0, workers, seed, progress, options)
-            outcome = _merge(outcome, more)
+            if searchable:
+                floor = _phase_floor(lower, proved, index, outcome.bound)
+                evolved = _evolve(problem, best, floor, clock, workers, seed)
+                outcome = _with_schedule(problem, outcome, evolved, index, floor[index])
+            else:
+                more = _run_phase(problem, term, best, proved, clock, 1.0, workers, seed, progress, options)
+                outcome = _merge(outcome, more)
         if outcome.status is PhaseStatus.INFEASIBLE:
             if incumbent is not None:
                 break  # impossible with a valid hint: trust the schedule, prove nothing more
@@ -207,6 +222,59 @@ def _run_phase(
     # first. One solve alone charges what it used, which repeats exactly.
     clock.spend(budget if secondary is not None else primary.deterministic_time / primary_pace)
     return PhaseOutcome(outcome.status, outcome.schedule, outcome.bound)
+
+
+def _evolve(
+    problem: Problem, best: Schedule | None, floor: tuple[int, int, int], clock: _Clock, workers: int, seed: int
+) -> Schedule | None:
+    """``best`` improved by the genetic algorithm for the rest of the time; it stops early
+    on a schedule that meets ``floor`` (lower bounds of the three terms)."""
+    seconds = clock.seconds_left
+    found = evolve_schedule(problem, seconds=seconds, workers=workers, seed=seed, seeds=_listed(best), floor=floor)
+    clock.spend(seconds)
+    return _better(problem, best, found)
+
+
+def _phase_floor(lower, proved: list[int | None], index: int, bound: int | None) -> tuple[int, int, int]:
+    """Lower bounds of the three terms while phase ``index`` runs: proved values before it,
+    its own proved bound, the CPM bounds after it."""
+    floor = list(lower)
+    for earlier in range(index):
+        floor[earlier] = proved[earlier]
+    if bound is not None:
+        floor[index] = max(floor[index], bound)
+    return floor[0], floor[1], floor[2]
+
+
+def _with_schedule(
+    problem: Problem, outcome: PhaseOutcome, schedule: Schedule | None, index: int, floor: int
+) -> PhaseOutcome:
+    """``outcome`` with a schedule at least as good from elsewhere: optimal when its term
+    meets ``floor``, a lower bound of the phase's term."""
+    if schedule is None:
+        return outcome
+    value = term_values(problem, schedule)[index]
+    if value <= floor:
+        return PhaseOutcome(PhaseStatus.OPTIMAL, schedule, value)
+    status = PhaseStatus.FEASIBLE if outcome.status is PhaseStatus.UNKNOWN else outcome.status
+    return PhaseOutcome(status, schedule, outcome.bound)
+
+
+def _list_searchable(problem: Problem, options: SolveOptions) -> bool:
+    """Whether the genetic algorithm runs first (``evolution.py``): on plans it models
+    exactly, above the size where CP-SAT alone proves PSPLIB j30 fast. Loads its
+    compiled code now, so that loading is not charged to the time limit."""
+    if not options.evolution or len(problem.tasks) <= SMALL_MODEL:
+        return False
+    model = list_model(problem)
+    if model is None:
+        return False
+    warm_up(model)
+    return True
+
+
+def _listed(schedule: Schedule | None) -> list[Schedule]:
+    return [] if schedule is None else [schedule]
 
 
 def _better(problem: Problem, incumbent: Schedule | None, candidate: Schedule | None) -> Schedule | None:

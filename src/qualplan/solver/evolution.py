@@ -1,0 +1,264 @@
+"""An activity-list genetic algorithm that finds good schedules for plain plans before CP-SAT.
+
+On resource-tight plans CP-SAT's first schedules are far from the best and its
+large-neighbourhood search climbs slowly: on the 16 PSPLIB j120 instances that
+neither it nor PyJobShop closes in 10 s, the schedules ended 2-10 % above the best
+known. The classic answer of the RCPSP literature is a genetic algorithm over
+activity lists decoded by the serial schedule-generation scheme, each child
+improved by double justification (Hartmann 1998; Valls, Ballestín & Quintanilla
+2005). ``solve`` runs it for a share of the time limit and hands its best schedule
+to CP-SAT as hint and cut-off, so CP-SAT starts where the search stopped.
+
+It covers the plans where a serial schedule is exact and fast: no calendars, no
+windows, constant capacities, links that are finish-to-start (any node) or
+start-to-start from a milestone, lags of zero or more, and milestones fixed by
+``at`` only when nothing precedes them (``list_model`` says None otherwise).
+Those are the plans of pure project scheduling, PSPLIB's among them; a plan with
+seasons or lab calendars goes straight to CP-SAT.
+
+The search is deterministic: its budget is counted in ticks of work
+(``list_kernels.py``), and with two workers two searches with different seeds run
+on two threads and the better wins (the first on a tie).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from qualplan.graph import topological_order
+from qualplan.problem import Problem
+from qualplan.result import Schedule, schedule_times
+
+#: Ticks of search per second of time limit, for one thread. Measured on PSPLIB j120
+#: (benchmarks/psplib.py) on the project machine; the ticks stay the same elsewhere.
+TICKS_PER_SECOND = 700_000_000
+#: Schedules in a generation (and survivors of one).
+POPULATION = 100
+#: Largest value the folded objective may take (numba works in int64).
+FITNESS_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class ListModel:
+    """The plan as the arrays ``list_kernels`` works on (see its docstring)."""
+
+    nodes: tuple[str, ...]  # node ids in a topological order; index = node number
+    data: tuple  # the arrays of ``list_kernels._improved``, in its order
+    succ_ptr: np.ndarray
+    succ_node: np.ndarray
+    rank: np.ndarray  # latest start ignoring resources: the sampling priority
+    room: int  # days of resource profile enough for any serial schedule
+
+
+def list_model(problem: Problem) -> ListModel | None:
+    """The plan's arrays, or None when the plan has rules the list search does not model.
+
+    Cached on the problem: ``solve`` asks once to warm the compiled code, once to search.
+    """
+    if "evolution.model" not in problem._cache:
+        problem._cache["evolution.model"] = _build(problem) if _eligible(problem) else None
+    return problem._cache["evolution.model"]
+
+
+def warm_up(model: ListModel) -> None:
+    """Load (or, after an install, compile) the numba code, outside any solve's budget.
+
+    The first call after an install compiles for several seconds; later ones load the
+    cache in a fraction of a second. Charging that to the time limit would let the
+    first run of a plan differ from the next.
+    """
+    from qualplan.solver.list_kernels import evolve
+
+    evolve(model.data, model.succ_ptr, model.succ_node, model.rank, _seed_lists(model, []), 2, 0, 0, model.room, -1)
+
+
+def evolve_schedule(
+    problem: Problem,
+    *,
+    seconds: float,
+    workers: int,
+    seed: int,
+    seeds: list[Schedule],
+    floor: tuple[int, int, int] | None = None,
+) -> Schedule | None:
+    """The best schedule of ``workers`` searches (seeds ``seed``, ``seed+1``, ...) of
+    ``seconds`` × ``TICKS_PER_SECOND`` ticks each, started from ``seeds``; None when the
+    plan is not eligible or no schedule fits the horizon. A search stops early on a
+    schedule whose objective terms meet ``floor`` (lower bounds: nothing is better)."""
+    from qualplan.solver.list_kernels import evolve
+
+    model = list_model(problem)
+    if model is None:
+        return None
+    lists = _seed_lists(model, [_start_order(problem, model, schedule) for schedule in seeds])
+    budget = int(seconds * TICKS_PER_SECOND)
+    target = _folded(model, floor) if floor is not None else -1
+    outcomes: list[tuple[int, np.ndarray] | None] = [None] * max(workers, 1)
+
+    def run(index: int) -> None:
+        arrays = (model.data, model.succ_ptr, model.succ_node, model.rank, lists)
+        value, starts, _ = evolve(*arrays, POPULATION, budget, seed + index, model.room, target)
+        outcomes[index] = (int(value), starts)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(outcomes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found = [outcome for outcome in outcomes if outcome is not None and outcome[0] >= 0]
+    if not found:
+        return None
+    _, starts = min(found, key=lambda outcome: outcome[0])  # min keeps the first of equals
+    return Schedule({node: int(starts[index]) for index, node in enumerate(model.nodes) if node in problem.tasks})
+
+
+# --- which plans ----------------------------------------------------------------------
+
+
+def _eligible(problem: Problem) -> bool:
+    """Plans whose every rule the arrays state exactly (module docstring)."""
+    if any(task.calendar is not None or task.occurrences is not None for task in problem.tasks.values()):
+        return False
+    if any(len(steps) != 1 for steps in problem.capacity_steps.values()):
+        return False
+    for task in problem.tasks.values():
+        if any(units > problem.capacity_steps[resource][0][1] for resource, units in task.uses):
+            return False  # no schedule at all: CP-SAT proves it
+    for link in problem.links:
+        if link.lag < 0 or link.type == "end":
+            return False
+        if link.type == "start" and link.pred not in problem.milestones:
+            return False
+    for milestone, spec in problem.milestones.items():
+        if (spec.at is not None) == bool(problem.preds[milestone]):
+            return False  # a fixed date after other nodes is a deadline; a free one needs a predecessor
+    return True
+
+
+# --- the arrays -----------------------------------------------------------------------
+
+
+def _build(problem: Problem) -> ListModel | None:
+    nodes = topological_order(problem)
+    number = {node: index for index, node in enumerate(nodes)}
+    n = len(nodes)
+    resources = list(problem.capacity_steps)
+    last = np.array([problem.tasks[node].length - 1 if node in problem.tasks else 0 for node in nodes], np.int64)
+    span = np.array([problem.tasks[node].length if node in problem.tasks else 0 for node in nodes], np.int64)
+    floor = np.array([_floor(problem, node) for node in nodes], np.int64)
+    demand = np.zeros((n, max(len(resources), 1)), np.int64)
+    for node, task in problem.tasks.items():
+        for resource, units in task.uses:
+            demand[number[node], resources.index(resource)] += units
+    capacity = np.array([problem.capacity_steps[r][0][1] for r in resources] or [0], np.int64)
+
+    forward: list[list[tuple[int, int]]] = [[] for _ in nodes]  # into j: (pred, weight)
+    backward: list[list[tuple[int, int]]] = [[] for _ in nodes]  # into p in mirrored time: (succ, weight)
+    for link in problem.links:
+        p, s = number[link.pred], number[link.succ]
+        weight = _weight(problem, link.type, link.lag, last[p], link.succ in problem.tasks)
+        forward[s].append((p, weight))
+        backward[p].append((s, weight + int(last[s]) - int(last[p])))
+    fwd_ptr, fwd_node, fwd_weight = _csr(forward)
+    bwd_ptr, bwd_node, bwd_weight = _csr(backward)
+    succ_ptr, succ_node, _ = _csr([[(s, 0) for s, _ in arcs] for arcs in backward])
+
+    # A serial schedule never starts a node later than the latest floor plus every span and arc weight.
+    weights = np.maximum(fwd_weight, 0).sum() + np.maximum(bwd_weight, 0).sum()
+    room = int(floor.max(initial=0) + span.sum() + weights) + 2
+    is_task = np.array([node in problem.tasks for node in nodes], np.bool_)
+    due = np.array([_due(problem, node) for node in nodes], np.int64)
+    priority = np.array([_priority(problem, node) for node in nodes], np.int64)
+    end_scale = room + 1
+    date_scale = len(problem.milestones) * room + 1
+    worst_lateness = int(priority.sum()) * room
+    if (worst_lateness * date_scale + date_scale) * end_scale >= FITNESS_LIMIT:
+        return None
+    data = (
+        floor,
+        fwd_ptr,
+        fwd_node,
+        fwd_weight,
+        bwd_ptr,
+        bwd_node,
+        bwd_weight,
+        span,
+        last,
+        demand,
+        capacity,
+        is_task,
+        due,
+        priority,
+        np.int64(problem.days),
+        np.int64(date_scale),
+        np.int64(end_scale),
+    )
+    rank = _latest_starts(problem, nodes, last, forward)
+    return ListModel(nodes, data, succ_ptr, succ_node, rank, room)
+
+
+def _weight(problem: Problem, kind: str, lag: int, pred_last: int, succ_is_task: bool) -> int:
+    """``start[succ] >= start[pred] + weight`` for one link (``graph.link_bounds``,
+    ``graph.milestone_date``): a task follows a finish on the next day, a milestone on
+    the same day; a start-to-start link waits for the start alone."""
+    if kind == "start":
+        return lag
+    return int(pred_last) + lag + (1 if succ_is_task else 0)
+
+
+def _floor(problem: Problem, node: str) -> int:
+    if node in problem.tasks:
+        return problem.tasks[node].earliest
+    at = problem.milestones[node].at
+    return 0 if at is None else at
+
+
+def _priority(problem: Problem, node: str) -> int:
+    spec = problem.milestones.get(node)
+    return 0 if spec is None else spec.priority
+
+
+def _due(problem: Problem, node: str) -> int:
+    spec = problem.milestones.get(node)
+    return -1 if spec is None or spec.due is None else spec.due
+
+
+def _csr(arcs: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Compressed rows: row j's arcs are ``node[ptr[j]:ptr[j+1]]``, ``weight[...]``."""
+    ptr = np.zeros(len(arcs) + 1, np.int64)
+    for j, row in enumerate(arcs):
+        ptr[j + 1] = ptr[j] + len(row)
+    node = np.array([other for row in arcs for other, _ in row], np.int64)
+    weight = np.array([w for row in arcs for _, w in row], np.int64)
+    return ptr, node, weight
+
+
+def _latest_starts(problem: Problem, nodes: tuple[str, ...], last: np.ndarray, forward) -> np.ndarray:
+    """Latest start of each node that keeps every task inside the horizon, ignoring resources."""
+    latest = np.array([problem.days - 1 - last[j] for j in range(len(nodes))], np.float64)
+    for j in reversed(range(len(nodes))):
+        for p, weight in forward[j]:
+            latest[p] = min(latest[p], latest[j] - weight)
+    return latest
+
+
+def _start_order(problem: Problem, model: ListModel, schedule: Schedule) -> np.ndarray:
+    """A schedule as an activity list: nodes by start day, ties by node number."""
+    times = schedule_times(problem, schedule)
+    starts = [times.start[node] for node in model.nodes]
+    return np.array(sorted(range(len(model.nodes)), key=lambda j: (starts[j], j)), np.int64)
+
+
+def _folded(model: ListModel, terms: tuple[int, int, int]) -> int:
+    """Three objective terms as one integer, as ``list_kernels.fitness`` folds them."""
+    date_scale, end_scale = int(model.data[15]), int(model.data[16])
+    return (terms[0] * date_scale + terms[1]) * end_scale + terms[2]
+
+
+def _seed_lists(model: ListModel, orders: list[np.ndarray]) -> np.ndarray:
+    if not orders:
+        return np.zeros((0, len(model.nodes)), np.int64)
+    return np.stack(orders)
