@@ -144,12 +144,12 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_validate_and_help_never_import_ortools(plans: Path) -> None:
+def test_validate_and_help_never_import_ortools_or_numba(plans: Path) -> None:
     for args in (["validate"], ["--help"]):
         completed = run_cli(*args, cwd=plans)
         imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines() if "|" in line}
         assert "qualplan.checks" in imported or args == ["--help"]
-        assert not any(name.startswith("ortools") for name in imported), args
+        assert not any(name.startswith(("ortools", "numba")) for name in imported), args
 
 
 def test_the_real_process_exits_2_without_a_traceback(plans: Path) -> None:

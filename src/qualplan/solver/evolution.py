@@ -11,8 +11,8 @@ to CP-SAT as hint and cut-off, so CP-SAT starts where the search stopped.
 
 It covers the plans where a serial schedule is exact and fast: no calendars, no
 windows, constant capacities, links that are finish-to-start (any node) or
-start-to-start from a milestone, lags of zero or more, and milestones fixed by
-``at`` only when nothing precedes them (``list_model`` says None otherwise).
+start-to-start from a milestone, and lags of zero or more (``list_model`` says None
+otherwise).
 Those are the plans of pure project scheduling, PSPLIB's among them; a plan with
 seasons or lab calendars goes straight to CP-SAT.
 
@@ -39,6 +39,15 @@ TICKS_PER_SECOND = 700_000_000
 POPULATION = 100
 #: Largest value the folded objective may take (numba works in int64).
 FITNESS_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class Evolution:
+    """What a search found: its best schedule (None when none fitted the horizon) and the
+    seconds of budget it used (less than given when it stopped at the floor)."""
+
+    schedule: Schedule | None
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -83,36 +92,40 @@ def evolve_schedule(
     seed: int,
     seeds: list[Schedule],
     floor: tuple[int, int, int] | None = None,
-) -> Schedule | None:
+) -> Evolution:
     """The best schedule of ``workers`` searches (seeds ``seed``, ``seed+1``, ...) of
-    ``seconds`` × ``TICKS_PER_SECOND`` ticks each, started from ``seeds``; None when the
-    plan is not eligible or no schedule fits the horizon. A search stops early on a
-    schedule whose objective terms meet ``floor`` (lower bounds: nothing is better)."""
+    ``seconds`` × ``TICKS_PER_SECOND`` ticks each, started from ``seeds``; no schedule
+    when the plan is not eligible or none fits the horizon. A search stops early on a
+    schedule whose objective terms meet ``floor`` (lower bounds: nothing is better).
+    The seconds used are the longer search's ticks: each search's count repeats exactly,
+    and the searches share nothing, so the result does not depend on their timing."""
     from qualplan.solver.list_kernels import evolve
 
     model = list_model(problem)
     if model is None:
-        return None
+        return Evolution(None, 0.0)
     lists = _seed_lists(model, [_start_order(problem, model, schedule) for schedule in seeds])
     budget = int(seconds * TICKS_PER_SECOND)
     target = _folded(model, floor) if floor is not None else -1
-    outcomes: list[tuple[int, np.ndarray] | None] = [None] * max(workers, 1)
+    outcomes: list[tuple[int, np.ndarray, int] | None] = [None] * max(workers, 1)
 
     def run(index: int) -> None:
         arrays = (model.data, model.succ_ptr, model.succ_node, model.rank, lists)
-        value, starts, _ = evolve(*arrays, POPULATION, budget, seed + index, model.room, target)
-        outcomes[index] = (int(value), starts)
+        value, starts, spent = evolve(*arrays, POPULATION, budget, seed + index, model.room, target)
+        outcomes[index] = (int(value), starts, int(spent))
 
     threads = [threading.Thread(target=run, args=(index,)) for index in range(len(outcomes))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    used = min(seconds, max(outcome[2] for outcome in outcomes if outcome is not None) / TICKS_PER_SECOND)
     found = [outcome for outcome in outcomes if outcome is not None and outcome[0] >= 0]
     if not found:
-        return None
-    _, starts = min(found, key=lambda outcome: outcome[0])  # min keeps the first of equals
-    return Schedule({node: int(starts[index]) for index, node in enumerate(model.nodes) if node in problem.tasks})
+        return Evolution(None, used)
+    _, starts, _ = min(found, key=lambda outcome: outcome[0])  # min keeps the first of equals
+    tasks = {node: int(starts[index]) for index, node in enumerate(model.nodes) if node in problem.tasks}
+    return Evolution(Schedule(tasks), used)
 
 
 # --- which plans ----------------------------------------------------------------------
@@ -132,10 +145,7 @@ def _eligible(problem: Problem) -> bool:
             return False
         if link.type == "start" and link.pred not in problem.milestones:
             return False
-    for milestone, spec in problem.milestones.items():
-        if (spec.at is not None) == bool(problem.preds[milestone]):
-            return False  # a fixed date after other nodes is a deadline; a free one needs a predecessor
-    return True
+    return True  # milestones have ``at`` or ``after``, never both (``model.Milestone``)
 
 
 # --- the arrays -----------------------------------------------------------------------

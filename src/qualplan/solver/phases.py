@@ -229,10 +229,11 @@ def _evolve(
 ) -> Schedule | None:
     """``best`` improved by the genetic algorithm for the rest of the time; it stops early
     on a schedule that meets ``floor`` (lower bounds of the three terms)."""
-    seconds = clock.seconds_left
-    found = evolve_schedule(problem, seconds=seconds, workers=workers, seed=seed, seeds=_listed(best), floor=floor)
-    clock.spend(seconds)
-    return _better(problem, best, found)
+    found = evolve_schedule(
+        problem, seconds=clock.seconds_left, workers=workers, seed=seed, seeds=_listed(best), floor=floor
+    )
+    clock.spend(found.seconds)
+    return _better(problem, best, found.schedule)
 
 
 def _phase_floor(lower, proved: list[int | None], index: int, bound: int | None) -> tuple[int, int, int]:
