@@ -190,7 +190,7 @@ def test_it_finds_the_optimum_of_j12039_1_that_cp_sat_misses() -> None:
 def test_it_stops_at_a_floor_it_reaches() -> None:
     problem = psplib_problem("j12039_1.sm")
     greedy = greedy_schedule(problem)
-    lateness, dates, last_end = term_values(problem, greedy)
+    _, dates, last_end = term_values(problem, greedy)
     floor = (0, dates - 2, last_end - 2)  # the greedy's makespan minus 2: soon reached
     evolution = evolve_schedule(problem, seconds=1.0, workers=1, seed=0, seeds=[greedy], floor=floor)
     # Stopped on the first generation at or below the floor, long before 95, and charged
