@@ -144,6 +144,8 @@ def solve(
                 floor = _phase_floor(lower, proved, index, outcome.bound)
                 evolved = _evolve(problem, best, floor, clock, workers, seed)
                 outcome = _with_schedule(problem, outcome, evolved, index, floor[index])
+                if progress is not None and evolved is not best:
+                    _report(progress, problem, clock, term, evolved, floor)
             else:
                 more = _run_phase(problem, term, best, proved, clock, 1.0, workers, seed, progress, options)
                 outcome = _merge(outcome, more)
@@ -234,6 +236,28 @@ def _evolve(
     )
     clock.spend(found.seconds)
     return _better(problem, best, found.schedule)
+
+
+def _report(
+    progress: Callable[[ProgressEvent], None],
+    problem: Problem,
+    clock: _Clock,
+    term: str,
+    schedule: Schedule,
+    floor: tuple[int, int, int],
+) -> None:
+    """Tell the progress line about a schedule found outside CP-SAT (the genetic algorithm)."""
+    values, index = term_values(problem, schedule), TERMS.index(term)
+    progress(
+        ProgressEvent(
+            elapsed=time.perf_counter() - clock.started,
+            phase=term,
+            lateness=values[0],
+            lateness_bound=floor[0],
+            objective=values[index],
+            bound=floor[index],
+        )
+    )
 
 
 def _phase_floor(lower, proved: list[int | None], index: int, bound: int | None) -> tuple[int, int, int]:
