@@ -48,6 +48,7 @@ def makespan(problem, schedule: Schedule) -> int:
         ),
         ("finish-to-finish link", {"after": [{"on": "a", "type": "end"}]}, {}),
         ("start link from a task", {"after": [{"on": "a", "type": "start"}]}, {}),
+        ("more units than the capacity", {"uses": {"rig": 3}}, {"resources": {"rig": {"capacity": 2}}}),
     ],
 )
 def test_plans_with_rules_the_arrays_cannot_state_are_left_to_cp_sat(why, task, top) -> None:

@@ -11,8 +11,8 @@ to CP-SAT as hint and cut-off, so CP-SAT starts where the search stopped.
 
 It covers the plans where a serial schedule is exact and fast: no calendars, no
 windows, constant capacities, links that are finish-to-start (any node) or
-start-to-start from a milestone, and lags of zero or more (``list_model`` says None
-otherwise).
+start-to-start from a milestone (``list_model`` says None otherwise; lags are never
+negative in plan format 1).
 Those are the plans of pure project scheduling, PSPLIB's among them; a plan with
 seasons or lab calendars goes straight to CP-SAT.
 
@@ -140,8 +140,9 @@ def _eligible(problem: Problem) -> bool:
     for task in problem.tasks.values():
         if any(units > problem.capacity_steps[resource][0][1] for resource, units in task.uses):
             return False  # no schedule at all: CP-SAT proves it
+    # Lags are never negative (``durations.py``), so every arc weight below is >= 0 both ways.
     for link in problem.links:
-        if link.lag < 0 or link.type == "end":
+        if link.type == "end":
             return False
         if link.type == "start" and link.pred not in problem.milestones:
             return False
