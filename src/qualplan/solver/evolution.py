@@ -32,8 +32,9 @@ from qualplan.graph import topological_order
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
 
-#: Ticks of search per second of time limit, for one thread. Measured on PSPLIB j120
-#: (benchmarks/psplib.py) on the project machine; the ticks stay the same elsewhere.
+#: Ticks of search per second of time limit, for one thread: 510-970 million a second
+#: were measured on PSPLIB instances on the project machine (benchmarks/evolution_speed.py).
+#: A faster machine searches longer in the same ticks, never differently.
 TICKS_PER_SECOND = 700_000_000
 #: Schedules in a generation (and survivors of one).
 POPULATION = 100
