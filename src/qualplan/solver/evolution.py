@@ -1,4 +1,4 @@
-"""An activity-list genetic algorithm that finds good schedules for plain plans before CP-SAT.
+"""An activity-list genetic algorithm that improves CP-SAT's best schedule on plain plans.
 
 On resource-tight plans CP-SAT's first schedules are far from the best and its
 large-neighbourhood search climbs slowly: on the 16 PSPLIB j120 instances that
@@ -6,14 +6,13 @@ neither it nor PyJobShop closes in 10 s, the schedules ended 2-10 % above the be
 known. The classic answer of the RCPSP literature is a genetic algorithm over
 activity lists decoded by the serial schedule-generation scheme, each child
 improved by double justification (Hartmann 1998; Valls, Ballestín & Quintanilla
-2005). ``solve`` runs it for a share of the time limit and hands its best schedule
-to CP-SAT as hint and cut-off, so CP-SAT starts where the search stopped.
+2005). When CP-SAT's race leaves a phase unproved, ``solve`` gives the rest of the
+time to this search, started from the best schedule so far (``phases.py``).
 
 It covers the plans where a serial schedule is exact and fast: no calendars, no
 windows, constant capacities, links that are finish-to-start (any node) or
 start-to-start from a milestone (``list_model`` says None otherwise; lags are never
-negative in plan format 1).
-Those are the plans of pure project scheduling, PSPLIB's among them; a plan with
+negative in plan format 1). Those are the plans of pure project scheduling, PSPLIB's among them; a plan with
 seasons or lab calendars goes straight to CP-SAT.
 
 The search is deterministic: its budget is counted in ticks of work

@@ -9,6 +9,9 @@ The plan's objective is lexicographic (``objective.py``). ``solve`` runs:
    keeping the earlier terms at their proved optimum, each with domains cut by
    the incumbent's values (``bounds.Cutoff``). A phase that does not prove its
    term optimal ends the sequence: later terms cannot be proved without it.
+3. On plain plans above 50 tasks (``evolution.py``), an unproved phase hands the
+   rest of the time to a genetic algorithm started from the best schedule, which
+   stops early if it meets the phase's proved bound (the phase is then optimal).
 
 Verdict (plan-format.md, "What the tool answers"), from phase 1 alone:
 ``met`` when the best schedule has no lateness; ``missed`` when the proved
@@ -16,8 +19,9 @@ lateness bound is above 0, or when no schedule fits the horizon (proved twice,
 see ``_confirm_infeasible``); otherwise ``unknown`` — a time-out is never
 ``missed``. ``proven`` means all three terms are proved optimal.
 
-Budget: each phase gets its share of what is left (``PHASE_SHARE``); an unproved
-phase then gets the rest, since later phases cannot run without its proof.
+Budget: each phase gets its share of what is left (``PHASE_SHARE``, at most
+``1 - EVOLUTION_SHARE`` where the genetic algorithm applies); an unproved phase then
+gets the rest, since later phases cannot run without its proof.
 """
 
 from __future__ import annotations
@@ -51,8 +55,9 @@ from qualplan.solver.status import PhaseStatus, phase_status
 
 #: Share of the remaining deterministic time each phase may use; what a phase leaves goes on.
 PHASE_SHARE = {"lateness": 0.6, "dates": 0.8, "last_end": 1.0}
-#: Share of the time limit for the genetic algorithm, where it applies (``evolution.py``),
-#: before CP-SAT starts from its schedule.
+#: Where the genetic algorithm applies (``evolution.py``), the share of what is left that a
+#: phase's race leaves for it. 65/35 was best or level among the splits measured on PSPLIB
+#: j120 (benchmarks/results/psplib.md); 50/50 cost a proof that CP-SAT needs 2.3 s for.
 EVOLUTION_SHARE = 0.35
 
 
@@ -231,9 +236,8 @@ def _evolve(
 ) -> Schedule | None:
     """``best`` improved by the genetic algorithm for the rest of the time; it stops early
     on a schedule that meets ``floor`` (lower bounds of the three terms)."""
-    found = evolve_schedule(
-        problem, seconds=clock.seconds_left, workers=workers, seed=seed, seeds=_listed(best), floor=floor
-    )
+    seeds = [] if best is None else [best]
+    found = evolve_schedule(problem, seconds=clock.seconds_left, workers=workers, seed=seed, seeds=seeds, floor=floor)
     clock.spend(found.seconds)
     return _better(problem, best, found.schedule)
 
@@ -286,7 +290,7 @@ def _with_schedule(
 
 
 def _list_searchable(problem: Problem, options: SolveOptions) -> bool:
-    """Whether the genetic algorithm runs first (``evolution.py``): on plans it models
+    """Whether the genetic algorithm may run (``evolution.py``): on plans it models
     exactly, above the size where CP-SAT alone proves PSPLIB j30 fast. Loads its
     compiled code now, so that loading is not charged to the time limit."""
     if not options.evolution or len(problem.tasks) <= SMALL_MODEL:
@@ -296,10 +300,6 @@ def _list_searchable(problem: Problem, options: SolveOptions) -> bool:
         return False
     warm_up(model)
     return True
-
-
-def _listed(schedule: Schedule | None) -> list[Schedule]:
-    return [] if schedule is None else [schedule]
 
 
 def _better(problem: Problem, incumbent: Schedule | None, candidate: Schedule | None) -> Schedule | None:
