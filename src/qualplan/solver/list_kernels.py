@@ -166,16 +166,8 @@ def fitness(start, is_task, last, due, priority, days, date_scale, end_scale):
 def _improved(order, data, free, start, trial):
     """Schedule ``order``, then justify while that improves. Returns (fitness, ticks); the
     best schedule is left in ``start``. Fitness -1: no schedule within the horizon."""
-    floor, fwd_ptr, fwd_node, fwd_weight, span, last, demand, capacity = (
-        data[0],
-        data[1],
-        data[2],
-        data[3],
-        data[7],
-        data[8],
-        data[9],
-        data[10],
-    )
+    floor, fwd_ptr, fwd_node, fwd_weight = data[:4]
+    span, last, demand, capacity = data[7:11]
     is_task, due, priority, days, date_scale, end_scale = data[11:]
     ticks = serial_schedule(order, floor, fwd_ptr, fwd_node, fwd_weight, span, demand, capacity, free, start)
     if ticks < 0:
@@ -275,13 +267,14 @@ def evolve(data, succ_ptr, succ_node, rank, seeds, population, budget, seed, roo
     """A genetic algorithm over activity lists with double justification of every child.
 
     ``seeds``: topological orders to put in the first population as they are (the
-    greedy schedule's, for one); the rest is sampled around ``rank``. Generations of
-    ``population`` children (two-point crossover of random pairs, adjacent-swap
-    mutation) compete with their parents; the best distinct schedules survive. Stops
-    once ``budget`` ticks are spent. ``room``: days of resource profile, enough for any
-    serial schedule (``evolution.py`` works it out). It stops early once the best
-    fitness is ``target`` or less (a lower bound: -1 for none). Returns (best fitness, its starts, ticks spent);
-    fitness -1 when no schedule fitted the horizon.
+    best schedule so far, for one); the rest is sampled around ``rank``. Generations
+    of ``population`` children (two-point crossover of random pairs, adjacent-swap
+    mutation) compete with their parents; the best distinct schedules survive.
+
+    Stops once ``budget`` ticks are spent, or once the best fitness is ``target`` or
+    less (a lower bound; -1 for none). ``room``: days of resource profile, enough for
+    any serial schedule (``evolution.py`` works it out). Returns (best fitness, its
+    starts, ticks spent); fitness -1 when no schedule fitted the horizon.
     """
     np.random.seed(seed)
     floor, fwd_ptr, fwd_node, capacity = data[0], data[1], data[2], data[10]
