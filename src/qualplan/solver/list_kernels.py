@@ -263,6 +263,18 @@ def _signature(start, weights):
 
 
 @njit(cache=True, nogil=True)
+def _enter(order, slot, data, free, start, trial, lists, values, marks, weights):
+    """Decode and justify ``order`` (``_improved``) and store the result in row ``slot``:
+    its schedule as a list by start day, its fitness and its signature. Returns (fitness,
+    ticks); the schedule is left in ``start``."""
+    value, ticks = _improved(order, data, free, start, trial)
+    lists[slot] = order_by_start(start) if value >= 0 else order
+    values[slot] = value
+    marks[slot] = _signature(start, weights)
+    return value, ticks + order.shape[0]
+
+
+@njit(cache=True, nogil=True)
 def evolve(data, succ_ptr, succ_node, rank, seeds, population, budget, seed, room, target):
     """A genetic algorithm over activity lists with double justification of every child.
 
@@ -301,11 +313,8 @@ def evolve(data, succ_ptr, succ_node, rank, seeds, population, budget, seed, roo
             order[:] = seeds[p]
         else:
             _sampled_order(rank, fwd_ptr, succ_ptr, succ_node, SAMPLING_NOISE if p > 0 else 0.0, order)
-        value, ticks = _improved(order, data, free, start, trial)
-        spent += ticks + n
-        lists[p] = order_by_start(start) if value >= 0 else order
-        values[p] = value
-        marks[p] = _signature(start, weights)
+        value, ticks = _enter(order, p, data, free, start, trial, lists, values, marks, weights)
+        spent += ticks
         if value >= 0 and (best < 0 or value < best):
             best = value
             best_start[:] = start
@@ -322,12 +331,8 @@ def evolve(data, succ_ptr, succ_node, rank, seeds, population, budget, seed, roo
             for i in range(n - 1):
                 if np.random.random() < MUTATION_RATE and not _joined(child[i], child[i + 1], fwd_ptr, fwd_node):
                     child[i], child[i + 1] = child[i + 1], child[i]
-            value, ticks = _improved(child, data, free, start, trial)
-            spent += ticks + n
-            slot = population + c
-            lists[slot] = order_by_start(start) if value >= 0 else child
-            values[slot] = value
-            marks[slot] = _signature(start, weights)
+            value, ticks = _enter(child, population + c, data, free, start, trial, lists, values, marks, weights)
+            spent += ticks
             if value >= 0 and (best < 0 or value < best):
                 best = value
                 best_start[:] = start
