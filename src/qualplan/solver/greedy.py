@@ -120,9 +120,14 @@ def _serial_schedule(problem: Problem, key) -> Schedule | None:
         else:
             heapq.heappush(ready, (key(node), order_index[node], node))
 
-    for node in order_index:
-        if waiting[node] == 0:
-            release(node)
+    # The roots are taken before any is released: releasing a milestone releases its
+    # successors at once, and a loop that re-read ``waiting`` would release such a
+    # successor a second time, counting its links down twice and freeing a task whose
+    # other predecessors were not placed yet (issue 12: a KeyError on a plan where an
+    # ``at`` milestone led to a milestone and a task also waited for an unplaced task).
+    roots = [node for node in order_index if waiting[node] == 0]
+    for node in roots:
+        release(node)
     while ready:
         *_, task = heapq.heappop(ready)
         placed = _place(problem, task, start, end, usage, capacity)
