@@ -1,7 +1,12 @@
 """compile_plan: stages expanded, durations, calendars, capacity steps in day numbers."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from plan_factory import make_problem
 from qualplan.problem import Link
+from qualplan.result import Schedule
+from qualplan.verify import objective_terms, verify
 
 
 def test_stage_in_after_becomes_one_link_per_task_of_the_stage():
@@ -49,3 +54,58 @@ def test_not_before_and_milestone_dates_in_day_numbers():
     assert problem.tasks["a"].earliest == 10
     assert problem.milestones["line"].at == 27
     assert problem.milestones["done"].due == 26
+
+
+# --- the dependency rule of a compiled link, against the verifier's own reading -------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(["finish", "start", "end"]),
+    lag=st.integers(0, 5),
+    pred_length=st.integers(1, 6),
+    succ_length=st.integers(1, 6),
+    pred_start=st.integers(0, 10),
+    succ_start=st.integers(0, 25),
+)
+def test_a_task_link_allows_exactly_the_starts_the_verifier_accepts(
+    kind: str, lag: int, pred_length: int, succ_length: int, pred_start: int, succ_start: int
+) -> None:
+    problem = make_problem(
+        [
+            {"id": "p", "duration": pred_length},
+            {"id": "s", "duration": succ_length, "after": [{"on": "p", "type": kind, "lag": f"{lag}d"}]},
+        ],
+        horizon="60d",
+    )
+    (link,) = problem.links
+    pred_end, succ_end = pred_start + pred_length - 1, succ_start + succ_length - 1
+    successor = succ_end if link.succ_side == "end" else succ_start
+    holds = successor >= link.earliest(pred_start, pred_end)
+    violations = verify(problem, Schedule({"p": pred_start, "s": succ_start}))
+    assert holds == (violations == [])
+    # The mirror reading: the predecessor's side is at most what the successor allows.
+    predecessor = pred_start if link.pred_side == "start" else pred_end
+    assert holds == (predecessor <= link.latest(succ_start, succ_end))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    kind=st.sampled_from(["finish", "start", "end"]),
+    lag=st.integers(0, 5),
+    pred_length=st.integers(1, 6),
+    pred_start=st.integers(0, 10),
+)
+def test_a_milestone_link_gives_the_date_the_verifier_computes(
+    kind: str, lag: int, pred_length: int, pred_start: int
+) -> None:
+    problem = make_problem(
+        [{"id": "p", "duration": pred_length}],
+        milestones=[{"id": "m", "after": [{"on": "p", "type": kind, "lag": f"{lag}d"}]}],
+        horizon="60d",
+    )
+    (link,) = problem.links
+    date = link.earliest(pred_start, pred_start + pred_length - 1)
+    _, date_sum, _ = objective_terms(problem, Schedule({"p": pred_start}))
+    assert date == date_sum  # the only milestone's date, as verify reads plan-format.md
+    assert link.latest(date, date) == (pred_start if link.pred_side == "start" else pred_start + pred_length - 1)

@@ -141,26 +141,20 @@ def link_bounds(
     problem: Problem, task_id: str, start: Mapping[str, int | None], end: Mapping[str, int | None]
 ) -> tuple[int, int] | None:
     """``(not_before, end_not_before)`` that the links into ``task_id`` impose, given its
-    predecessors' times; None when a predecessor has no time.
-
-    Finish-to-start: start >= pred end + 1 + lag; start-to-start: start >= pred start + lag;
-    finish-to-finish: end >= pred end + lag (a milestone's start and end are its date).
-    """
+    predecessors' times (``Link.earliest``); None when a predecessor has no time."""
     not_before, end_not_before = 0, 0
     for link in problem.preds[task_id]:
         pred_start, pred_end = start[link.pred], end[link.pred]
         if pred_start is None or pred_end is None:
             return None
-        if link.type == "finish":
-            not_before = max(not_before, pred_end + 1 + link.lag)
-        elif link.type == "start":
-            not_before = max(not_before, pred_start + link.lag)
+        if link.succ_side == "start":
+            not_before = max(not_before, link.earliest(pred_start, pred_end))
         else:
-            end_not_before = max(end_not_before, pred_end + link.lag)
+            end_not_before = max(end_not_before, link.earliest(pred_start, pred_end))
     return not_before, end_not_before
 
 
-def milestone_date(problem: Problem, node: str, start: dict, end: dict) -> int | None:
+def milestone_date(problem: Problem, node: str, start: Mapping, end: Mapping) -> int | None:
     """A milestone's date given its predecessors' times: its `at`, or the smallest day after all of them."""
     fixed = problem.milestones[node].at
     if fixed is not None:
@@ -169,6 +163,6 @@ def milestone_date(problem: Problem, node: str, start: dict, end: dict) -> int |
     for link in problem.preds[node]:
         if start[link.pred] is None:
             return None
-        reached = (start[link.pred] if link.type == "start" else end[link.pred]) + link.lag
+        reached = link.earliest(start[link.pred], end[link.pred])
         date = reached if date is None else max(date, reached)
     return date

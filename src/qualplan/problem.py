@@ -12,20 +12,65 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal, TypeVar
 
 from qualplan.calendar import window_occurrences, working_days
 from qualplan.model import Calendar, DependencyType, Plan
 
+#: A day number, or a CP-SAT linear expression of day variables (``Link`` serves both).
+Day = TypeVar("Day")
+
 
 @dataclass(frozen=True)
 class Link:
-    """One dependency between two nodes (task or milestone ids), stages already expanded."""
+    """One dependency between two nodes (task or milestone ids), stages already expanded.
+
+    This is the one home of the dependency rule of plan-format.md ("Time model") for the
+    scheduler, the bounds and the explainer (``verify.py`` keeps its own reading on purpose).
+    Every link type says the same thing in one shape::
+
+        successor's <succ_side>  >=  predecessor's <pred_side> + offset
+
+    finish: start >= pred end + 1 + lag; start: start >= pred start + lag; end: end >=
+    pred end + lag. Into a milestone the finish rule has no ``+ 1`` (it is reached at the
+    close of its date), and a milestone's start and end are both its date, so either
+    side of a milestone reads the date. ``earliest`` and ``latest`` are plain arithmetic:
+    they take day numbers (the CPM passes, the greedy) as well as CP-SAT expressions
+    (the model builder).
+    """
 
     pred: str
     succ: str
     type: DependencyType
     lag: int
     via_stage: str | None = None  # the stage named in `after`, when this link came from one
+    into_milestone: bool = False  # the successor is a milestone
+
+    @property
+    def pred_side(self) -> Literal["start", "end"]:
+        """Which time of the predecessor the link reads: its start for start-to-start, else its end."""
+        return "start" if self.type == "start" else "end"
+
+    @property
+    def succ_side(self) -> Literal["start", "end"]:
+        """Which time of the successor the link bounds: its end for finish-to-finish, else its start."""
+        return "end" if self.type == "end" else "start"
+
+    @property
+    def offset(self) -> int:
+        """Days from the predecessor's side to the successor's: the lag, plus one for a
+        finish-to-start link into a task (it starts the day after the predecessor's end)."""
+        return self.lag + (1 if self.type == "finish" and not self.into_milestone else 0)
+
+    def earliest(self, pred_start: Day, pred_end: Day) -> Day:
+        """The lowest value of the successor's ``succ_side`` (a milestone: its date) that the
+        link allows, given the predecessor's start and end."""
+        return (pred_start if self.pred_side == "start" else pred_end) + self.offset
+
+    def latest(self, succ_start: Day, succ_end: Day) -> Day:
+        """The highest value of the predecessor's ``pred_side`` that the link allows, given
+        the successor's start and end (its latest times in a backward pass)."""
+        return (succ_end if self.succ_side == "end" else succ_start) - self.offset
 
 
 @dataclass(frozen=True)
@@ -159,15 +204,17 @@ def compile_plan(plan: Plan) -> Problem:
             stage_tasks.setdefault(task.stage, []).append(task.id)
 
     links: list[Link] = []
+    milestone_ids = {milestone.id for milestone in plan.milestones}
     for node in [*plan.tasks, *plan.milestones]:
+        into_milestone = node.id in milestone_ids
         for entry in node.after or []:
             if entry.on in stage_tasks:
                 links.extend(
-                    Link(pred, node.id, entry.type, entry.lag.days, via_stage=entry.on)
+                    Link(pred, node.id, entry.type, entry.lag.days, via_stage=entry.on, into_milestone=into_milestone)
                     for pred in stage_tasks[entry.on]
                 )
             else:
-                links.append(Link(entry.on, node.id, entry.type, entry.lag.days))
+                links.append(Link(entry.on, node.id, entry.type, entry.lag.days, into_milestone=into_milestone))
 
     calendars = {name: calendar_days(calendar, plan.start, days) for name, calendar in plan.calendars.items()}
 

@@ -114,8 +114,7 @@ def _milestone_link(
         reasons.append(Reason("unscheduled"))
     else:
         for link in problem.preds[node]:
-            pred_start, pred_end = times.start[link.pred], times.end[link.pred]
-            reached = (pred_start if link.type == "start" else pred_end) + link.lag
+            reached = link.earliest(times.start[link.pred], times.end[link.pred])
             if reached == date:
                 reasons.append(_dependency(problem, link))
                 binding.append((reached, link.pred))
@@ -198,11 +197,9 @@ def link_bound(problem: Problem, times: Times, link: Link) -> int | None:
     pred_start, pred_end = times.start[link.pred], times.end[link.pred]
     if pred_start is None or pred_end is None:
         return None
-    if link.type == "finish":
-        return pred_end + 1 + link.lag
-    if link.type == "start":
-        return pred_start + link.lag
-    target = pred_end + link.lag  # finish-to-finish: the successor's end must reach this day
+    if link.succ_side == "start":
+        return link.earliest(pred_start, pred_end)
+    target = link.earliest(pred_start, pred_end)  # finish-to-finish: the successor's end must reach this day
     spec = problem.tasks[link.succ]
     if spec.calendar is None:
         return target - spec.length + 1

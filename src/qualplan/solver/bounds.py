@@ -20,7 +20,7 @@ import bisect
 from dataclasses import dataclass, field, replace
 
 from qualplan.graph import earliest_times, topological_order
-from qualplan.problem import Problem
+from qualplan.problem import Link, Problem
 
 
 @dataclass(frozen=True)
@@ -100,13 +100,11 @@ def compute_bounds(problem: Problem, cutoff: Cutoff | None = None) -> Bounds:
             continue
         start_cap, end_cap = None, last
         for link in problem.succs[node]:
-            succ_is_task = link.succ in problem.tasks
-            if link.type == "start":
-                start_cap = _min(start_cap, _sub(latest[link.succ], link.lag))
-            elif link.type == "finish" and succ_is_task:
-                end_cap = _min(end_cap, _sub(latest[link.succ], 1 + link.lag))
-            else:  # end-to-end, or a milestone reached at our end
-                end_cap = _min(end_cap, _sub(latest_end[link.succ], link.lag))
+            cap = _link_cap(link, latest, latest_end)
+            if link.pred_side == "start":
+                start_cap = _min(start_cap, cap)
+            else:
+                end_cap = _min(end_cap, cap)
         start = last_fit(problem, node, start_cap, end_cap)
         if start is None or start < earliest[node]:
             conflicts.append(_too_late_message(problem, node, earliest[node], start_cap, end_cap))
@@ -121,14 +119,7 @@ def _latest_date(problem: Problem, node: str, latest: dict, latest_end: dict, ca
     fixed = problem.milestones[node].at
     date = cap
     for link in problem.succs[node]:
-        if link.succ in problem.milestones:
-            date = _min(date, _sub(latest[link.succ], link.lag))
-        elif link.type == "finish":
-            date = _min(date, _sub(latest[link.succ], 1 + link.lag))
-        elif link.type == "start":
-            date = _min(date, _sub(latest[link.succ], link.lag))
-        else:
-            date = _min(date, _sub(latest_end[link.succ], link.lag))
+        date = _min(date, _link_cap(link, latest, latest_end))  # a milestone's start and end are its date
     if fixed is not None:
         return fixed if date is None or fixed <= date else date
     return date
@@ -205,16 +196,20 @@ def _too_late_message(problem: Problem, task_id: str, earliest: int, start_cap: 
     )
 
 
+def _link_cap(link: Link, latest: dict, latest_end: dict) -> int | None:
+    """The latest start or end (``link.pred_side``) of ``link.pred`` that the successor's
+    latest times allow (``Link.latest``); None when the successor is an unbounded milestone."""
+    if latest[link.succ] is None:
+        return None
+    return link.latest(latest[link.succ], latest_end[link.succ])
+
+
 def _min(a: int | None, b: int | None) -> int | None:
     if a is None:
         return b
     if b is None:
         return a
     return min(a, b)
-
-
-def _sub(value: int | None, amount: int) -> int | None:
-    return None if value is None else value - amount
 
 
 def reach_after_last_end(problem: Problem) -> dict[str, int | None]:

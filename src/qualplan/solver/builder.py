@@ -214,26 +214,17 @@ class ModelBuilder:
                 constraint.only_enforce_if(literal)
 
     def _add_dependencies(self) -> None:
-        """Every ``after`` entry, stages already expanded, with its lag.
+        """Every ``after`` entry, stages already expanded, with its lag (``problem.Link``:
+        the successor's start, or end for finish-to-finish, is at least the predecessor's
+        end, or start for start-to-start, plus the link's offset).
 
-        Task successor: finish ``start >= pred end + 1 + lag``, start ``start >= pred
-        start + lag``, end ``end >= pred end + lag``. Milestone successor: its date
-        is ``>=`` the predecessor's end (finish, end) or start, plus the lag; the
-        objective pushes it down to the smallest such day, and reported dates are
-        always recomputed from the starts. A milestone predecessor's start and end
-        are its date.
+        A milestone's start and end are its date variable; the objective pushes it down
+        to the smallest day its links allow, and reported dates are always recomputed
+        from the starts.
         """
         for link in self.problem.links:
-            pred_start, pred_end = self._start(link.pred), self._end(link.pred)
-            if link.succ in self.problem.milestones:
-                reference = pred_start if link.type == "start" else pred_end
-                self.model.add(self.dates[link.succ] >= reference + link.lag)
-            elif link.type == "finish":
-                self.model.add(self.tasks[link.succ].start >= pred_end + 1 + link.lag)
-            elif link.type == "start":
-                self.model.add(self.tasks[link.succ].start >= pred_start + link.lag)
-            else:
-                self.model.add(self.tasks[link.succ].end >= pred_end + link.lag)
+            successor = self._end(link.succ) if link.succ_side == "end" else self._start(link.succ)
+            self.model.add(successor >= link.earliest(self._start(link.pred), self._end(link.pred)))
 
     def _add_fixed_milestones(self) -> None:
         """A milestone with ``at`` falls on that date (switchable per milestone)."""
@@ -348,26 +339,16 @@ class ModelBuilder:
         while stack:
             node = stack.pop()
             for link in self.problem.preds[node]:
-                node_is_milestone = node in self.problem.milestones
-                if link.type == "start" and not node_is_milestone:
-                    bounds_end = False
-                    bounds_start = node in starts_by
-                elif link.type == "start":
-                    bounds_end, bounds_start = False, True
-                elif link.type == "finish" and not node_is_milestone:
-                    bounds_end = bounds_start = node in starts_by
-                else:
-                    bounds_end = bounds_start = node in ends_by
-                if link.pred in self.problem.milestones:  # a milestone's start is its end
-                    bounds_end = bounds_end or bounds_start
-                grew = False
-                if bounds_start and link.pred not in starts_by:
+                # The link ties the predecessor's side to the successor's: if that side of
+                # ``node`` is by the date, so is the predecessor's (and an end by it means
+                # the start too; a milestone's start is its end).
+                if node not in (ends_by if link.succ_side == "end" else starts_by):
+                    continue
+                bounds_end = link.pred_side == "end" or link.pred in self.problem.milestones
+                if link.pred not in starts_by or (bounds_end and link.pred not in ends_by):
                     starts_by.add(link.pred)
-                    grew = True
-                if bounds_end and link.pred not in ends_by:
-                    ends_by.add(link.pred)
-                    grew = True
-                if grew:
+                    if bounds_end:
+                        ends_by.add(link.pred)
                     stack.append(link.pred)
         cache[milestone] = ends_by & set(self.problem.tasks)
         return cache[milestone]

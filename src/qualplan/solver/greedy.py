@@ -195,32 +195,21 @@ def _due_urgency(problem: Problem) -> dict[str, int]:
     """For each task, the latest start that lets every due milestone after it be met,
     ignoring resources, windows and calendars (large when no due date follows it)."""
     unbounded = 10 * problem.days
-    latest_date: dict[str, int] = {}
-    latest_start: dict[str, int] = {}
+    latest_start: dict[str, int] = {}  # a milestone's start is its date
+    latest_end: dict[str, int] = {}
     for node in reversed(topological_order(problem)):
         if node in problem.milestones:
             due = problem.milestones[node].due
             date = unbounded if due is None else due
             for link in problem.succs[node]:
-                date = min(date, _link_cap(problem, link, latest_start, latest_date))
-            latest_date[node] = date
+                date = min(date, link.latest(latest_start[link.succ], latest_end[link.succ]))
+            latest_start[node] = latest_end[node] = date
             continue
         length = problem.tasks[node].length
         finish = unbounded
         for link in problem.succs[node]:
-            cap = _link_cap(problem, link, latest_start, latest_date)
-            finish = min(finish, cap + length - 1 if link.type == "start" else cap)
+            cap = link.latest(latest_start[link.succ], latest_end[link.succ])
+            finish = min(finish, cap + length - 1 if link.pred_side == "start" else cap)
         latest_start[node] = finish - length + 1
-        latest_date[node] = finish
-    return latest_start
-
-
-def _link_cap(problem: Problem, link, latest_start: dict, latest_date: dict) -> int:
-    """Latest end (or start, for start links) of ``link.pred`` that the successor's latest times allow."""
-    if link.succ in problem.milestones:
-        return latest_date[link.succ] - link.lag
-    if link.type == "finish":
-        return latest_start[link.succ] - 1 - link.lag
-    if link.type == "start":
-        return latest_start[link.succ] - link.lag
-    return latest_date[link.succ] - link.lag
+        latest_end[node] = finish
+    return {task: latest_start[task] for task in problem.tasks}
