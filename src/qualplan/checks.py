@@ -24,10 +24,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from qualplan.calendar import window_occurrences, working_days
+from qualplan.calendar import WorkingDays, calendar_days, first_fit, window_occurrences, working_days
 from qualplan.durations import DurationError, parse_duration
 from qualplan.model import Calendar, Milestone, Plan, Resource, Stage, Task, Window, parse_date
-from qualplan.problem import WorkingDays, calendar_days
 from qualplan.validation_messages import Finding, closest
 
 #: The longest horizon accepted: a qualification plan spans years, not centuries, and every
@@ -469,31 +468,17 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
                 # only occurrences that are long enough and end late enough can hold the task
                 late_enough = spans[bisect.bisect_left(spans, earliest + length - 1, key=_end) :]
                 fits[question] = (longest[task.window, task.calendar] or 0) >= length and (
-                    _first_fit(late_enough, earliest, length, calendar) is not None
+                    first_fit(late_enough, earliest, length, calendar) is not None
                 )
             if not fits[question]:
                 misfit = _window_misfit(task, longest[task.window, task.calendar], unit, start)
                 yield Finding(("tasks", index, "window"), misfit)
-        elif _first_fit([(0, days - 1)], earliest, length, calendar) is None:
+        elif first_fit([(0, days - 1)], earliest, length, calendar) is None:
             yield Finding(
                 ("tasks", index, "not_before" if task.not_before is not None else "duration"),
                 f"a task of {_days(length, unit)} starting no earlier than {start + dt.timedelta(days=earliest)} "
                 f"cannot end by the horizon's last day {last_day}",
             )
-
-
-def _first_fit(spans: list[tuple[int, int]], earliest: int, length: int, calendar: WorkingDays | None) -> int | None:
-    """The first start ``>= earliest`` of a task of ``length`` lying wholly inside one span."""
-    for lo, hi in spans:
-        begin: int | None = max(lo, earliest)
-        if calendar is not None:
-            begin = calendar.next_working(begin)
-            end = None if begin is None else calendar.end_of(begin, length)
-        else:
-            end = begin + length - 1
-        if begin is not None and end is not None and end <= hi:
-            return begin
-    return None
 
 
 def _days(count: int, unit: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from qualplan.calendar import first_fit as calendar_first_fit
 from qualplan.model import Plan
 from qualplan.problem import Problem
 
@@ -92,29 +93,14 @@ def first_fit(
     problem: Problem, task_id: str, not_before: int, end_not_before: int, *, windows: bool = True
 ) -> int | None:
     """The first start ``>= not_before`` whose end is ``>= end_not_before``, inside the horizon,
-    on a working day of the task's calendar and (when ``windows``) inside one occurrence of its window.
+    on a working day of the task's calendar and (when ``windows``) inside one occurrence of its
+    window (``calendar.first_fit`` with the task's own rules).
     """
     task = problem.tasks[task_id]
     calendar = problem.calendars[task.calendar] if task.calendar is not None else None
     occurrences = task.occurrences if windows and task.occurrences is not None else ((0, problem.days - 1),)
     lowest = max(not_before, task.earliest, 0)
-    for lo, hi in occurrences:
-        if hi < lowest:
-            continue
-        start: int | None = max(lowest, lo)
-        if calendar is None:
-            start = max(start, end_not_before - task.length + 1)
-        else:
-            bound = calendar.earliest_start_ending_at_or_after(end_not_before, task.length)
-            if bound is None:
-                return None
-            start = calendar.next_working(max(start, bound))
-            if start is None:
-                return None
-        end = problem.end_of(task_id, start)
-        if end is not None and end <= hi:
-            return start
-    return None
+    return calendar_first_fit(occurrences, lowest, task.length, calendar, end_not_before)
 
 
 def earliest_times(problem: Problem, *, windows: bool = True) -> Times:

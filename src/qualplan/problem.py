@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeVar
 
-from qualplan.calendar import window_occurrences, working_days
-from qualplan.model import Calendar, DependencyType, Plan
+from qualplan.calendar import WorkingDays, calendar_days, window_occurrences
+from qualplan.model import DependencyType, Plan
 
 #: A day number, or a CP-SAT linear expression of day variables (``Link`` serves both).
 Day = TypeVar("Day")
@@ -71,47 +71,6 @@ class Link:
         """The highest value of the predecessor's ``pred_side`` that the link allows, given
         the successor's start and end (its latest times in a backward pass)."""
         return (succ_end if self.succ_side == "end" else succ_start) - self.offset
-
-
-@dataclass(frozen=True)
-class WorkingDays:
-    """A calendar over the horizon: which days work, and the n-th working day."""
-
-    mask: tuple[bool, ...]
-    days: tuple[int, ...]  # the working day numbers, ascending
-
-    def is_working(self, day: int) -> bool:
-        return 0 <= day < len(self.mask) and self.mask[day]
-
-    def next_working(self, day: int) -> int | None:
-        """The first working day ``>= day``, or None if there is none in the horizon."""
-        index = bisect.bisect_left(self.days, day)
-        return self.days[index] if index < len(self.days) else None
-
-    def end_of(self, start: int, length: int) -> int | None:
-        """Last day of a task of ``length`` working days starting on working day ``start``."""
-        index = bisect.bisect_left(self.days, start)
-        if index >= len(self.days) or self.days[index] != start:
-            return None
-        last = index + length - 1
-        return self.days[last] if last < len(self.days) else None
-
-    def start_for_end(self, end: int, length: int) -> int | None:
-        """The latest start whose task of ``length`` working days ends on or before ``end``."""
-        index = bisect.bisect_right(self.days, end) - length
-        return self.days[index] if index >= 0 else None
-
-    def earliest_start_ending_at_or_after(self, end: int, length: int) -> int | None:
-        """The first working start whose end falls on or after ``end``."""
-        index = bisect.bisect_left(self.days, end) - length + 1
-        index = max(index, 0)
-        return self.days[index] if index < len(self.days) else None
-
-
-def calendar_days(calendar: Calendar, start: dt.date, days: int) -> WorkingDays:
-    """``calendar`` over ``days`` days from ``start``, as a ``WorkingDays``."""
-    mask = working_days(calendar, start, days)
-    return WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))
 
 
 @dataclass(frozen=True)

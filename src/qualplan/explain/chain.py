@@ -21,8 +21,6 @@ from qualplan.graph import Times, first_fit, link_bounds
 from qualplan.model import WEEKDAYS
 from qualplan.problem import Link, Problem
 
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
 
 class Usage:
     """Units of each resource held on each day by the schedule, and by whom."""
@@ -263,7 +261,7 @@ def _non_working_reason(problem: Problem, task_id: str, day: int) -> Reason | No
     holiday = next((str(span) for span in calendar.holidays if span.first <= date <= span.last), None)
     if holiday is not None or WEEKDAYS[date.weekday()] not in calendar.weekends:
         return Reason("non_working", on=spec.calendar, day=day, holiday=holiday)
-    return Reason("non_working", on=spec.calendar, day=day, weekday=_WEEKDAY_NAMES[date.weekday()])
+    return Reason("non_working", on=spec.calendar, day=day, weekday=date.strftime("%A"))
 
 
 def _resource_reasons(problem: Problem, times: Times, task_id: str, candidate: int, usage: Usage) -> list[Reason]:

@@ -35,7 +35,7 @@ from ortools.util.python.sorted_interval_list import Domain
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
 from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, reach_after_last_end, relaxed, start_intervals
-from qualplan.solver.calendars import DayRank, add_working_span, week_pattern
+from qualplan.solver.calendars import DayRank, add_working_span
 from qualplan.solver.rules import Enforce, RuleKey
 from qualplan.solver.variables import TaskVars, task_vars
 
@@ -96,7 +96,7 @@ class ModelBuilder:
             self.model.add_hint(variables.end, times.end[task_id])
             if variables.start_rank is not None:
                 self.model.add_hint(variables.size, times.end[task_id] - times.start[task_id] + 1)
-                pattern = week_pattern(self.problem, self.problem.tasks[task_id].calendar)
+                pattern = self.problem.calendars[self.problem.tasks[task_id].calendar].week_pattern
                 self._hint_rank(variables.start_rank, pattern, times.start[task_id])
                 self._hint_rank(variables.end_rank, pattern, times.end[task_id])
         for milestone, date in self.dates.items():
@@ -177,7 +177,7 @@ class ModelBuilder:
         for task_id, variables in self.tasks.items():
             if variables.start_rank is not None:
                 spec = self.problem.tasks[task_id]
-                pattern = week_pattern(self.problem, spec.calendar)
+                pattern = self.problem.calendars[spec.calendar].week_pattern
                 add_working_span(self.model, pattern, spec.length, variables.start_rank, variables.end_rank)
 
     def _add_plan_start_and_horizon(self) -> None:
