@@ -1,5 +1,7 @@
 """compile_plan: stages expanded, durations, calendars, capacity steps in day numbers."""
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -109,3 +111,21 @@ def test_a_milestone_link_gives_the_date_the_verifier_computes(
     _, date_sum, _ = objective_terms(problem, Schedule({"p": pred_start}))
     assert date == date_sum  # the only milestone's date, as verify reads plan-format.md
     assert link.latest(date, date) == (pred_start if link.pred_side == "start" else pred_start + pred_length - 1)
+
+
+def test_a_replaced_problem_computes_its_own_derived_data() -> None:
+    # Derived data lives on the instance: a problem changed with dataclasses.replace must
+    # never see the order or bounds of the one it came from.
+    problem = make_problem(
+        [{"id": "a", "duration": 3, "not_before": "2026-01-15"}, {"id": "b", "duration": 2}],
+        milestones=[{"id": "m", "after": ["a", "b"]}],
+        horizon="60d",
+    )
+    assert problem.base_bounds.earliest["a"] == 10 and problem.base_bounds.earliest["m"] == 12
+    earlier = dataclasses.replace(
+        problem, tasks={**problem.tasks, "a": dataclasses.replace(problem.tasks["a"], earliest=0)}
+    )
+    assert earlier.base_bounds.earliest["a"] == 0 and earlier.base_bounds.earliest["m"] == 2
+    reordered = dataclasses.replace(problem, tasks={"b": problem.tasks["b"], "a": problem.tasks["a"]})
+    assert problem.topological_order == ("a", "b", "m")
+    assert reordered.topological_order == ("b", "a", "m")

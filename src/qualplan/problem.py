@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from qualplan.calendar import WorkingDays, calendar_days, window_occurrences
+from qualplan.graph import topological_order
 from qualplan.model import DependencyType, Plan
+
+if TYPE_CHECKING:
+    from qualplan.solver.bounds import Bounds
+    from qualplan.solver.evolution import ListModel
 
 #: A day number, or a CP-SAT linear expression of day variables (``Link`` serves both).
 Day = TypeVar("Day")
@@ -108,7 +113,6 @@ class Problem:
     links: tuple[Link, ...]
     calendars: dict[str, WorkingDays]
     capacity_steps: dict[str, tuple[tuple[int, int], ...]]  # resource -> ((from day, units), ...)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # --- dates and day numbers ---
 
@@ -137,6 +141,13 @@ class Problem:
         index = bisect.bisect_right([start for start, _ in steps], day) - 1
         return steps[max(index, 0)][1]
 
+    # --- derived data -------------------------------------------------------------
+    #
+    # Computed on first use and kept on this instance (``cached_property`` writes the
+    # instance's ``__dict__``, which a frozen dataclass allows). ``dataclasses.replace``
+    # builds a new instance from the fields alone, so a changed problem (``relaxed``,
+    # ``lift_window``) computes its own values and can never inherit stale ones.
+
     @cached_property
     def preds(self) -> dict[str, tuple[Link, ...]]:
         """Links into each node."""
@@ -152,6 +163,34 @@ class Problem:
         for link in self.links:
             out[link.pred].append(link)
         return {node: tuple(links) for node, links in out.items()}
+
+    @cached_property
+    def topological_order(self) -> tuple[str, ...]:
+        """Every task and milestone id, predecessors first; ties keep the plan's order."""
+        return topological_order([*self.tasks, *self.milestones], ((link.pred, link.succ) for link in self.links))
+
+    @cached_property
+    def base_bounds(self) -> Bounds:
+        """CPM bounds of every start without cut-offs (``solver.bounds.compute_bounds``)."""
+        from qualplan.solver.bounds import compute_bounds
+
+        return compute_bounds(self)
+
+    @cached_property
+    def reach_after_last_end(self) -> dict[str, int | None]:
+        """For each milestone, the most days its date can fall after the last task's end
+        (``solver.bounds.reach_after_last_end``)."""
+        from qualplan.solver.bounds import reach_after_last_end
+
+        return reach_after_last_end(self)
+
+    @cached_property
+    def list_model(self) -> ListModel | None:
+        """The plan as the genetic algorithm's arrays, or None when it does not apply
+        (``solver.evolution.list_model``)."""
+        from qualplan.solver.evolution import list_model
+
+        return list_model(self)
 
 
 def compile_plan(plan: Plan) -> Problem:

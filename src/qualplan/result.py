@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from qualplan.graph import Times, milestone_date, topological_order
+from qualplan.graph import Times, milestone_date
 from qualplan.problem import Problem
 
 
@@ -44,7 +44,7 @@ def schedule_times(problem: Problem, schedule: Schedule) -> Times:
     """Start and end day of every task and the date of every milestone under ``schedule``."""
     start: dict[str, int | None] = {}
     end: dict[str, int | None] = {}
-    for node in topological_order(problem):
+    for node in problem.topological_order:
         if node in problem.milestones:
             start[node] = end[node] = milestone_date(problem, node, start, end)
         else:

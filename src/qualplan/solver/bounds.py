@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 
-from qualplan.graph import earliest_times, topological_order
+from qualplan.graph import earliest_times
 from qualplan.problem import Link, Problem
 
 
@@ -65,7 +65,7 @@ def relaxed(problem: Problem, *, windows: set[str], not_before: set[str], at: se
         milestone_id: replace(milestone, at=0) if milestone_id in at else milestone
         for milestone_id, milestone in problem.milestones.items()
     }
-    return replace(problem, tasks=tasks, milestones=milestones, _cache={})
+    return replace(problem, tasks=tasks, milestones=milestones)
 
 
 def compute_bounds(problem: Problem, cutoff: Cutoff | None = None) -> Bounds:
@@ -88,7 +88,7 @@ def compute_bounds(problem: Problem, cutoff: Cutoff | None = None) -> Bounds:
     last = problem.days - 1 if cutoff.last_end is None else min(problem.days - 1, cutoff.last_end)
     latest: dict[str, int] = {}
     latest_end: dict[str, int] = {}
-    for node in reversed(topological_order(problem)):
+    for node in reversed(problem.topological_order):
         if node in problem.milestones:
             date = _latest_date(problem, node, latest, latest_end, cutoff.dates.get(node))
             latest[node] = latest_end[node] = date
@@ -217,13 +217,10 @@ def reach_after_last_end(problem: Problem) -> dict[str, int | None]:
 
     A milestone reached only through tasks and other such milestones falls at most its
     largest lag chain after the last end; one fixed by ``at`` (or reached through one)
-    has no such bound (None). Computed once per problem.
+    has no such bound (None). ``Problem.reach_after_last_end`` keeps the result.
     """
-    cached = problem._cache.get("solver.reach_after_last_end")
-    if cached is not None:
-        return cached
     reach: dict[str, int | None] = {}
-    for milestone in (node for node in topological_order(problem) if node in problem.milestones):
+    for milestone in (node for node in problem.topological_order if node in problem.milestones):
         if problem.milestones[milestone].at is not None:
             reach[milestone] = None
             continue
@@ -235,5 +232,4 @@ def reach_after_last_end(problem: Problem) -> dict[str, int | None]:
             elif longest is not None:
                 longest = max(longest, link.lag)
         reach[milestone] = longest
-    problem._cache["solver.reach_after_last_end"] = reach
     return reach

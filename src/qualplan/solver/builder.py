@@ -34,7 +34,7 @@ from ortools.util.python.sorted_interval_list import Domain
 
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
-from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, reach_after_last_end, relaxed, start_intervals
+from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, relaxed, start_intervals
 from qualplan.solver.calendars import DayRank, add_working_span
 from qualplan.solver.rules import Enforce, RuleKey
 from qualplan.solver.variables import TaskVars, task_vars
@@ -86,6 +86,7 @@ class ModelBuilder:
         self.last_end = self.model.new_int_var(0, max(0, last_end), "last_end")
         self.late: dict[str, cp_model.IntVar] = {}  # days late per milestone, once the objective asks
         self._tails: list[tuple[cp_model.IntVar, cp_model.IntVar, list[cp_model.IntVar]]] = []
+        self._ended: dict[str, set[str]] = {}  # milestone -> tasks it ends after (``_ended_by``)
 
     def hint(self, schedule: Schedule) -> None:
         """Give CP-SAT a complete feasible assignment (greedy or an earlier phase) to start from."""
@@ -284,7 +285,7 @@ class ModelBuilder:
         """Redundant: a milestone reached only through tasks (and lags) falls at most its
         largest lag chain after the last task's end. Lets the makespan phase see at once
         that the last end cannot be below a proved milestone date (PSPLIB's sink)."""
-        for milestone, longest in reach_after_last_end(self.problem).items():
+        for milestone, longest in self.problem.reach_after_last_end.items():
             if longest is not None:
                 self.model.add(self.dates[milestone] <= self.last_end + longest)
 
@@ -331,9 +332,8 @@ class ModelBuilder:
         an end link (or a milestone reached at the predecessor's end) into a node that
         ends by it, means the predecessor ends by the date too.
         """
-        cache = self.__dict__.setdefault("_ended_cache", {})
-        if milestone in cache:
-            return cache[milestone]
+        if milestone in self._ended:
+            return self._ended[milestone]
         starts_by, ends_by = {milestone}, {milestone}
         stack = [milestone]
         while stack:
@@ -350,8 +350,8 @@ class ModelBuilder:
                     if bounds_end:
                         ends_by.add(link.pred)
                     stack.append(link.pred)
-        cache[milestone] = ends_by & set(self.problem.tasks)
-        return cache[milestone]
+        self._ended[milestone] = ends_by & set(self.problem.tasks)
+        return self._ended[milestone]
 
     def _tail(self, anchors: list[cp_model.IntVar], name: str) -> cp_model.IntervalVar:
         """The interval from the day after the earliest anchor (capped at the horizon) to the

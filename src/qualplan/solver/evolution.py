@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qualplan.graph import topological_order
 from qualplan.problem import Link, Problem
 from qualplan.result import Schedule, schedule_times
 
@@ -65,11 +64,10 @@ class ListModel:
 def list_model(problem: Problem) -> ListModel | None:
     """The plan's arrays, or None when the plan has rules the list search does not model.
 
-    Cached on the problem: ``solve`` asks once to warm the compiled code, once to search.
+    ``Problem.list_model`` keeps the result: ``solve`` asks once to warm the compiled
+    code, once to search.
     """
-    if "evolution.model" not in problem._cache:
-        problem._cache["evolution.model"] = _build(problem) if _eligible(problem) else None
-    return problem._cache["evolution.model"]
+    return _build(problem) if _eligible(problem) else None
 
 
 def warm_up(model: ListModel) -> None:
@@ -101,7 +99,7 @@ def evolve_schedule(
     and the searches share nothing, so the result does not depend on their timing."""
     from qualplan.solver.list_kernels import evolve
 
-    model = list_model(problem)
+    model = problem.list_model
     if model is None:
         return Evolution(None, 0.0)
     lists = _seed_lists(model, [_start_order(problem, model, schedule) for schedule in seeds])
@@ -153,7 +151,7 @@ def _eligible(problem: Problem) -> bool:
 
 
 def _build(problem: Problem) -> ListModel | None:
-    nodes = topological_order(problem)
+    nodes = problem.topological_order
     number = {node: index for index, node in enumerate(nodes)}
     n = len(nodes)
     resources = list(problem.capacity_steps)

@@ -24,7 +24,7 @@ import random
 
 import numpy as np
 
-from qualplan.graph import earliest_times, first_fit, link_bounds, milestone_date, topological_order
+from qualplan.graph import earliest_times, first_fit, link_bounds, milestone_date
 from qualplan.problem import Problem
 from qualplan.result import Schedule
 
@@ -90,7 +90,7 @@ def greedy_schedule(problem: Problem, floor: tuple[int, int, int] | None = None)
 def _downstream_priority(problem: Problem) -> dict[str, int]:
     """The highest priority among milestones with a due date that come after each node."""
     weight: dict[str, int] = {}
-    for node in reversed(topological_order(problem)):
+    for node in reversed(problem.topological_order):
         own = 0
         if node in problem.milestones and problem.milestones[node].due is not None:
             own = problem.milestones[node].priority
@@ -153,7 +153,7 @@ def _objective(problem: Problem, schedule: Schedule) -> tuple[int, int, int]:
 def _work_after(problem: Problem) -> dict[str, int]:
     """Days of the longest chain of tasks after each task, its own length included."""
     longest: dict[str, int] = {}
-    for node in reversed(topological_order(problem)):
+    for node in reversed(problem.topological_order):
         after = max((longest[link.succ] for link in problem.succs[node]), default=0)
         longest[node] = after + (problem.tasks[node].length if node in problem.tasks else 0)
     return longest
@@ -197,7 +197,7 @@ def _due_urgency(problem: Problem) -> dict[str, int]:
     unbounded = 10 * problem.days
     latest_start: dict[str, int] = {}  # a milestone's start is its date
     latest_end: dict[str, int] = {}
-    for node in reversed(topological_order(problem)):
+    for node in reversed(problem.topological_order):
         if node in problem.milestones:
             due = problem.milestones[node].due
             date = unbounded if due is None else due

@@ -35,9 +35,9 @@ from ortools.sat.python import cp_model
 
 from qualplan.problem import Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
-from qualplan.solver.bounds import Cutoff, compute_bounds, reach_after_last_end
+from qualplan.solver.bounds import Cutoff
 from qualplan.solver.builder import ModelBuilder
-from qualplan.solver.evolution import evolve_schedule, list_model, warm_up
+from qualplan.solver.evolution import evolve_schedule, warm_up
 from qualplan.solver.greedy import greedy_schedule
 from qualplan.solver.objective import TERMS, term_expression, term_values
 from qualplan.solver.params import (
@@ -123,7 +123,7 @@ def solve(
     options = options or SolveOptions()
     searchable = _list_searchable(problem, options)  # before the clock: it may compile code
     clock = _Clock(time_limit)
-    base = _base_bounds(problem)
+    base = problem.base_bounds
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
 
@@ -295,7 +295,7 @@ def _list_searchable(problem: Problem, options: SolveOptions) -> bool:
     compiled code now, so that loading is not charged to the time limit."""
     if not options.evolution or len(problem.tasks) <= SMALL_MODEL:
         return False
-    model = list_model(problem)
+    model = problem.list_model
     if model is None:
         return False
     warm_up(model)
@@ -309,13 +309,6 @@ def _better(problem: Problem, incumbent: Schedule | None, candidate: Schedule | 
     if incumbent is None or term_values(problem, candidate) < term_values(problem, incumbent):
         return candidate
     return incumbent
-
-
-def _base_bounds(problem: Problem):
-    """CPM bounds without cut-offs, computed once per problem."""
-    if "solver.base_bounds" not in problem._cache:
-        problem._cache["solver.base_bounds"] = compute_bounds(problem)
-    return problem._cache["solver.base_bounds"]
 
 
 def _has_calendar_tasks(problem: Problem) -> bool:
@@ -371,7 +364,7 @@ def _cutoff(problem: Problem, index: int, values: tuple[int, int, int] | None, p
                 dates[milestone] = spec.due + lateness // spec.priority
     date_sum = proved[1] if index > 1 else (values[1] if index == 1 and values is not None else None)
     if date_sum is not None:
-        floor = _base_bounds(problem).earliest
+        floor = problem.base_bounds.earliest
         others = sum(floor[milestone] for milestone in problem.milestones)
         for milestone in problem.milestones:
             cap = date_sum - (others - floor[milestone])
@@ -413,7 +406,7 @@ def _last_end_floor(problem: Problem, date_sum: int | None, floor: int) -> int:
     if date_sum is None or free is None:
         return floor
     fixed = sum(spec.at for spec in problem.milestones.values() if spec.at is not None)
-    return max(floor, date_sum - fixed - reach_after_last_end(problem)[free])
+    return max(floor, date_sum - fixed - problem.reach_after_last_end[free])
 
 
 def _last_end_follows_dates(problem: Problem) -> bool:
@@ -425,7 +418,7 @@ def _last_end_follows_dates(problem: Problem) -> bool:
 def _single_free_milestone(problem: Problem) -> str | None:
     """The one milestone without ``at``, if it is the only one and has a reach after the last end."""
     free = [milestone for milestone, spec in problem.milestones.items() if spec.at is None]
-    if len(free) != 1 or reach_after_last_end(problem)[free[0]] is None:
+    if len(free) != 1 or problem.reach_after_last_end[free[0]] is None:
         return None
     return free[0]
 
