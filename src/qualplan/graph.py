@@ -13,10 +13,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from qualplan.calendar import first_fit as calendar_first_fit
-from qualplan.model import Plan
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,43 +26,40 @@ if TYPE_CHECKING:
 # a tenth of the half second `qualplan validate` may take, and most runs never need it.
 
 
-def dependency_graph(plan: Plan) -> nx.DiGraph:
-    """Tasks and milestones as nodes, one edge per dependency (stages expanded).
+class Arc(Protocol):
+    """An edge of the dependency graph: ``problem.Link`` is one."""
 
-    Tolerates unknown references (they are skipped), so that the static checks
-    can look for cycles in a plan that has other errors too.
-    """
+    @property
+    def pred(self) -> str: ...
+
+    @property
+    def succ(self) -> str: ...
+
+
+def dependency_graph(nodes: Iterable[str], links: Iterable[Arc]) -> nx.DiGraph:
+    """``nodes`` (task and milestone ids) and one edge per link (``problem.dependency_links``
+    expands stages and skips unknown references, so the static checks can look for cycles
+    in a plan that has other errors too)."""
     import networkx as nx
 
     graph = nx.DiGraph()
-    nodes = [*plan.tasks, *plan.milestones]
-    graph.add_nodes_from(node.id for node in nodes)
-    stage_tasks: dict[str, list[str]] = {}
-    for task in plan.tasks:
-        if task.stage is not None:
-            stage_tasks.setdefault(task.stage, []).append(task.id)
-    stage_ids = {stage.id for stage in plan.stages}
-    for node in nodes:
-        for entry in node.after or []:
-            if entry.on in stage_ids:
-                graph.add_edges_from((pred, node.id) for pred in stage_tasks.get(entry.on, []))
-            elif entry.on in graph:
-                graph.add_edge(entry.on, node.id)
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((link.pred, link.succ) for link in links)
     return graph
 
 
-def find_cycle(plan: Plan) -> list[str] | None:
+def find_cycle(nodes: Iterable[str], links: Iterable[Arc]) -> list[str] | None:
     """One dependency cycle as ``[a, b, c, a]``, or None when the graph is acyclic."""
     import networkx as nx
 
     try:
-        edges = nx.find_cycle(dependency_graph(plan))
+        edges = nx.find_cycle(dependency_graph(nodes, links))
     except nx.NetworkXNoCycle:
         return None
     return [edges[0][0], *(edge[1] for edge in edges)]
 
 
-def topological_order(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+def topological_order(nodes: Sequence[str], links: Iterable[Arc]) -> tuple[str, ...]:
     """Every node, predecessors first; among nodes that are ready together, the one that
     comes first in ``nodes`` goes first (so ties keep the plan's order).
 
@@ -74,7 +70,7 @@ def topological_order(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) ->
     position = {node: index for index, node in enumerate(nodes)}
     succs: dict[str, list[str]] = {node: [] for node in nodes}
     waiting = dict.fromkeys(nodes, 0)
-    for pred, succ in dict.fromkeys(edges):  # one edge per pair, as in the dependency graph
+    for pred, succ in dict.fromkeys((link.pred, link.succ) for link in links):  # one edge per pair
         succs[pred].append(succ)
         waiting[succ] += 1
     ready = [(position[node], node) for node in nodes if waiting[node] == 0]

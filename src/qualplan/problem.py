@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from qualplan.calendar import WorkingDays, calendar_days, window_occurrences
 from qualplan.graph import topological_order
-from qualplan.model import DependencyType, Plan
+from qualplan.model import DependencyType, Milestone, Plan, Stage, Task
 
 if TYPE_CHECKING:
     from qualplan.solver.bounds import Bounds
@@ -88,6 +89,7 @@ class TaskSpec:
     window: str | None
     occurrences: tuple[tuple[int, int], ...] | None  # None when the task has no window
     earliest: int  # from the plan start and `not_before`
+    not_before: int | None  # the day of `not_before` (may be before day 0), None when the task has none
     uses: tuple[tuple[str, int], ...]
     stage: str | None
 
@@ -167,7 +169,7 @@ class Problem:
     @cached_property
     def topological_order(self) -> tuple[str, ...]:
         """Every task and milestone id, predecessors first; ties keep the plan's order."""
-        return topological_order([*self.tasks, *self.milestones], ((link.pred, link.succ) for link in self.links))
+        return topological_order([*self.tasks, *self.milestones], self.links)
 
     @cached_property
     def base_bounds(self) -> Bounds:
@@ -193,17 +195,24 @@ class Problem:
         return list_model(self)
 
 
-def compile_plan(plan: Plan) -> Problem:
-    """Turn a checked plan into day numbers (see the module docstring)."""
-    days = plan.horizon.days
-    stage_tasks: dict[str, list[str]] = {stage.id: [] for stage in plan.stages}
-    for task in plan.tasks:
-        if task.stage is not None:
-            stage_tasks.setdefault(task.stage, []).append(task.id)
+def dependency_links(
+    stages: Sequence[Stage], tasks: Sequence[Task], milestones: Sequence[Milestone]
+) -> tuple[Link, ...]:
+    """One ``Link`` per ``after`` entry, in plan order; a stage named in ``after`` becomes
+    one link per task of that stage (plan order), with ``via_stage`` set.
 
+    The one place stages are expanded: ``compile_plan`` uses it on a checked plan, and
+    the static checks on the parts of a plan that validate (``checks._cycles``), which
+    is why an entry that names no stage, task or milestone is skipped here.
+    """
+    stage_tasks: dict[str, list[str]] = {stage.id: [] for stage in stages}
+    for task in tasks:
+        if task.stage in stage_tasks:
+            stage_tasks[task.stage].append(task.id)
+    node_ids = {node.id for node in [*tasks, *milestones]}
+    milestone_ids = {milestone.id for milestone in milestones}
     links: list[Link] = []
-    milestone_ids = {milestone.id for milestone in plan.milestones}
-    for node in [*plan.tasks, *plan.milestones]:
+    for node in [*tasks, *milestones]:
         into_milestone = node.id in milestone_ids
         for entry in node.after or []:
             if entry.on in stage_tasks:
@@ -211,8 +220,15 @@ def compile_plan(plan: Plan) -> Problem:
                     Link(pred, node.id, entry.type, entry.lag.days, via_stage=entry.on, into_milestone=into_milestone)
                     for pred in stage_tasks[entry.on]
                 )
-            else:
+            elif entry.on in node_ids:
                 links.append(Link(entry.on, node.id, entry.type, entry.lag.days, into_milestone=into_milestone))
+    return tuple(links)
+
+
+def compile_plan(plan: Plan) -> Problem:
+    """Turn a checked plan into day numbers (see the module docstring)."""
+    days = plan.horizon.days
+    links = dependency_links(plan.stages, plan.tasks, plan.milestones)
 
     calendars = {name: calendar_days(calendar, plan.start, days) for name, calendar in plan.calendars.items()}
 
@@ -220,14 +236,15 @@ def compile_plan(plan: Plan) -> Problem:
 
     tasks = {}
     for task in plan.tasks:
-        earliest = 0 if task.not_before is None else max(0, (task.not_before - plan.start).days)
+        not_before = None if task.not_before is None else (task.not_before - plan.start).days
         tasks[task.id] = TaskSpec(
             id=task.id,
             length=task.days,
             calendar=task.calendar,
             window=task.window,
             occurrences=None if task.window is None else occurrences[task.window],
-            earliest=earliest,
+            earliest=0 if not_before is None else max(0, not_before),
+            not_before=not_before,
             uses=tuple(task.uses.items()),
             stage=task.stage,
         )
@@ -258,7 +275,7 @@ def compile_plan(plan: Plan) -> Problem:
         days=days,
         tasks=tasks,
         milestones=milestones,
-        links=tuple(links),
+        links=links,
         calendars=calendars,
         capacity_steps=capacity_steps,
     )

@@ -58,6 +58,7 @@ def relaxed(problem: Problem, *, windows: set[str], not_before: set[str], at: se
             task,
             occurrences=None if task_id in windows else task.occurrences,
             earliest=0 if task_id in not_before else task.earliest,
+            not_before=None if task_id in not_before else task.not_before,
         )
         for task_id, task in problem.tasks.items()
     }

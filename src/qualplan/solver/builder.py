@@ -61,7 +61,7 @@ class ModelBuilder:
             kind: {subject for subject in subjects if self.literal(RuleKey(kind, subject)) is not None}
             for kind, subjects in (
                 ("window", [t for t, spec in problem.tasks.items() if spec.window is not None]),
-                ("not_before", [t.id for t in problem.plan.tasks if t.not_before is not None]),
+                ("not_before", [t for t, spec in problem.tasks.items() if spec.not_before is not None]),
                 ("at", [m for m, spec in problem.milestones.items() if spec.at is not None]),
             )
         }
@@ -191,10 +191,9 @@ class ModelBuilder:
 
     def _add_not_before(self) -> None:
         """``start >= not_before`` (switchable per task)."""
-        for task in self.problem.plan.tasks:
-            if task.not_before is not None:
-                earliest = self.problem.tasks[task.id].earliest
-                self._require(self.tasks[task.id].start >= earliest, RuleKey("not_before", task.id))
+        for task_id, spec in self.problem.tasks.items():
+            if spec.not_before is not None:
+                self._require(self.tasks[task_id].start >= spec.earliest, RuleKey("not_before", task_id))
 
     def _add_windows(self) -> None:
         """A window task lies wholly inside one occurrence: its start is one that keeps
