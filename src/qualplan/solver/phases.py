@@ -17,7 +17,8 @@ Verdict (plan-format.md, "What the tool answers"), from phase 1 alone:
 ``met`` when the best schedule has no lateness; ``missed`` when the proved
 lateness bound is above 0, or when no schedule fits the horizon (proved twice,
 see ``_confirm_infeasible``); otherwise ``unknown`` — a time-out is never
-``missed``. ``proven`` means all three terms are proved optimal.
+``missed``. ``proven`` means all three terms are proved optimal. ``SolveResult.of``
+derives both from the schedule's terms and the proved bounds.
 
 Budget: each phase gets its share of what is left (``PHASE_SHARE``, at most
 ``1 - EVOLUTION_SHARE`` where the genetic algorithm applies); an unproved phase then
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from qualplan.problem import Problem
-from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
+from qualplan.result import Schedule, SolveResult
 from qualplan.solver.bounds import Cutoff
 from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.evolution import evolve_schedule, warm_up
@@ -439,57 +440,20 @@ def _result(
     problem: Problem, clock: _Clock, schedule: Schedule | None, bounds: tuple[int | None, int | None, int | None]
 ) -> SolveResult:
     """The result for a schedule (or none) and the proved bounds of the three terms."""
-    lateness_bound = bounds[0] if bounds[0] is not None else 0
-    if schedule is None:
-        verdict = Verdict.MISSED if lateness_bound > 0 else Verdict.UNKNOWN
-        return SolveResult(
-            problem=problem,
-            status=SolveStatus.UNKNOWN,
-            verdict=verdict,
-            proven=False,
-            schedule=None,
-            lateness=None,
-            lateness_bound=lateness_bound,
-            wall_time=time.perf_counter() - clock.started,
-            objective=None,
-            objective_bound=bounds,
-        )
-    values = term_values(problem, schedule)
-    proven = all(bound is not None and bound == value for bound, value in zip(bounds, values, strict=True))
-    if values[0] == 0:
-        verdict = Verdict.MET
-    elif lateness_bound > 0:
-        verdict = Verdict.MISSED
-    else:
-        verdict = Verdict.UNKNOWN
-    return SolveResult(
-        problem=problem,
-        status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
-        verdict=verdict,
-        proven=proven,
-        schedule=schedule,
-        lateness=values[0],
-        lateness_bound=lateness_bound,
-        wall_time=time.perf_counter() - clock.started,
-        objective=values,
-        objective_bound=bounds,
-    )
+    values = term_values(problem, schedule) if schedule is not None else None
+    return SolveResult.of(problem, schedule, values, bounds, wall_time=time.perf_counter() - clock.started)
 
 
 def _no_schedule(problem: Problem, clock: _Clock, conflicts: tuple[str, ...]) -> SolveResult:
     """Proved: no schedule fits the horizon. The verdict is ``missed``, with no dates."""
-    return SolveResult(
-        problem=problem,
-        status=SolveStatus.INFEASIBLE,
-        verdict=Verdict.MISSED,
-        proven=True,
-        schedule=None,
-        lateness=None,
-        lateness_bound=0,
+    return SolveResult.of(
+        problem,
+        None,
+        None,
+        (None, None, None),
         wall_time=time.perf_counter() - clock.started,
+        infeasible=True,
         conflicts=conflicts,
-        objective=None,
-        objective_bound=(None, None, None),
     )
 
 
