@@ -48,6 +48,23 @@ def test_capacity_steps_apply_from_their_date():
     assert problem.capacity_on("chamber", july_first) == 6
 
 
+def test_capacity_spans_cover_the_horizon_with_each_days_capacity():
+    problem = make_problem(
+        [{"id": "a", "duration": 1, "uses": {"chamber": 1}}],
+        resources={
+            "chamber": {
+                "capacity": 4,
+                "changes": [{"from": "2025-12-01", "capacity": 5}, {"from": "2026-01-15", "capacity": 2}],
+            }
+        },
+        horizon="30d",
+    )
+    # The change before the start sets day 0; the one on 01-15 (day 10) runs to the horizon.
+    assert problem.capacity_spans("chamber") == ((0, 10, 5), (10, 30, 2))
+    by_day = [units for first, stop, units in problem.capacity_spans("chamber") for _ in range(first, stop)]
+    assert by_day == [problem.capacity_on("chamber", day) for day in range(30)]
+
+
 def test_not_before_and_milestone_dates_in_day_numbers():
     problem = make_problem(
         [{"id": "a", "duration": 1, "not_before": "2026-01-15"}],

@@ -143,6 +143,13 @@ class Problem:
         index = bisect.bisect_right([start for start, _ in steps], day) - 1
         return steps[max(index, 0)][1]
 
+    def capacity_spans(self, resource: str) -> tuple[tuple[int, int, int], ...]:
+        """The capacity of ``resource`` as ``(first day, day after the last, units)`` runs
+        that cover the horizon, one per capacity step."""
+        steps = self.capacity_steps[resource]
+        stops = [first for first, _ in steps[1:]] + [self.days]
+        return tuple((first, stop, units) for (first, units), stop in zip(steps, stops, strict=True))
+
     # --- derived data -------------------------------------------------------------
     #
     # Computed on first use and kept on this instance (``cached_property`` writes the

@@ -259,11 +259,10 @@ class ModelBuilder:
             smallest = min(units for _, units in steps)
             intervals = [self.tasks[task_id].interval for task_id, _ in users]
             demands = [units for _, units in users]
-            for (first, units), following in zip(steps, [*steps[1:], None], strict=True):
-                last = self.problem.days if following is None else following[0]
-                if units < largest and first < last:
+            for first, stop, units in self.problem.capacity_spans(resource):
+                if units < largest and first < stop:
                     intervals.append(
-                        self.model.new_fixed_size_interval_var(first, last - first, f"cap[{resource}]@{first}")
+                        self.model.new_fixed_size_interval_var(first, stop - first, f"cap[{resource}]@{first}")
                     )
                     demands.append(largest - units)
             if smallest > 0 and self.use_tails:

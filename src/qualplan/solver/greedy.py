@@ -184,10 +184,8 @@ def _place(problem: Problem, task: str, start: dict, end: dict, usage: dict, cap
 
 def _capacity_profile(problem: Problem, resource: str) -> np.ndarray:
     profile = np.zeros(problem.days, dtype=np.int64)
-    for (first, units), following in zip(
-        problem.capacity_steps[resource], [*problem.capacity_steps[resource][1:], None], strict=True
-    ):
-        profile[first : problem.days if following is None else following[0]] = units
+    for first, stop, units in problem.capacity_spans(resource):
+        profile[first:stop] = units
     return profile
 
 
