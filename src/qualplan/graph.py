@@ -11,7 +11,7 @@ season bounds.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -114,15 +114,27 @@ def earliest_times(problem: Problem, *, windows: bool = True) -> Times:
     With ``windows=False`` seasonal windows are ignored too (the "test physics"
     bound: dependencies, durations, calendars and fixed dates only).
     """
+
+    def first_start(task_id: str, start: Mapping[str, int | None], end: Mapping[str, int | None]) -> int | None:
+        bounds = link_bounds(problem, task_id, start, end)
+        return None if bounds is None else first_fit(problem, task_id, *bounds, windows=windows)
+
+    return forward_times(problem, first_start)
+
+
+def forward_times(
+    problem: Problem, start_of: Callable[[str, Mapping[str, int | None], Mapping[str, int | None]], int | None]
+) -> Times:
+    """Every node's times in topological order: a task starts on ``start_of(task, start, end)``
+    (given its predecessors' times so far; None when it has no start) and ends ``problem.end_of``
+    it; a milestone falls on ``milestone_date``."""
     start: dict[str, int | None] = {}
     end: dict[str, int | None] = {}
     for node in problem.topological_order:
         if node in problem.milestones:
-            date = milestone_date(problem, node, start, end)
-            start[node] = end[node] = date
+            start[node] = end[node] = milestone_date(problem, node, start, end)
             continue
-        bounds = link_bounds(problem, node, start, end)
-        first = None if bounds is None else first_fit(problem, node, *bounds, windows=windows)
+        first = start_of(node, start, end)
         start[node] = first
         end[node] = None if first is None else problem.end_of(node, first)
     return Times(start, end)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -160,18 +160,18 @@ class Problem:
     @cached_property
     def preds(self) -> dict[str, tuple[Link, ...]]:
         """Links into each node."""
-        into: dict[str, list[Link]] = {node: [] for node in [*self.tasks, *self.milestones]}
-        for link in self.links:
-            into[link.succ].append(link)
-        return {node: tuple(links) for node, links in into.items()}
+        return self._links_by(lambda link: link.succ)
 
     @cached_property
     def succs(self) -> dict[str, tuple[Link, ...]]:
         """Links out of each node."""
-        out: dict[str, list[Link]] = {node: [] for node in [*self.tasks, *self.milestones]}
+        return self._links_by(lambda link: link.pred)
+
+    def _links_by(self, node_of: Callable[[Link], str]) -> dict[str, tuple[Link, ...]]:
+        grouped: dict[str, list[Link]] = {node: [] for node in [*self.tasks, *self.milestones]}
         for link in self.links:
-            out[link.pred].append(link)
-        return {node: tuple(links) for node, links in out.items()}
+            grouped[node_of(link)].append(link)
+        return {node: tuple(links) for node, links in grouped.items()}
 
     @cached_property
     def topological_order(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from qualplan.graph import Times, milestone_date
+from qualplan.graph import Times, forward_times
 from qualplan.problem import Problem
 
 
@@ -42,15 +42,7 @@ class Schedule:
 
 def schedule_times(problem: Problem, schedule: Schedule) -> Times:
     """Start and end day of every task and the date of every milestone under ``schedule``."""
-    start: dict[str, int | None] = {}
-    end: dict[str, int | None] = {}
-    for node in problem.topological_order:
-        if node in problem.milestones:
-            start[node] = end[node] = milestone_date(problem, node, start, end)
-        else:
-            start[node] = schedule.starts[node]
-            end[node] = problem.end_of(node, schedule.starts[node])
-    return Times(start, end)
+    return forward_times(problem, lambda task_id, *_: schedule.starts[task_id])
 
 
 @dataclass(frozen=True)
