@@ -90,7 +90,11 @@ class WorkingDays:
 
     @cached_property
     def week_pattern(self) -> WeekPattern:
-        """The weekly shape and the holidays that break it, read from the mask."""
+        """The weekly shape and the holidays that break it, read from the mask.
+
+        The shape can only take days away from the weekly pattern: a working day on a
+        weekend weekday (a make-up day) has no place in it, so a calendar key that adds
+        such days must extend ``WeekPattern`` and the rank equations with them."""
         before = tuple(sum(self.weekly[:d]) for d in range(7))
         holidays = tuple(day for day, works in enumerate(self.mask) if not works and self.weekly[day % 7])
         return WeekPattern(self.weekly, before, sum(self.weekly), holidays)
