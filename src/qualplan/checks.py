@@ -19,15 +19,14 @@ import bisect
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from qualplan.calendar import window_occurrences, working_days
+from qualplan.calendar import WorkingDays, calendar_days, first_fit, window_occurrences, working_days
 from qualplan.durations import DurationError, parse_duration
 from qualplan.model import Calendar, Milestone, Plan, Resource, Stage, Task, Window, parse_date
-from qualplan.problem import WorkingDays, calendar_days
+from qualplan.problem import Link, dependency_links
 from qualplan.validation_messages import Finding, closest
 
 #: The longest horizon accepted: a qualification plan spans years, not centuries, and every
@@ -131,12 +130,12 @@ class _Parts:
             return [name for name in value if isinstance(name, str)]
         return [item["id"] for _, item in self.raw_items(kind) if isinstance(item.get("id"), str)]
 
-    def graph_view(self) -> SimpleNamespace:
-        """The valid stages, tasks and milestones in the shape ``graph.dependency_graph`` reads."""
-        return SimpleNamespace(
-            stages=[stage for _, stage in self.stages],
-            tasks=[task for _, task in self.tasks],
-            milestones=[milestone for _, milestone in self.milestones],
+    def dependency_links(self) -> tuple[Link, ...]:
+        """The dependencies among the valid stages, tasks and milestones, stages expanded."""
+        return dependency_links(
+            [stage for _, stage in self.stages],
+            [task for _, task in self.tasks],
+            [milestone for _, milestone in self.milestones],
         )
 
 
@@ -261,9 +260,9 @@ def _cycles(parts: _Parts) -> Iterator[Finding]:
 
     from qualplan.graph import dependency_graph
 
-    graph = dependency_graph(parts.graph_view())
     # Plan order (tasks, then milestones) decides where a cycle is reported, so the output is stable.
     nodes = [(kind, index, item.id) for kind in ("tasks", "milestones") for index, item in getattr(parts, kind)]
+    graph = dependency_graph([node_id for _, _, node_id in nodes], parts.dependency_links())
     order = {node_id: (rank, kind, index) for rank, (kind, index, node_id) in enumerate(nodes)}
     for component in nx.strongly_connected_components(graph):
         first = min(component, key=lambda node: order[node])
@@ -287,14 +286,14 @@ def _may_have_cycle(parts: _Parts) -> bool:
     ``after`` it), which has the same cycles as expanding it into one edge per
     task, without multiplying a big stage by its many successors.
     """
-    view = parts.graph_view()
-    nodes = [node.id for node in [*view.tasks, *view.milestones]]
-    stages = {stage.id for stage in view.stages}
-    succs: dict[str, list[str]] = {node: [] for node in [*nodes, *stages]}
-    for task in view.tasks:
+    tasks = [task for _, task in parts.tasks]
+    nodes = [*tasks, *(milestone for _, milestone in parts.milestones)]
+    stages = {stage.id for _, stage in parts.stages}
+    succs: dict[str, list[str]] = {node: [] for node in [*(node.id for node in nodes), *stages]}
+    for task in tasks:
         if task.stage in stages:
             succs[task.id].append(task.stage)
-    for node in [*view.tasks, *view.milestones]:
+    for node in nodes:
         for entry in node.after or []:
             if entry.on in succs:
                 succs[entry.on].append(node.id)
@@ -469,31 +468,17 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
                 # only occurrences that are long enough and end late enough can hold the task
                 late_enough = spans[bisect.bisect_left(spans, earliest + length - 1, key=_end) :]
                 fits[question] = (longest[task.window, task.calendar] or 0) >= length and (
-                    _first_fit(late_enough, earliest, length, calendar) is not None
+                    first_fit(late_enough, earliest, length, calendar) is not None
                 )
             if not fits[question]:
                 misfit = _window_misfit(task, longest[task.window, task.calendar], unit, start)
                 yield Finding(("tasks", index, "window"), misfit)
-        elif _first_fit([(0, days - 1)], earliest, length, calendar) is None:
+        elif first_fit([(0, days - 1)], earliest, length, calendar) is None:
             yield Finding(
                 ("tasks", index, "not_before" if task.not_before is not None else "duration"),
                 f"a task of {_days(length, unit)} starting no earlier than {start + dt.timedelta(days=earliest)} "
                 f"cannot end by the horizon's last day {last_day}",
             )
-
-
-def _first_fit(spans: list[tuple[int, int]], earliest: int, length: int, calendar: WorkingDays | None) -> int | None:
-    """The first start ``>= earliest`` of a task of ``length`` lying wholly inside one span."""
-    for lo, hi in spans:
-        begin: int | None = max(lo, earliest)
-        if calendar is not None:
-            begin = calendar.next_working(begin)
-            end = None if begin is None else calendar.end_of(begin, length)
-        else:
-            end = begin + length - 1
-        if begin is not None and end is not None and end <= hi:
-            return begin
-    return None
 
 
 def _days(count: int, unit: str) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -31,7 +31,9 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 _SLUG = re.compile(SLUG_PATTERN)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_DAY = re.compile(r"^\d{2}-\d{2}$")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+#: The weekday names of plan files, Monday first, as ``date.weekday()`` numbers them.
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)
 
 
 # --- scalar types ---------------------------------------------------------------
@@ -177,7 +179,7 @@ class _Model(BaseModel):
 class Calendar(_Model):
     """Working days: every day except the listed weekdays and holidays."""
 
-    weekends: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = []
+    weekends: list[Weekday] = []
     holidays: list[DayRangeField] = []
 
 
