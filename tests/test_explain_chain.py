@@ -505,3 +505,113 @@ def test_the_window_opening_comes_from_the_seasons_chain_when_the_lab_chain_take
         )
         == 1
     )
+
+
+# --- what a calendar costs, and which days a length counts (issue 12 item 9) -----------------
+
+SPRING_FESTIVAL = dict(
+    calendars={"works": {"weekends": ["sat", "sun"], "holidays": ["2026-02-15..2026-02-23"]}},
+    tasks=[
+        {"id": "build", "duration": "36d"},  # 2026-01-05 (Mon) .. 2026-02-09 (Mon)
+        {"id": "teardown", "duration": "5d", "after": ["build"], "calendar": "works"},
+    ],
+    milestones=[{"id": "report", "after": ["teardown"], "due": "2026-02-13"}],
+)
+
+
+def test_a_working_day_task_across_the_spring_festival_names_its_weekends_and_the_holiday():
+    problem = plan_of(**SPRING_FESTIVAL)
+    # By hand: teardown works Tue 02-10, Wed 11, Thu 12, Fri 13 and Tue 24: 5 working days over 15 days.
+    # Not worked: Sat 14, Sun 15, Sat 21, Sun 22 (weekend days, 15/21/22 inside the holiday too)
+    # and Mon 16 .. Fri 20, Mon 23 (the 6 days the Spring Festival adds to an ordinary week).
+    explanation = explain(result_of(problem, {"build": 0, "teardown": dt.date(2026, 2, 10)}))
+    link = explanation.milestone("report").chain[1]
+    assert (link.start, link.end, link.span) == (day("2026-02-10"), day("2026-02-24"), 15)
+    cost = link.calendar_cost
+    assert (cost.span, cost.working, cost.weekend_days, cost.holidays, cost.unnamed) == (
+        15,
+        5,
+        4,
+        (("2026-02-15..2026-02-23", 6),),
+        0,
+    )
+    text = render_text(explanation)
+    assert (
+        "    teardown 2026-02-10..2026-02-24 (5 working days of works span 15 d, "
+        "with 4 weekend days and 6 days of holiday 2026-02-15..2026-02-23): after build ends\n"
+    ) in text
+    # The short forms say which days they count: working days, and the elapsed span beside them.
+    assert "only shorter or overlapping tests will: build 36 d, teardown 5 working days (15 d elapsed)." in text
+    assert why_line(explanation, "report") == (
+        "why: the tests alone end 2026-02-24, 11 days late (build 36 d, teardown 5 working days (15 d elapsed)): "
+        "more equipment won't help"
+    )
+
+    import json
+
+    chain = json.loads(render_json(explanation))["milestones"][0]["chain"]
+    teardown, build = chain[1], chain[2]
+    assert {key: teardown[key] for key in ("duration_days", "duration_unit", "elapsed_days", "calendar")} == {
+        "duration_days": 5,
+        "duration_unit": "working_days",
+        "elapsed_days": 15,
+        "calendar": "works",
+    }
+    assert teardown["calendar_cost"] == {
+        "span_days": 15,
+        "working_days": 5,
+        "weekend_days": 4,
+        "holidays": [{"range": "2026-02-15..2026-02-23", "days": 6}],
+        "other_days_off": 0,
+    }
+    assert teardown["duration_text"] == (
+        "5 working days of works span 15 d, with 4 weekend days and 6 days of holiday 2026-02-15..2026-02-23"
+    )
+    assert (build["duration_unit"], build["elapsed_days"], build["calendar_cost"], build["duration_text"]) == (
+        "elapsed_days",
+        36,
+        None,
+        "36 d",
+    )
+    assert chain[0]["duration_unit"] is None  # the milestone
+
+
+def test_the_longest_tests_are_ranked_by_elapsed_days_not_by_their_count_of_working_days():
+    problem = plan_of(
+        calendars={"works": {"weekends": ["sat", "sun"]}},
+        tasks=[
+            {"id": "build", "duration": "50d", "calendar": "works"},  # 2026-01-05 .. 2026-03-13: 68 days
+            {"id": "soak", "duration": "60d", "after": ["build"]},
+        ],
+        milestones=[{"id": "m", "after": ["soak"], "due": "2026-03-31"}],
+    )
+    explanation = explain(result_of(problem, {"build": 0, "soak": day("2026-03-14")}))
+    link = explanation.milestone("m").chain[2]
+    assert (link.node, link.span, link.calendar_cost.weekend_days, link.calendar_cost.holidays) == ("build", 68, 18, ())
+    text = render_text(explanation)
+    assert "    build 2026-01-05..2026-03-13 (50 working days of works span 68 d, with 18 weekend days): " in text
+    assert why_line(explanation, "m").startswith(
+        "why: the tests alone end 2026-05-12, 42 days late (build 50 working days (68 d elapsed), soak 60 d)"
+    )
+
+
+def test_a_cycle_life_test_on_a_calendar_counts_its_derived_days_as_working_days():
+    problem = plan_of(
+        calendars={"works": {"weekends": ["sat", "sun"]}},
+        tasks=[
+            {
+                "id": "life",
+                "calendar": "works",
+                "cycles": {"count": 30, "charge_c": 1, "discharge_c": 1, "checkup_every": 10, "checkup_h": 24},
+            }
+        ],
+        milestones=[{"id": "m", "after": ["life"]}],
+    )
+    # 30 × 2 h + 3 × 24 h = 132 h = 6 working days: Mon 01-05 .. Mon 01-12, 8 days with one weekend.
+    explanation = explain(result_of(problem, {"life": 0}))
+    text = render_text(explanation)
+    assert "  Set by life (30 cycles × 2 h + 3 check-ups × 24 h = 132 h = 6 working days).\n" in text
+    assert (
+        "    life 2026-01-05..2026-01-12 (30 cycles × 2 h + 3 check-ups × 24 h = 132 h = 6 working days of works "
+        "span 8 d, with 2 weekend days): plan start 2026-01-05\n"
+    ) in text

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qualplan.explain.records import Bounds, ChainLink, Conflict, Explanation, MilestoneExplanation, Reason
+from qualplan.explain.records import (
+    Bounds,
+    CalendarCost,
+    ChainLink,
+    Conflict,
+    Explanation,
+    MilestoneExplanation,
+    Reason,
+)
 
 #: How many of the longest tests the advice names.
 _DOMINANT = 3
@@ -202,11 +210,67 @@ def link_line(explanation: Explanation, link: ChainLink) -> str:
     elif link.start is None or link.end is None:
         head = f"{link.node} not scheduled"
     else:
-        days = f"{link.length} working days of {link.calendar}" if link.calendar else f"{link.length} d"
-        if link.arithmetic and "cycles" in link.arithmetic:
-            days = link.arithmetic if not link.calendar else f"{link.arithmetic}, as {days}"
-        head = f"{link.node} {_date(explanation, link.start)}..{_date(explanation, link.end)} ({days})"
+        head = f"{link.node} {_date(explanation, link.start)}..{_date(explanation, link.end)} ({link_length(link)})"
     return head + ": " + "; ".join(reason_text(explanation, reason) for reason in link.reasons)
+
+
+def link_length(link: ChainLink) -> str:
+    """A chain link's duration, saying which days it counts.
+
+    ``177 d`` (elapsed days) for a task that runs every day, its arithmetic when
+    derived from cycles; for a task on a calendar the working days, the elapsed
+    span and what fills the difference:
+    ``5 working days of works span 15 d, with 4 weekend days and 6 days of holiday 2026-02-15..2026-02-23``.
+    """
+    derived = link.arithmetic if link.arithmetic and "cycles" in link.arithmetic else None
+    if link.calendar is None:
+        return derived or f"{link.length} d"
+    text = f"{in_working_days(derived) if derived else _working_days(link.length)} of {link.calendar}"
+    cost = link.calendar_cost
+    if cost is None:
+        return text
+    text += f" span {cost.span} d"
+    breakdown = calendar_cost_text(cost)
+    return f"{text}, with {breakdown}" if breakdown else text
+
+
+def length_text(length: int | None, calendar: str | None, span: int | None) -> str:
+    """A task's duration in a few words, saying which days it counts.
+
+    ``177 d`` (elapsed) for a task that runs every day; ``50 working days (70 d
+    elapsed)`` for a task on a calendar (``span`` is its elapsed days, start to end).
+    """
+    if calendar is None:
+        return f"{length} d"
+    if span is None:
+        return _working_days(length)
+    return f"{_working_days(length)} ({span} d elapsed)"
+
+
+def elapsed_text(cost: CalendarCost | None, span: int) -> str:
+    """The elapsed days of a task from start to end, and for a task on a calendar what they hold:
+    ``84 d elapsed: 60 working days and 24 weekend days``; ``30 d elapsed`` for a task that runs every day."""
+    if cost is None:
+        return f"{span} d elapsed"
+    parts = [_working_days(cost.working)]
+    breakdown = calendar_cost_text(cost)
+    if breakdown:
+        parts.append(breakdown)
+    return f"{span} d elapsed: " + (" and ".join(parts) if " and " not in breakdown else ", ".join(parts))
+
+
+def calendar_cost_text(cost: CalendarCost) -> str:
+    """``4 weekend days and 6 days of holiday 2026-02-15..2026-02-23``; empty when every day works."""
+    parts = []
+    if cost.weekend_days:
+        parts.append(f"{cost.weekend_days} weekend day" + ("" if cost.weekend_days == 1 else "s"))
+    for label, count in cost.holidays:
+        parts.append(f"{count} day{'' if count == 1 else 's'} of holiday {label}")
+    if cost.unnamed:
+        parts.append(f"{cost.unnamed} other day{'' if cost.unnamed == 1 else 's'} off")
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def reason_text(explanation: Explanation, reason: Reason) -> str:
@@ -315,8 +379,25 @@ def _chain_entry(explanation: Explanation, link: ChainLink) -> str:
     if link.is_milestone:
         return f"{link.node} (fixed at {_date(explanation, link.start)})"
     if link.arithmetic and "cycles" in link.arithmetic:
-        return f"{link.node} ({link.arithmetic})"
+        arithmetic = in_working_days(link.arithmetic) if link.calendar else link.arithmetic
+        return f"{link.node} ({arithmetic})"
     return link.node
+
+
+def _working_days(count: int | None) -> str:
+    return f"{count} working day" if count == 1 else f"{count} working days"
+
+
+def in_working_days(arithmetic: str) -> str:
+    """A derivation that ends in ``= N d``, for a task on a calendar: ``= N working days`` (``60d = 60 working days``).
+
+    The arithmetic comes from the plan model, which does not know that a
+    calendar makes its days working days.
+    """
+    body, sep, last = arithmetic.rpartition("= ")
+    if not sep or not last.endswith(" d") or not last[:-2].isdigit():
+        return arithmetic
+    return f"{body}= {_working_days(int(last[:-2]))}"
 
 
 def _window_list(bounds: Bounds) -> str:
@@ -351,9 +432,9 @@ def _fixed_root(explanation: Explanation, chain: tuple[ChainLink, ...]) -> str:
 
 
 def _dominant_tests(chain: tuple[ChainLink, ...], count: int = _DOMINANT) -> str:
-    """The longest tasks of a chain: ``a 177 d, b 70 d``."""
+    """The longest tasks of a chain by elapsed days: ``a 177 d, b 50 working days (70 d elapsed)``."""
     tasks = sorted(
         (link for link in chain if not link.is_milestone and link.length is not None),
-        key=lambda link: (-(link.length or 0), link.node),
+        key=lambda link: (-(link.span or link.length or 0), link.node),
     )[:count]
-    return ", ".join(f"{link.node} {link.length} d" for link in tasks)
+    return ", ".join(f"{link.node} {length_text(link.length, link.calendar, link.span)}" for link in tasks)
