@@ -615,3 +615,88 @@ def test_a_cycle_life_test_on_a_calendar_counts_its_derived_days_as_working_days
         "    life 2026-01-05..2026-01-12 (30 cycles × 2 h + 3 check-ups × 24 h = 132 h = 6 working days of works "
         "span 8 d, with 2 weekend days): plan start 2026-01-05\n"
     ) in text
+
+
+# --- explain --milestone: the resource picture is about that milestone (issue 12 item 9) -----
+
+TWO_LABS = dict(
+    resources={"cycler": {"capacity": 1}, "bunker": {"capacity": 1}, "shaker": {"capacity": 1}},
+    tasks=[
+        {"id": "life-a", "duration": "20d", "uses": {"cycler": 1}},
+        {"id": "life-b", "duration": "20d", "uses": {"cycler": 1}},
+        {"id": "nail", "duration": "10d", "uses": {"bunker": 1}},
+        {"id": "crush", "duration": "5d", "after": ["nail"], "uses": {"bunker": 1}},
+        {"id": "vibration", "duration": "50d", "uses": {"shaker": 1}},
+    ],
+    milestones=[
+        {"id": "cells-done", "after": ["life-a", "life-b"], "due": "2026-01-24"},
+        {"id": "abuse-done", "after": ["crush"], "due": "2026-02-28"},
+        {"id": "sop", "after": ["cells-done", "abuse-done"]},
+    ],
+)
+
+
+def test_explaining_one_milestone_shows_only_the_resources_its_tasks_hold_and_its_own_bottleneck():
+    problem = plan_of(**TWO_LABS)
+    result = result_of(problem, {"life-a": 0, "life-b": 20, "nail": 0, "crush": 10, "vibration": 0})
+
+    # The whole plan: the cycler makes cells-done 20 days late.
+    assert explain(result).bottleneck == "cycler"
+
+    # abuse-done waits only for the bunker tests, which nothing delays: its picture is the bunker alone,
+    # up to its own date, and its bottleneck is none, without a word about the whole plan's.
+    explanation = explain(result, milestone="abuse-done")
+    assert (explanation.scope, explanation.scope_tasks, explanation.bottleneck) == ("abuse-done", 2, None)
+    assert [use.id for use in explanation.resources] == ["bunker"]
+    assert [month.month for month in explanation.resources[0].months] == ["2026-01"]
+    text = render_text(explanation)
+    assert (
+        "Resources that the 2 tasks before abuse-done hold (all tasks' use by month 2026-01..2026-01, "
+        "one bar per month; peak; days each blocks abuse-done's critical chain):\n"
+        "  bunker  █  peak 100% in 2026-01; blocks 0 days (0%)\n"  # busy every day up to 2026-01-19
+        "  Bottleneck for abuse-done: none; lab capacity does not make it later.\n"
+    ) in text
+    assert "cycler" not in text and "makes no milestone later" not in text
+
+    # cells-done: its own bottleneck, the cycler.
+    text = render_text(explain(result, milestone="cells-done"))
+    assert "Resources that the 2 tasks before cells-done hold (" in text
+    assert "  Bottleneck for cells-done: cycler.\n" in text
+    assert "bunker" not in text
+
+    # A milestone whose tasks hold nothing says so.
+    problem = plan_of(
+        **{
+            **TWO_LABS,
+            "tasks": [*TWO_LABS["tasks"], {"id": "paper", "duration": "3d"}],
+            "milestones": [*TWO_LABS["milestones"], {"id": "filed", "after": ["paper"]}],
+        }
+    )
+    result = result_of(problem, {"life-a": 0, "life-b": 20, "nail": 0, "crush": 10, "vibration": 0, "paper": 0})
+    text = render_text(explain(result, milestone="filed"))
+    assert text.endswith(
+        "\nResources: the 1 task before filed holds no lab resource, so lab capacity cannot delay filed.\n"
+    )
+
+    import json
+
+    data = json.loads(render_json(explain(result, milestone="abuse-done")))
+    assert data["resource_scope"] == {"milestone": "abuse-done", "tasks_before": 2}
+    assert [use["id"] for use in data["resources"]] == ["bunker"]
+    assert data["bottleneck"] is None
+    assert json.loads(render_json(explain(result)))["resource_scope"] is None
+
+
+def test_no_bottleneck_is_named_but_the_delay_is_not_denied_when_a_schedule_has_slack():
+    problem = plan_of(
+        resources={"rig": {"capacity": 1}},
+        tasks=[{"id": "a", "duration": "5d", "uses": {"rig": 1}}],
+        milestones=[{"id": "m", "after": ["a"]}],
+    )
+    explanation = explain(result_of(problem, {"a": 10}))  # a schedule not proved optimal: 10 days of slack
+    assert (explanation.milestone("m").bounds.lab_cost, explanation.bottleneck) == (10, None)
+    text = render_text(explanation)
+    assert (
+        "  Bottleneck: none named; lab capacity makes m later, but no resource holds its critical chain back.\n" in text
+    )
+    assert "makes no milestone later" not in text

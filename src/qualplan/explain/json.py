@@ -52,6 +52,10 @@ def explanation_dict(explanation: Explanation) -> dict[str, Any]:
             }
             for use in explanation.resources
         ],
+        # With --milestone the resources and the bottleneck are that milestone's (the tasks before it).
+        "resource_scope": None
+        if explanation.scope is None
+        else {"milestone": explanation.scope, "tasks_before": explanation.scope_tasks},
         "bottleneck": explanation.bottleneck,
         "conflict": None
         if explanation.conflict is None

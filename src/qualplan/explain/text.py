@@ -33,12 +33,13 @@ def render_text(explanation: Explanation, *, chains: bool | None = None) -> str:
         detail = chains if chains is not None else bool(item.late_days) or len(explanation.milestones) == 1
         lines.append("")
         lines.extend(milestone_lines(explanation, item, chain=detail))
-    if explanation.resources:
+    scheduled = any(item.chain for item in explanation.milestones)
+    if explanation.resources or (explanation.scope is not None and scheduled):
         lines.append("")
         lines.extend(resource_lines(explanation))
     if explanation.conflict is not None:
         lines.append("")
-        lines.extend(conflict_lines(explanation.conflict))
+        lines.extend(conflict_lines(explanation.conflict, scope=explanation.scope))
     return "\n".join(lines) + "\n"
 
 
@@ -313,10 +314,26 @@ def reason_text(explanation: Explanation, reason: Reason) -> str:
 
 
 def resource_lines(explanation: Explanation) -> list[str]:
-    """Per resource: use by month (a bar per month), the peak, the critical-chain days it blocks; the bottleneck."""
+    """Per resource: use by month (a bar per month), the peak, the critical-chain days it blocks; the bottleneck.
+
+    Explaining one milestone (``explanation.scope``), the lines are about it: the
+    resources its tasks hold, and the bottleneck of its date, never the whole plan's.
+    """
+    scope = explanation.scope
     months = [month.month for month in explanation.resources[0].months] if explanation.resources else []
     span = f"{months[0]}..{months[-1]}, one bar per month" if months else "no months"
-    lines = [f"Resources (use by month {span}; peak; critical-chain days blocked):"]
+    if scope is None:
+        lines = [f"Resources (use by month {span}; peak; critical-chain days blocked):"]
+    else:
+        count = explanation.scope_tasks
+        before = f"the {count} task{'' if count == 1 else 's'} before {scope}"
+        hold = "holds" if count == 1 else "hold"
+        if not explanation.resources:
+            return [f"Resources: {before} {hold} no lab resource, so lab capacity cannot delay {scope}."]
+        lines = [
+            f"Resources that {before} {hold} (all tasks' use by month {span}; peak; "
+            f"days each blocks {scope}'s critical chain):"
+        ]
     width = max(len(use.id) for use in explanation.resources)
     for use in explanation.resources:
         peak_month = max(use.months, key=lambda month: month.share, default=None)
@@ -324,11 +341,24 @@ def resource_lines(explanation: Explanation) -> list[str]:
         bars = "".join(_bar(month.share) for month in use.months)
         blocks = f"blocks {_days(use.blocked_days)} ({use.blocked_share:.0%})"
         lines.append(f"  {use.id:<{width}}  {bars}  {peak}; {blocks}")
-    if explanation.bottleneck is not None:
-        lines.append(f"  Bottleneck: {explanation.bottleneck}.")
-    else:
-        lines.append("  Bottleneck: none; lab capacity makes no milestone later.")
+    lines.append("  " + bottleneck_sentence(explanation))
     return lines
+
+
+def bottleneck_sentence(explanation: Explanation) -> str:
+    """``Bottleneck: cycler.``, or why none is named, for the whole plan or the one milestone explained."""
+    scope = explanation.scope
+    head = "Bottleneck" if scope is None else f"Bottleneck for {scope}"
+    if explanation.bottleneck is not None:
+        return f"{head}: {explanation.bottleneck}."
+    delayed = [item.id for item in explanation.milestones if item.bounds.lab_cost]
+    if delayed:
+        # Lab capacity costs days, but no resource holds a task of the chain back (a schedule with slack).
+        which = scope if scope is not None else ", ".join(delayed)
+        return f"{head}: none named; lab capacity makes {which} later, but no resource holds its critical chain back."
+    if scope is not None:
+        return f"{head}: none; lab capacity does not make it later."
+    return f"{head}: none; lab capacity makes no milestone later."
 
 
 _BARS = " ▁▂▃▄▅▆▇█"
@@ -341,11 +371,20 @@ def _bar(share: float) -> str:
     return _BARS[max(1, min(8, round(share * 8)))]
 
 
-def conflict_lines(conflict: Conflict) -> list[str]:
-    """The rules that cannot all hold together, each with file:line."""
+def conflict_lines(conflict: Conflict, *, scope: str | None = None) -> list[str]:
+    """The rules that cannot all hold together, each with file:line.
+
+    The search is over the whole plan; with ``scope`` (one milestone explained) the
+    heading says so, since the set need not involve that milestone at all.
+    """
     if not conflict.rules:
         return [f"Conflicting rules: {conflict.note}."]
     head = "These rules cannot all hold together"
+    if scope is not None and not any(rule.kind == "due" and rule.subject == scope for rule in conflict.rules):
+        head = (
+            "The plan misses a due date because these rules cannot all hold together "
+            f"(no due date of {scope} is among them)"
+        )
     head += ":" if conflict.minimal else " (the set may not be minimal):"
     lines = [head]
     for rule in conflict.rules:
