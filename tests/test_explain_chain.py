@@ -700,3 +700,29 @@ def test_no_bottleneck_is_named_but_the_delay_is_not_denied_when_a_schedule_has_
         "  Bottleneck: none named; lab capacity makes m later, but no resource holds its critical chain back.\n" in text
     )
     assert "makes no milestone later" not in text
+
+
+def test_window_costs_that_do_not_add_up_are_said_to_be_each_window_alone():
+    problem = plan_of(
+        windows={
+            "winter": {"yearly": {"from": "12-15", "to": "03-10"}},
+            "summer": {"yearly": {"from": "06-15", "to": "08-31"}},
+        },
+        tasks=[
+            {"id": "build", "duration": "30d"},  # 2026-01-05 .. 02-03
+            {"id": "cold", "duration": "60d", "after": ["build"], "window": "winter"},
+            {"id": "hot", "duration": "30d", "after": ["cold"], "window": "summer"},
+        ],
+        milestones=[{"id": "m", "after": ["hot"]}],
+    )
+    # cold 2026-12-15 .. 2027-02-12, hot 2027-06-15 .. 07-14. Physics: cold 02-04 .. 04-04, hot 04-05 .. 05-04.
+    # Without winter, hot waits for summer 2026: 2026-07-14; without summer, hot runs 2027-02-13 .. 03-14.
+    explanation = explain(result_of(problem, {"build": 0, "cold": dt.date(2026, 12, 15), "hot": dt.date(2027, 6, 15)}))
+    bounds = explanation.milestone("m").bounds
+    d = dt.date
+    assert bounds.seasons_cost == (d(2027, 7, 14) - d(2026, 5, 4)).days == 436
+    assert bounds.window_costs == (("winter", 365), ("summer", (d(2027, 7, 14) - d(2027, 3, 14)).days))
+    assert "windows cost 436 days (lifting one alone wins: winter 365 d, summer 122 d)" in render_text(explanation)
+    assert (
+        why_line(explanation, "m") == "why: windows cost 436 days (lifting one alone wins: winter 365 d, summer 122 d)"
+    )

@@ -302,6 +302,9 @@ def test_the_page_holds_the_verdict_milestones_and_explanations() -> None:
     assert "weighted lateness is at least 26 days; this schedule has 26" in page
     row = re.search(r'<tr class="late">.*?</tr>', page).group()
     assert "2026-12-31" in row and "2027-01-13" in row and "13 d late" in row
+    # A date is never broken across lines at its hyphens in a narrow column.
+    assert '<td class="date">2026-12-31</td><td class="date">2027-01-13</td>' in row
+    assert "td.date { white-space: nowrap; }" in page
     # The chain at a glance: its stages nearest first, its longest tests, a link to the whole chain.
     assert '<span class="stages">Pack ← Module ← 10Ah cell</span>' in row
     # The same length in the chain column as in the "why": working days, with the elapsed days beside them.
@@ -313,7 +316,8 @@ def test_the_page_holds_the_verdict_milestones_and_explanations() -> None:
     assert '<article class="milestone" id="explain-sop">' in page
     assert "window winter closed until 2026-12-15" in page
     assert (
-        "<td>2026-01-15 → 2026-04-08</td><td>60 working days of workdays span 84 d, with 24 weekend days</td>"
+        '<td class="date">2026-01-15 → 2026-04-08</td>'
+        "<td>60 working days of workdays span 84 d, with 24 weekend days</td>"
     ) in page
     assert "<td>60d = 60 working days of calendar workdays (84 d elapsed)</td>" in page  # the task table
     # The late milestone's chain table is open, the met one's folded.

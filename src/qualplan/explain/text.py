@@ -440,11 +440,20 @@ def in_working_days(arithmetic: str) -> str:
 
 
 def _window_list(bounds: Bounds) -> str:
+    """`` (winter 75 d)``: what each window costs alone.
+
+    Those costs need not add up to what the windows cost together (lifting one
+    window may leave the chain waiting for another); when they do not, the list
+    says that each is a cost alone, so no days seem to go missing.
+    """
     if not bounds.window_costs:
         return ""
-    return (
-        " (" + ", ".join(window if cost is None else f"{window} {cost} d" for window, cost in bounds.window_costs) + ")"
-    )
+    listed = ", ".join(window if cost is None else f"{window} {cost} d" for window, cost in bounds.window_costs)
+    known = [cost for _, cost in bounds.window_costs if cost is not None]
+    together = bounds.seasons_cost
+    if together is not None and len(known) == len(bounds.window_costs) and sum(known) != together:
+        return f" (lifting one alone wins: {listed})"
+    return f" ({listed})"
 
 
 def _opening(chain: tuple[ChainLink, ...], window: str) -> int | None:

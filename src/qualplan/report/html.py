@@ -187,7 +187,7 @@ def _verdict_section(
         why = _e(why_line(explanation, milestone.id).removeprefix("why: ")) if explanation is not None else ""
         rows.append(
             f'<tr class="{state}"><td><b>{_e(milestone.name)}</b><br><code>{_e(milestone.id)}</code></td>'
-            f"<td>{_date(milestone.due)}</td><td>{_date(milestone.date)}</td>"
+            f'<td class="date">{_date(milestone.due)}</td><td class="date">{_date(milestone.date)}</td>'
             f'<td class="outcome">{_e(outcome)}</td><td>{milestone.priority}</td>'
             f"<td>{set_by}</td><td>{why}</td></tr>"
         )
@@ -278,7 +278,7 @@ def _explanation_section(explanation: Explanation, tasks: list[TaskRow]) -> str:
                 when = f"{_date(_day(explanation, link.start))} → {_date(_day(explanation, link.end))}"
                 length = _e(link_length(link)) if link.start is not None else ""
             rows.append(
-                f"<tr><td><code>{_e(link.node)}</code><br>{what}</td><td>{when}</td>"
+                f'<tr><td><code>{_e(link.node)}</code><br>{what}</td><td class="date">{when}</td>'
                 f"<td>{length}</td><td>{reasons}</td></tr>"
             )
         table = ""
@@ -313,7 +313,8 @@ def _task_table(result: SolveResult, tasks: list[TaskRow]) -> str:
         flag = "critical" if task.critical else ""
         rows.append(
             f'<tr class="{flag}"><td><code>{_e(task.id)}</code></td><td>{_e(task.name)}</td>'
-            f"<td>{_e(_stage_name(result, task.stage))}</td><td>{_date(task.start)}</td><td>{_date(task.end)}</td>"
+            f"<td>{_e(_stage_name(result, task.stage))}</td>"
+            f'<td class="date">{_date(task.start)}</td><td class="date">{_date(task.end)}</td>'
             f"<td>{_e(_task_duration(task))}</td><td>{uses}</td><td>{_e(task.standard or '')}</td></tr>"
         )
     return (
@@ -445,6 +446,7 @@ tr.met .outcome { color: var(--met); font-weight: 600; }
 tr.critical td:first-child { border-left: 3px solid #f08c00; }
 .stages { font-weight: 600; }
 code { font-size: 0.85em; }
+td.date { white-space: nowrap; }
 pre { background: #f8f9fa; padding: 0.75rem; overflow-x: auto; }
 .plot { width: 100%; }
 article.milestone { margin-bottom: 1.5rem; }
