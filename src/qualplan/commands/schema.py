@@ -11,9 +11,9 @@ output by the tests.
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any
+from typing import Any, TextIO
 
+from qualplan.commands.streams import Streams
 from qualplan.exitcodes import ExitCode
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -145,6 +145,7 @@ def schema_text() -> str:
     return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def run() -> ExitCode:
-    sys.stdout.write(schema_text())
+def run(*, stdout: TextIO | None = None) -> ExitCode:
+    """Print the schema on ``stdout`` (default: the process's)."""
+    Streams.of(stdout).write(schema_text())
     return ExitCode.OK
