@@ -280,3 +280,20 @@ def test_import_psplib_refuses_a_symlink_through_the_same_helper(tmp_path: Path)
     assert import_psplib.run(source, link, stdout=out, stderr=err) == ExitCode.BAD_INPUT
     assert err.getvalue().startswith(f"qualplan import psplib: cannot write {link}: it is a symbolic link (to ")
     assert link.is_symlink() and not (tmp_path / "elsewhere.yaml").exists()
+
+
+def test_numbers_at_the_limits_solve_and_verify(tmp_path: Path) -> None:
+    """At 2**63 - 1 the solver's sums overflowed and the verifier rejected the schedule (exit 4)."""
+    plan = tmp_path / "limits.yaml"
+    plan.write_text(
+        "qualplan: 1\nid: limits\nstart: 2026-01-05\n"
+        "resources:\n  rig: {capacity: 1000000000}\n"
+        "tasks:\n"
+        "  - {id: a, duration: 10d, uses: {rig: 1000000000}}\n"
+        "  - {id: b, duration: 10d, uses: {rig: 1}}\n"
+        "milestones:\n  - {id: m, after: [a, b], due: 2026-01-30, priority: 1000000}\n"
+    )
+    out, err = streams()
+    assert check.run([plan], "json", stdout=out, stderr=err, **FAST) == ExitCode.OK, err.getvalue()
+    document = json.loads(out.getvalue())
+    assert document["milestones"][0]["date"] == "2026-01-24"  # a and b one after the other: 20 days
