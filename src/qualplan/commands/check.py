@@ -47,7 +47,11 @@ def run(
 
     streams = Streams.of(stdout, stderr)
     found = scan_plan_files(paths)
-    files = [*found.files, *found.missing]  # a missing file fails to load, and says so
+    for path in found.missing:
+        streams.error(f"qualplan check: {path.as_posix()}: no such file or folder")
+    files = found.files
+    if not files and found.missing:
+        return ExitCode.BAD_INPUT
     if not files:
         shown = ", ".join(path.as_posix() for path in paths)
         skipped = len(found.not_plans)
@@ -88,7 +92,8 @@ def run(
         streams.write(json_doc.render_many(documents) if len(files) > 1 else json_doc.dumps(documents[0]))
     elif output_format == "text" and len(files) > 1:
         streams.write(f"\n{_summary(outcomes)}\n")
-    return combine(outcome.code for outcome in outcomes)
+    missing = [ExitCode.BAD_INPUT] if found.missing else []
+    return combine([*(outcome.code for outcome in outcomes), *missing])
 
 
 def exit_code(result: SolveResult) -> ExitCode:
