@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from largest_files import BODIES, largest_file
 from qualplan.commands.validate import run
@@ -24,6 +26,7 @@ from qualplan.loader import (
     find_plan_files,
     load_plan,
     load_plan_text,
+    looks_like_plan,
     scan_plan_files,
 )
 from qualplan.sourcemap import resolve_plain
@@ -368,3 +371,47 @@ def test_warnings_are_capped_like_errors() -> None:
     assert loaded.ok
     assert len(loaded.warnings) == MAX_ERRORS + 1
     assert str(loaded.warnings[-1]) == "plan.yaml:205:3: more than 200 warnings; fix the ones above first"
+
+
+_KEYS = st.sampled_from(["qualplan", "id", "repos", "tasks", "name", "on", "jobs", "qualplan_x", "xqualplan"])
+_VALUES = st.one_of(st.integers(0, 3), st.sampled_from(["1", "demo", "'qualplan: 1'", "[a, b]"]))
+
+
+@st.composite
+def _yaml_documents(draw: st.DrawFn) -> tuple[str, bool]:
+    """A YAML mapping, block or one-line flow style, some values nested; and whether it is a plan."""
+    keys = draw(st.lists(_KEYS, min_size=1, max_size=5, unique=True))
+    nested = {key: draw(st.lists(_KEYS, max_size=2, unique=True)) for key in keys}
+    comment = draw(st.sampled_from(["", "# yaml-language-server: $schema=x.json\n", "---\n"]))
+    if draw(st.booleans()):
+        lines = []
+        for key in keys:
+            if nested[key]:
+                lines.append(f"{key}:")
+                lines += [f"  {inner}: {draw(_VALUES)}" for inner in nested[key]]
+            else:
+                lines.append(f"{key}: {draw(_VALUES)}")
+        text = "\n".join(lines) + "\n"
+    else:
+        parts = [
+            f"{key}: " + ("{" + ", ".join(f"{inner}: 1" for inner in nested[key]) + "}" if nested[key] else "1")
+            for key in keys
+        ]
+        text = "{" + ", ".join(parts) + "}\n"
+    if text.startswith("{"):  # flow style: a nested `qualplan:` key also counts (never skip a plan)
+        return comment + text, "qualplan" in keys or any("qualplan" in inner for inner in nested.values())
+    return comment + text, "qualplan" in keys
+
+
+@given(_yaml_documents(), st.sampled_from(["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "utf-16", "utf-32"]))
+def test_a_file_looks_like_a_plan_exactly_when_qualplan_is_a_top_level_key(
+    document: tuple[str, bool], encoding: str
+) -> None:
+    """Oracle: the parsed document's keys; in flow style, a nested `qualplan:` key counts too."""
+    from ruamel.yaml import YAML
+
+    text, taken = document
+    parsed = YAML(typ="safe", pure=True).load(text)
+    if "qualplan" in parsed:
+        assert taken
+    assert looks_like_plan(text.encode(encoding)) is taken

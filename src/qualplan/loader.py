@@ -47,9 +47,13 @@ MAX_VALUES = 200_000
 #: Errors listed per file; a file with more is garbled, and its first errors say how.
 MAX_ERRORS = 200
 PLAN_SUFFIXES = (".yaml", ".yml")
-#: A plan's top-level ``qualplan:`` key (block or flow style), found without parsing: how a folder
+#: A plan's top-level ``qualplan:`` key at the start of a line, found without parsing: how a folder
 #: scan tells plans from other YAML files (``.pre-commit-config.yaml``, CI workflows).
 _PLAN_KEY = re.compile(r"""^\ufeff?(?:\{[ \t]*)?["']?qualplan["']?[ \t]*:""", re.MULTILINE)
+#: The same key anywhere in a flow mapping (``{id: x, qualplan: 1}``), for files written in flow style.
+_FLOW_KEY = re.compile(r"""[{,]\s*["']?qualplan["']?[ \t]*:""")
+#: Lines before a document's content: blank lines, comments, directives, the document marker.
+_PREAMBLE = re.compile(r"^(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\n|%[^\n]*\n|---[ \t]*\n)*")
 #: Byte order marks of the encodings a plan is sometimes saved in by mistake (longest first).
 _FOREIGN_BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32", "utf-32"),
@@ -148,10 +152,17 @@ def scan_plan_files(paths: Iterable[Path]) -> FoundFiles:
 
 
 def looks_like_plan(data: bytes) -> bool:
-    """Whether file bytes hold a top-level ``qualplan:`` key (in UTF-8, or UTF-16/32 saved by mistake)."""
+    """Whether file bytes hold a top-level ``qualplan:`` key (in UTF-8, or UTF-16/32 saved by mistake).
+
+    Exact for block style; a file written as one flow mapping is taken when
+    ``qualplan:`` is a key anywhere in it, so a plan is never skipped.
+    """
     foreign = _foreign_encoding(data)
     text = data.decode(foreign[1] if foreign else "utf-8", errors="replace")
-    return _PLAN_KEY.search(text) is not None
+    if _PLAN_KEY.search(text):
+        return True
+    # A file written as one flow mapping: the key may sit anywhere (erring towards checking the file).
+    return text[_PREAMBLE.match(text).end() :].lstrip().startswith("{") and _FLOW_KEY.search(text) is not None
 
 
 def _yaml_files_under(folder: Path) -> list[Path]:
