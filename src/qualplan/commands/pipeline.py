@@ -166,7 +166,7 @@ def _solve(outcome: Outcome, streams: Streams) -> Outcome:
             workers=settings.workers,
             seed=settings.seed,
             progress=progress.report,
-            # deadline: deadline=outcome.deadline,  (wire once solve() accepts it: solver-time branch)
+            # deadline: deadline=outcome.deadline,  # pass it once solve() accepts it (solver-time branch)
         )
     cancel.check()  # a stop asked for during the solve: nothing of this plan is printed
     result = ensure_verified(result)
@@ -193,7 +193,7 @@ def explain_outcome(outcome: Outcome, *, milestone: str | None = None) -> Explan
             conflict_first_limit=settings.time_limit,
             conflict_budget=settings.time_limit,
             seed=settings.seed,
-            # deadline: deadline=outcome.deadline,  (wire once explain() accepts it: solver-time branch)
+            # deadline: deadline=outcome.deadline,  # pass it once explain() accepts it (solver-time branch)
         )
     cancel.check()
     return explanation
