@@ -275,25 +275,40 @@ def _plan_calendar(calendars: ET.Element, problem: Problem, name: str, uid: int)
 def calendar_exceptions(problem: Problem, name: str) -> list[tuple[dt.date, dt.date, bool]]:
     """Runs of days inside the horizon where calendar ``name`` departs from its weekly pattern.
 
-    ``(first, last, working)``: ``working`` False for holidays, True for days
-    that work although their weekday is a weekend day. Read from the compiled
+    ``(first, last, working)``, by date. ``working`` False: holidays; a run
+    spans the weekend days between holidays (``02-13..02-22`` stays one
+    exception), and starts and ends on a day the week would have worked.
+    ``working`` True: weekend days made working. Read from the compiled
     calendar, so every way a plan can make a day (non-)working is covered.
     """
     weekends = {WEEKDAYS.index(day) for day in problem.plan.calendars[name].weekends}
     mask = problem.calendars[name].mask
     first_weekday = problem.plan.start.weekday()
+
+    def weekly(day: int) -> bool:
+        return (first_weekday + day) % 7 not in weekends
+
     spans: list[tuple[dt.date, dt.date, bool]] = []
-    run_start: int | None = None
-    run_working = False
-    for day in range(len(mask) + 1):
-        departs = day < len(mask) and mask[day] == ((first_weekday + day) % 7 in weekends)
-        working = day < len(mask) and mask[day]
-        if run_start is not None and (not departs or working != run_working):
-            spans.append((problem.date(run_start), problem.date(day - 1), run_working))
-            run_start = None
-        if departs and run_start is None:
-            run_start, run_working = day, working
-    return spans
+    day = 0
+    while day < len(mask):
+        end = day
+        while end + 1 < len(mask) and mask[end + 1] == mask[day]:
+            end += 1
+        # [day, end] is a maximal run of equal days: its departures from the week, trimmed.
+        departs = [each for each in range(day, end + 1) if weekly(each) != mask[each]]
+        if mask[day]:
+            # Made-working weekend days are not bridged over ordinary working days.
+            runs: list[list[int]] = []
+            for each in departs:
+                if runs and runs[-1][-1] == each - 1:
+                    runs[-1].append(each)
+                else:
+                    runs.append([each])
+            spans.extend((problem.date(run[0]), problem.date(run[-1]), True) for run in runs)
+        elif departs:
+            spans.append((problem.date(departs[0]), problem.date(departs[-1]), False))
+        day = end + 1
+    return sorted(spans)
 
 
 def _resource_calendar(calendars: ET.Element, name: str, uid: int) -> None:
