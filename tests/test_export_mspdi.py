@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from export_support import EXPORT_PLAN, HAVE_MPXJ, needs_mpxj, read_with_mpxj, solved
 from plan_factory import make_problem
 from qualplan.graph import earliest_times
-from qualplan.problem import Link
+from qualplan.problem import Link, WorkingDays
 from qualplan.report import mspdi
 from qualplan.result import SolveResult, schedule_times
 from report_support import earliest_result
@@ -79,6 +79,30 @@ def test_calendar_exceptions_are_runs_of_holidays_not_weekends() -> None:
         (d(2026, 1, 8), d(2026, 1, 13), False),
         (d(2026, 1, 20), d(2026, 1, 20), False),
     ]
+
+
+def test_a_weekend_day_made_working_is_a_working_exception() -> None:
+    """Read from the compiled calendar: a make-up working day (a later plan key) needs no code here."""
+    problem = make_problem(
+        [{"id": "a", "duration": "1d"}],
+        calendars={"workdays": {"weekends": ["sat", "sun"], "holidays": ["2026-01-12"]}},
+        horizon="14d",
+    )
+    mask = list(problem.calendars["workdays"].mask)
+    mask[problem.day(dt.date(2026, 1, 10))] = True  # Saturday 01-10 works
+    calendars = {"workdays": WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))}
+    changed = dataclasses.replace(problem, calendars=calendars)
+    assert mspdi.calendar_exceptions(changed, "workdays") == [
+        (dt.date(2026, 1, 10), dt.date(2026, 1, 10), True),
+        (dt.date(2026, 1, 12), dt.date(2026, 1, 12), False),
+    ]
+    root = ET.fromstring(mspdi.render(earliest_result(changed)))
+    exceptions = root.findall("p:Calendars/p:Calendar/p:Exceptions/p:Exception", NS)
+    assert [(e.findtext("p:Name", namespaces=NS), e.findtext("p:DayWorking", namespaces=NS)) for e in exceptions] == [
+        ("working day", "1"),
+        ("holiday", "0"),
+    ]
+    assert len(exceptions[0].findall("p:WorkingTimes/p:WorkingTime", NS)) == 2
 
 
 def test_of_two_links_between_the_same_tasks_the_binding_one_is_kept_and_the_other_named() -> None:
