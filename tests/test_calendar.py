@@ -2,8 +2,11 @@
 
 import datetime as dt
 
-from qualplan.calendar import window_occurrences, working_days
-from qualplan.model import Calendar, Window
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualplan.calendar import WorkingDays, first_fit, window_occurrences, working_days
+from qualplan.model import WEEKDAYS, Calendar, Window
 
 START = dt.date(2026, 1, 5)
 
@@ -47,3 +50,56 @@ def test_yearly_and_dates_give_all_occurrences_kept_apart_even_when_touching():
 def test_occurrences_outside_the_horizon_are_dropped():
     window = Window.model_validate({"dates": ["2025-01-01..2025-02-01", "2030-01-01..2030-01-31"]})
     assert window_occurrences(window, START, 365) == []
+
+
+# --- first fit: the one "first start that fits" of the checks and the scheduler ------------------
+
+HORIZON = 40
+
+
+@st.composite
+def fit_questions(draw: st.DrawFn):
+    """Sorted spans, a lowest start, a length, maybe a calendar mask, an end-not-before."""
+    spans = sorted(
+        {
+            (lo, min(HORIZON - 1, lo + width))
+            for lo, width in draw(st.lists(st.tuples(st.integers(0, HORIZON - 1), st.integers(0, 15)), max_size=4))
+        }
+    )
+    mask = None
+    if draw(st.booleans()):
+        holidays = draw(st.lists(st.integers(0, HORIZON - 1), max_size=8))
+        calendar = Calendar.model_validate(
+            {"weekends": draw(st.lists(st.sampled_from(WEEKDAYS), max_size=3, unique=True))}
+        )
+        mask = [works and day not in holidays for day, works in enumerate(working_days(calendar, START, HORIZON))]
+    return spans, draw(st.integers(0, HORIZON)), draw(st.integers(1, 8)), mask, draw(st.integers(0, HORIZON))
+
+
+@settings(max_examples=300, deadline=None)
+@given(fit_questions())
+def test_first_fit_is_the_smallest_start_that_fits_one_span(question) -> None:
+    spans, lowest, length, mask, end_not_before = question
+    calendar = None
+    if mask is not None:
+        calendar = WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works), (True,) * 7)
+
+    def end(start: int) -> int | None:  # counted day by day
+        if mask is None:
+            return start + length - 1
+        if not mask[start]:
+            return None
+        working = [day for day in range(start, HORIZON) if mask[day]]
+        return working[length - 1] if len(working) >= length else None
+
+    expected = next(
+        (
+            start
+            for start in range(lowest, HORIZON)
+            if (last := end(start)) is not None
+            and last >= end_not_before
+            and any(lo <= start and last <= hi for lo, hi in spans)
+        ),
+        None,
+    )
+    assert first_fit(spans, lowest, length, calendar, end_not_before) == expected

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from qualplan.explain import explain
 from qualplan.explain.chain import latest_own_start_before
-from qualplan.graph import first_fit
+from qualplan.graph import first_fit, link_bounds
 from qualplan.model import Plan
 from qualplan.problem import Problem, compile_plan
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict, schedule_times
@@ -79,16 +79,8 @@ def serial_schedule(problem: Problem) -> Schedule | None:
     starts: dict[str, int] = {}
     used = [0] * problem.days
     for task_id, spec in problem.tasks.items():
-        times = schedule_times_partial(problem, starts)
-        not_before = end_not_before = 0
-        for link in problem.preds[task_id]:
-            pred_start, pred_end = times[link.pred]
-            if link.type == "finish":
-                not_before = max(not_before, pred_end + 1 + link.lag)
-            elif link.type == "start":
-                not_before = max(not_before, pred_start + link.lag)
-            else:
-                end_not_before = max(end_not_before, pred_end + link.lag)
+        ends = {task: problem.end_of(task, start) for task, start in starts.items()}
+        not_before, end_not_before = link_bounds(problem, task_id, starts, ends)
         units = dict(spec.uses).get("rig", 0)
         start = first_fit(problem, task_id, not_before, end_not_before)
         while start is not None:
@@ -102,10 +94,6 @@ def serial_schedule(problem: Problem) -> Schedule | None:
         for day in range(start, problem.end_of(task_id, start) + 1):
             used[day] += units
     return Schedule(starts)
-
-
-def schedule_times_partial(problem: Problem, starts: dict[str, int]) -> dict[str, tuple[int, int]]:
-    return {task: (start, problem.end_of(task, start)) for task, start in starts.items()}
 
 
 def moved(problem: Problem, schedule: Schedule, task_id: str, day: int) -> set[tuple[Rule, tuple[str, ...]]]:

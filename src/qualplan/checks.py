@@ -19,15 +19,14 @@ import bisect
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from qualplan.calendar import window_occurrences, working_days
+from qualplan.calendar import WorkingDays, calendar_days, first_fit, window_occurrences, working_days
 from qualplan.durations import DurationError, parse_duration
 from qualplan.model import Calendar, Milestone, Plan, Resource, Stage, Task, Window, parse_date
-from qualplan.problem import WorkingDays, calendar_days
+from qualplan.problem import Link, dependency_links
 from qualplan.validation_messages import Finding, closest
 
 #: The longest horizon accepted: a qualification plan spans years, not centuries, and every
@@ -57,6 +56,7 @@ def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
         _empty_stages_in_after,
         _cycles,
         _uses_within_capacity,
+        _one_capacity_change_per_date,
         _unused_resources,
         _due_before_start,
         _calendar_durations_in_elapsed_units,
@@ -131,12 +131,12 @@ class _Parts:
             return [name for name in value if isinstance(name, str)]
         return [item["id"] for _, item in self.raw_items(kind) if isinstance(item.get("id"), str)]
 
-    def graph_view(self) -> SimpleNamespace:
-        """The valid stages, tasks and milestones in the shape ``graph.dependency_graph`` reads."""
-        return SimpleNamespace(
-            stages=[stage for _, stage in self.stages],
-            tasks=[task for _, task in self.tasks],
-            milestones=[milestone for _, milestone in self.milestones],
+    def dependency_links(self) -> tuple[Link, ...]:
+        """The dependencies among the valid stages, tasks and milestones, stages expanded."""
+        return dependency_links(
+            [stage for _, stage in self.stages],
+            [task for _, task in self.tasks],
+            [milestone for _, milestone in self.milestones],
         )
 
 
@@ -261,9 +261,9 @@ def _cycles(parts: _Parts) -> Iterator[Finding]:
 
     from qualplan.graph import dependency_graph
 
-    graph = dependency_graph(parts.graph_view())
     # Plan order (tasks, then milestones) decides where a cycle is reported, so the output is stable.
     nodes = [(kind, index, item.id) for kind in ("tasks", "milestones") for index, item in getattr(parts, kind)]
+    graph = dependency_graph([node_id for _, _, node_id in nodes], parts.dependency_links())
     order = {node_id: (rank, kind, index) for rank, (kind, index, node_id) in enumerate(nodes)}
     for component in nx.strongly_connected_components(graph):
         first = min(component, key=lambda node: order[node])
@@ -287,14 +287,14 @@ def _may_have_cycle(parts: _Parts) -> bool:
     ``after`` it), which has the same cycles as expanding it into one edge per
     task, without multiplying a big stage by its many successors.
     """
-    view = parts.graph_view()
-    nodes = [node.id for node in [*view.tasks, *view.milestones]]
-    stages = {stage.id for stage in view.stages}
-    succs: dict[str, list[str]] = {node: [] for node in [*nodes, *stages]}
-    for task in view.tasks:
+    tasks = [task for _, task in parts.tasks]
+    nodes = [*tasks, *(milestone for _, milestone in parts.milestones)]
+    stages = {stage.id for _, stage in parts.stages}
+    succs: dict[str, list[str]] = {node: [] for node in [*(node.id for node in nodes), *stages]}
+    for task in tasks:
         if task.stage in stages:
             succs[task.id].append(task.stage)
-    for node in [*view.tasks, *view.milestones]:
+    for node in nodes:
         for entry in node.after or []:
             if entry.on in succs:
                 succs[entry.on].append(node.id)
@@ -356,6 +356,21 @@ def _uses_within_capacity(parts: _Parts) -> Iterator[Finding]:
                 )
 
 
+def _one_capacity_change_per_date(parts: _Parts) -> Iterator[Finding]:
+    """Two capacity changes of one resource on the same date: which one holds is nowhere written."""
+    for name, resource in parts.resources.items():
+        first: dict[dt.date, int] = {}
+        for position, change in enumerate(resource.changes):
+            if change.from_ not in first:
+                first[change.from_] = position
+                continue
+            yield Finding(
+                ("resources", name, "changes", position, "from"),
+                f"a second capacity change on {change.from_} (change #{first[change.from_] + 1} is on the same "
+                "date); give one change per date",
+            )
+
+
 def _units(count: int) -> str:
     return f"{count} unit" if count == 1 else f"{count} units"
 
@@ -386,21 +401,39 @@ def _due_before_start(parts: _Parts) -> Iterator[Finding]:
 
 
 def _calendar_durations_in_elapsed_units(parts: _Parts) -> Iterator[Finding]:
-    """Warn where ``8w`` on a working-day calendar would mean 56 *working* days.
+    """Warn where ``8w`` or ``cycles`` on a working-day calendar would count *working* days.
 
     Format 1 counts a calendar task's duration in working days, so a week is 7
     working days there; a planner who means "8 working weeks" wants ``40d``.
-    (Seen when the bundled plans were written: an easy trap.)
+    (Seen when the bundled plans were written: an easy trap.) The same rule
+    turns 177 days of cycling into 177 working days, about 35 weeks of a
+    five-day calendar instead of 25, though a cycler runs through the weekend.
     """
     for index, task in parts.tasks:
-        if task.calendar is None or task.duration is None:
+        if task.calendar is None:
+            continue
+        if task.cycles is not None:
+            days = task.cycles.days
+            yield Finding(
+                ("tasks", index, "calendar"),
+                f"on calendar '{task.calendar}' the cycling ({task.cycles.arithmetic()}) counts as {days} "
+                "working days, so weekends and holidays stretch the test; a cycler runs every day: remove "
+                f"'calendar', or if the test really pauses on non-working days, write 'duration: {days}d' "
+                "instead of 'cycles'",
+                warning=True,
+            )
+            continue
+        if task.duration is None:
             continue
         unit = task.duration.text.lstrip("0123456789.")
         if unit in ("w", "mo", "y"):
+            # Rounded up, so that even '0.1w' (1 day) suggests a valid duration of at least one day.
+            working = -(-task.duration.days * 5 // 7)
             yield Finding(
                 ("tasks", index, "duration"),
-                f"'{task.duration.text}' on calendar '{task.calendar}' means {task.duration.days} working days; "
-                f"write working days (e.g. '{task.duration.days * 5 // 7}d' for five-day weeks) "
+                f"'{task.duration.text}' on calendar '{task.calendar}' means "
+                f"{_days(task.duration.days, 'working days')}; "
+                f"write working days (e.g. '{working}d' for five-day weeks) "
                 "if that is what you mean",
                 warning=True,
             )
@@ -469,31 +502,17 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
                 # only occurrences that are long enough and end late enough can hold the task
                 late_enough = spans[bisect.bisect_left(spans, earliest + length - 1, key=_end) :]
                 fits[question] = (longest[task.window, task.calendar] or 0) >= length and (
-                    _first_fit(late_enough, earliest, length, calendar) is not None
+                    first_fit(late_enough, earliest, length, calendar) is not None
                 )
             if not fits[question]:
                 misfit = _window_misfit(task, longest[task.window, task.calendar], unit, start)
                 yield Finding(("tasks", index, "window"), misfit)
-        elif _first_fit([(0, days - 1)], earliest, length, calendar) is None:
+        elif first_fit([(0, days - 1)], earliest, length, calendar) is None:
             yield Finding(
                 ("tasks", index, "not_before" if task.not_before is not None else "duration"),
                 f"a task of {_days(length, unit)} starting no earlier than {start + dt.timedelta(days=earliest)} "
                 f"cannot end by the horizon's last day {last_day}",
             )
-
-
-def _first_fit(spans: list[tuple[int, int]], earliest: int, length: int, calendar: WorkingDays | None) -> int | None:
-    """The first start ``>= earliest`` of a task of ``length`` lying wholly inside one span."""
-    for lo, hi in spans:
-        begin: int | None = max(lo, earliest)
-        if calendar is not None:
-            begin = calendar.next_working(begin)
-            end = None if begin is None else calendar.end_of(begin, length)
-        else:
-            end = begin + length - 1
-        if begin is not None and end is not None and end <= hi:
-            return begin
-    return None
 
 
 def _days(count: int, unit: str) -> str:

@@ -10,74 +10,80 @@ season bounds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import heapq
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from qualplan.model import Plan
-from qualplan.problem import Problem
+from qualplan.calendar import first_fit as calendar_first_fit
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from qualplan.problem import Problem
 
 # networkx is imported inside the functions that use it: importing it costs about 50 ms,
 # a tenth of the half second `qualplan validate` may take, and most runs never need it.
 
 
-def dependency_graph(plan: Plan) -> nx.DiGraph:
-    """Tasks and milestones as nodes, one edge per dependency (stages expanded).
+class Arc(Protocol):
+    """An edge of the dependency graph: ``problem.Link`` is one."""
 
-    Tolerates unknown references (they are skipped), so that the static checks
-    can look for cycles in a plan that has other errors too.
-    """
+    @property
+    def pred(self) -> str: ...
+
+    @property
+    def succ(self) -> str: ...
+
+
+def dependency_graph(nodes: Iterable[str], links: Iterable[Arc]) -> nx.DiGraph:
+    """``nodes`` (task and milestone ids) and one edge per link (``problem.dependency_links``
+    expands stages and skips unknown references, so the static checks can look for cycles
+    in a plan that has other errors too)."""
     import networkx as nx
 
     graph = nx.DiGraph()
-    nodes = [*plan.tasks, *plan.milestones]
-    graph.add_nodes_from(node.id for node in nodes)
-    stage_tasks: dict[str, list[str]] = {}
-    for task in plan.tasks:
-        if task.stage is not None:
-            stage_tasks.setdefault(task.stage, []).append(task.id)
-    stage_ids = {stage.id for stage in plan.stages}
-    for node in nodes:
-        for entry in node.after or []:
-            if entry.on in stage_ids:
-                graph.add_edges_from((pred, node.id) for pred in stage_tasks.get(entry.on, []))
-            elif entry.on in graph:
-                graph.add_edge(entry.on, node.id)
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((link.pred, link.succ) for link in links)
     return graph
 
 
-def find_cycle(plan: Plan) -> list[str] | None:
+def find_cycle(nodes: Iterable[str], links: Iterable[Arc]) -> list[str] | None:
     """One dependency cycle as ``[a, b, c, a]``, or None when the graph is acyclic."""
     import networkx as nx
 
     try:
-        edges = nx.find_cycle(dependency_graph(plan))
+        edges = nx.find_cycle(dependency_graph(nodes, links))
     except nx.NetworkXNoCycle:
         return None
     return [edges[0][0], *(edge[1] for edge in edges)]
 
 
-def topological_order(problem: Problem) -> tuple[str, ...]:
-    """Every task and milestone id, predecessors first; ties keep the plan's order.
+def topological_order(nodes: Sequence[str], links: Iterable[Arc]) -> tuple[str, ...]:
+    """Every node, predecessors first; among nodes that are ready together, the one that
+    comes first in ``nodes`` goes first (so ties keep the plan's order).
 
-    Computed once per problem (a problem is immutable): the solver asks for it
-    hundreds of times per solve, and on a 30-task PSPLIB instance rebuilding it
-    each time was a third of the whole solve.
+    ``Problem.topological_order`` keeps the result: the solver asks for it hundreds of
+    times per solve, and on a 30-task PSPLIB instance rebuilding it each time was a
+    third of the whole solve.
     """
-    cached = problem._cache.get("graph.topological_order")
-    if cached is None:
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        position = {node: index for index, node in enumerate([*problem.tasks, *problem.milestones])}
-        graph.add_nodes_from(position)
-        graph.add_edges_from((link.pred, link.succ) for link in problem.links)
-        cached = tuple(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
-        problem._cache["graph.topological_order"] = cached
-    return cached
+    position = {node: index for index, node in enumerate(nodes)}
+    succs: dict[str, list[str]] = {node: [] for node in nodes}
+    waiting = dict.fromkeys(nodes, 0)
+    for pred, succ in dict.fromkeys((link.pred, link.succ) for link in links):  # one edge per pair
+        succs[pred].append(succ)
+        waiting[succ] += 1
+    ready = [(position[node], node) for node in nodes if waiting[node] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, node = heapq.heappop(ready)
+        order.append(node)
+        for succ in succs[node]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                heapq.heappush(ready, (position[succ], succ))
+    return tuple(order)
 
 
 @dataclass(frozen=True)
@@ -92,29 +98,14 @@ def first_fit(
     problem: Problem, task_id: str, not_before: int, end_not_before: int, *, windows: bool = True
 ) -> int | None:
     """The first start ``>= not_before`` whose end is ``>= end_not_before``, inside the horizon,
-    on a working day of the task's calendar and (when ``windows``) inside one occurrence of its window.
+    on a working day of the task's calendar and (when ``windows``) inside one occurrence of its
+    window (``calendar.first_fit`` with the task's own rules).
     """
     task = problem.tasks[task_id]
     calendar = problem.calendars[task.calendar] if task.calendar is not None else None
     occurrences = task.occurrences if windows and task.occurrences is not None else ((0, problem.days - 1),)
     lowest = max(not_before, task.earliest, 0)
-    for lo, hi in occurrences:
-        if hi < lowest:
-            continue
-        start: int | None = max(lowest, lo)
-        if calendar is None:
-            start = max(start, end_not_before - task.length + 1)
-        else:
-            bound = calendar.earliest_start_ending_at_or_after(end_not_before, task.length)
-            if bound is None:
-                return None
-            start = calendar.next_working(max(start, bound))
-            if start is None:
-                return None
-        end = problem.end_of(task_id, start)
-        if end is not None and end <= hi:
-            return start
-    return None
+    return calendar_first_fit(occurrences, lowest, task.length, calendar, end_not_before)
 
 
 def earliest_times(problem: Problem, *, windows: bool = True) -> Times:
@@ -123,15 +114,27 @@ def earliest_times(problem: Problem, *, windows: bool = True) -> Times:
     With ``windows=False`` seasonal windows are ignored too (the "test physics"
     bound: dependencies, durations, calendars and fixed dates only).
     """
+
+    def first_start(task_id: str, start: Mapping[str, int | None], end: Mapping[str, int | None]) -> int | None:
+        bounds = link_bounds(problem, task_id, start, end)
+        return None if bounds is None else first_fit(problem, task_id, *bounds, windows=windows)
+
+    return forward_times(problem, first_start)
+
+
+def forward_times(
+    problem: Problem, start_of: Callable[[str, Mapping[str, int | None], Mapping[str, int | None]], int | None]
+) -> Times:
+    """Every node's times in topological order: a task starts on ``start_of(task, start, end)``
+    (given its predecessors' times so far; None when it has no start) and ends ``problem.end_of``
+    it; a milestone falls on ``milestone_date``."""
     start: dict[str, int | None] = {}
     end: dict[str, int | None] = {}
-    for node in topological_order(problem):
+    for node in problem.topological_order:
         if node in problem.milestones:
-            date = milestone_date(problem, node, start, end)
-            start[node] = end[node] = date
+            start[node] = end[node] = milestone_date(problem, node, start, end)
             continue
-        bounds = link_bounds(problem, node, start, end)
-        first = None if bounds is None else first_fit(problem, node, *bounds, windows=windows)
+        first = start_of(node, start, end)
         start[node] = first
         end[node] = None if first is None else problem.end_of(node, first)
     return Times(start, end)
@@ -141,26 +144,20 @@ def link_bounds(
     problem: Problem, task_id: str, start: Mapping[str, int | None], end: Mapping[str, int | None]
 ) -> tuple[int, int] | None:
     """``(not_before, end_not_before)`` that the links into ``task_id`` impose, given its
-    predecessors' times; None when a predecessor has no time.
-
-    Finish-to-start: start >= pred end + 1 + lag; start-to-start: start >= pred start + lag;
-    finish-to-finish: end >= pred end + lag (a milestone's start and end are its date).
-    """
+    predecessors' times (``Link.earliest``); None when a predecessor has no time."""
     not_before, end_not_before = 0, 0
     for link in problem.preds[task_id]:
         pred_start, pred_end = start[link.pred], end[link.pred]
         if pred_start is None or pred_end is None:
             return None
-        if link.type == "finish":
-            not_before = max(not_before, pred_end + 1 + link.lag)
-        elif link.type == "start":
-            not_before = max(not_before, pred_start + link.lag)
+        if link.succ_side == "start":
+            not_before = max(not_before, link.earliest(pred_start, pred_end))
         else:
-            end_not_before = max(end_not_before, pred_end + link.lag)
+            end_not_before = max(end_not_before, link.earliest(pred_start, pred_end))
     return not_before, end_not_before
 
 
-def milestone_date(problem: Problem, node: str, start: dict, end: dict) -> int | None:
+def milestone_date(problem: Problem, node: str, start: Mapping, end: Mapping) -> int | None:
     """A milestone's date given its predecessors' times: its `at`, or the smallest day after all of them."""
     fixed = problem.milestones[node].at
     if fixed is not None:
@@ -169,6 +166,6 @@ def milestone_date(problem: Problem, node: str, start: dict, end: dict) -> int |
     for link in problem.preds[node]:
         if start[link.pred] is None:
             return None
-        reached = (start[link.pred] if link.type == "start" else end[link.pred]) + link.lag
+        reached = link.earliest(start[link.pred], end[link.pred])
         date = reached if date is None else max(date, reached)
     return date

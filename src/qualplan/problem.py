@@ -10,63 +10,73 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, Literal, TypeVar
 
-from qualplan.calendar import window_occurrences, working_days
-from qualplan.model import Calendar, DependencyType, Plan
+from qualplan.calendar import WorkingDays, calendar_days, window_occurrences
+from qualplan.graph import topological_order
+from qualplan.model import DependencyType, Milestone, Plan, Stage, Task
+
+if TYPE_CHECKING:
+    from qualplan.solver.bounds import Bounds
+    from qualplan.solver.evolution import ListModel
+
+#: A day number, or a CP-SAT linear expression of day variables (``Link`` serves both).
+Day = TypeVar("Day")
 
 
 @dataclass(frozen=True)
 class Link:
-    """One dependency between two nodes (task or milestone ids), stages already expanded."""
+    """One dependency between two nodes (task or milestone ids), stages already expanded.
+
+    This is the one home of the dependency rule of plan-format.md ("Time model") for the
+    scheduler, the bounds and the explainer (``verify.py`` keeps its own reading on purpose).
+    Every link type says the same thing in one shape::
+
+        successor's <succ_side>  >=  predecessor's <pred_side> + offset
+
+    finish: start >= pred end + 1 + lag; start: start >= pred start + lag; end: end >=
+    pred end + lag. Into a milestone the finish rule has no ``+ 1`` (it is reached at the
+    close of its date), and a milestone's start and end are both its date, so either
+    side of a milestone reads the date. ``earliest`` and ``latest`` are plain arithmetic:
+    they take day numbers (the CPM passes, the greedy) as well as CP-SAT expressions
+    (the model builder).
+    """
 
     pred: str
     succ: str
     type: DependencyType
     lag: int
     via_stage: str | None = None  # the stage named in `after`, when this link came from one
+    into_milestone: bool = False  # the successor is a milestone
 
+    @property
+    def pred_side(self) -> Literal["start", "end"]:
+        """Which time of the predecessor the link reads: its start for start-to-start, else its end."""
+        return "start" if self.type == "start" else "end"
 
-@dataclass(frozen=True)
-class WorkingDays:
-    """A calendar over the horizon: which days work, and the n-th working day."""
+    @property
+    def succ_side(self) -> Literal["start", "end"]:
+        """Which time of the successor the link bounds: its end for finish-to-finish, else its start."""
+        return "end" if self.type == "end" else "start"
 
-    mask: tuple[bool, ...]
-    days: tuple[int, ...]  # the working day numbers, ascending
+    @property
+    def offset(self) -> int:
+        """Days from the predecessor's side to the successor's: the lag, plus one for a
+        finish-to-start link into a task (it starts the day after the predecessor's end)."""
+        return self.lag + (1 if self.type == "finish" and not self.into_milestone else 0)
 
-    def is_working(self, day: int) -> bool:
-        return 0 <= day < len(self.mask) and self.mask[day]
+    def earliest(self, pred_start: Day, pred_end: Day) -> Day:
+        """The lowest value of the successor's ``succ_side`` (a milestone: its date) that the
+        link allows, given the predecessor's start and end."""
+        return (pred_start if self.pred_side == "start" else pred_end) + self.offset
 
-    def next_working(self, day: int) -> int | None:
-        """The first working day ``>= day``, or None if there is none in the horizon."""
-        index = bisect.bisect_left(self.days, day)
-        return self.days[index] if index < len(self.days) else None
-
-    def end_of(self, start: int, length: int) -> int | None:
-        """Last day of a task of ``length`` working days starting on working day ``start``."""
-        index = bisect.bisect_left(self.days, start)
-        if index >= len(self.days) or self.days[index] != start:
-            return None
-        last = index + length - 1
-        return self.days[last] if last < len(self.days) else None
-
-    def start_for_end(self, end: int, length: int) -> int | None:
-        """The latest start whose task of ``length`` working days ends on or before ``end``."""
-        index = bisect.bisect_right(self.days, end) - length
-        return self.days[index] if index >= 0 else None
-
-    def earliest_start_ending_at_or_after(self, end: int, length: int) -> int | None:
-        """The first working start whose end falls on or after ``end``."""
-        index = bisect.bisect_left(self.days, end) - length + 1
-        index = max(index, 0)
-        return self.days[index] if index < len(self.days) else None
-
-
-def calendar_days(calendar: Calendar, start: dt.date, days: int) -> WorkingDays:
-    """``calendar`` over ``days`` days from ``start``, as a ``WorkingDays``."""
-    mask = working_days(calendar, start, days)
-    return WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))
+    def latest(self, succ_start: Day, succ_end: Day) -> Day:
+        """The highest value of the predecessor's ``pred_side`` that the link allows, given
+        the successor's start and end (its latest times in a backward pass)."""
+        return (succ_end if self.succ_side == "end" else succ_start) - self.offset
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ class TaskSpec:
     window: str | None
     occurrences: tuple[tuple[int, int], ...] | None  # None when the task has no window
     earliest: int  # from the plan start and `not_before`
+    not_before: int | None  # the day of `not_before` (may be before day 0), None when the task has none
     uses: tuple[tuple[str, int], ...]
     stage: str | None
 
@@ -104,7 +115,6 @@ class Problem:
     links: tuple[Link, ...]
     calendars: dict[str, WorkingDays]
     capacity_steps: dict[str, tuple[tuple[int, int], ...]]  # resource -> ((from day, units), ...)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # --- dates and day numbers ---
 
@@ -133,41 +143,99 @@ class Problem:
         index = bisect.bisect_right([start for start, _ in steps], day) - 1
         return steps[max(index, 0)][1]
 
+    def capacity_spans(self, resource: str) -> tuple[tuple[int, int, int], ...]:
+        """The capacity of ``resource`` as ``(first day, day after the last, units)`` runs
+        that cover the horizon, one per capacity step."""
+        steps = self.capacity_steps[resource]
+        stops = [first for first, _ in steps[1:]] + [self.days]
+        return tuple((first, stop, units) for (first, units), stop in zip(steps, stops, strict=True))
+
+    # --- derived data -------------------------------------------------------------
+    #
+    # Computed on first use and kept on this instance (``cached_property`` writes the
+    # instance's ``__dict__``, which a frozen dataclass allows). ``dataclasses.replace``
+    # builds a new instance from the fields alone, so a changed problem (``relaxed``,
+    # ``lift_window``) computes its own values and can never inherit stale ones.
+
     @cached_property
     def preds(self) -> dict[str, tuple[Link, ...]]:
         """Links into each node."""
-        into: dict[str, list[Link]] = {node: [] for node in [*self.tasks, *self.milestones]}
-        for link in self.links:
-            into[link.succ].append(link)
-        return {node: tuple(links) for node, links in into.items()}
+        return self._links_by(lambda link: link.succ)
 
     @cached_property
     def succs(self) -> dict[str, tuple[Link, ...]]:
         """Links out of each node."""
-        out: dict[str, list[Link]] = {node: [] for node in [*self.tasks, *self.milestones]}
+        return self._links_by(lambda link: link.pred)
+
+    def _links_by(self, node_of: Callable[[Link], str]) -> dict[str, tuple[Link, ...]]:
+        grouped: dict[str, list[Link]] = {node: [] for node in [*self.tasks, *self.milestones]}
         for link in self.links:
-            out[link.pred].append(link)
-        return {node: tuple(links) for node, links in out.items()}
+            grouped[node_of(link)].append(link)
+        return {node: tuple(links) for node, links in grouped.items()}
+
+    @cached_property
+    def topological_order(self) -> tuple[str, ...]:
+        """Every task and milestone id, predecessors first; ties keep the plan's order."""
+        return topological_order([*self.tasks, *self.milestones], self.links)
+
+    @cached_property
+    def base_bounds(self) -> Bounds:
+        """CPM bounds of every start without cut-offs (``solver.bounds.compute_bounds``)."""
+        from qualplan.solver.bounds import compute_bounds
+
+        return compute_bounds(self)
+
+    @cached_property
+    def reach_after_last_end(self) -> dict[str, int | None]:
+        """For each milestone, the most days its date can fall after the last task's end
+        (``solver.bounds.reach_after_last_end``)."""
+        from qualplan.solver.bounds import reach_after_last_end
+
+        return reach_after_last_end(self)
+
+    @cached_property
+    def list_model(self) -> ListModel | None:
+        """The plan as the genetic algorithm's arrays, or None when it does not apply
+        (``solver.evolution.list_model``)."""
+        from qualplan.solver.evolution import list_model
+
+        return list_model(self)
+
+
+def dependency_links(
+    stages: Sequence[Stage], tasks: Sequence[Task], milestones: Sequence[Milestone]
+) -> tuple[Link, ...]:
+    """One ``Link`` per ``after`` entry, in plan order; a stage named in ``after`` becomes
+    one link per task of that stage (plan order), with ``via_stage`` set.
+
+    The one place stages are expanded: ``compile_plan`` uses it on a checked plan, and
+    the static checks on the parts of a plan that validate (``checks._cycles``), which
+    is why an entry that names no stage, task or milestone is skipped here.
+    """
+    stage_tasks: dict[str, list[str]] = {stage.id: [] for stage in stages}
+    for task in tasks:
+        if task.stage in stage_tasks:
+            stage_tasks[task.stage].append(task.id)
+    node_ids = {node.id for node in [*tasks, *milestones]}
+    milestone_ids = {milestone.id for milestone in milestones}
+    links: list[Link] = []
+    for node in [*tasks, *milestones]:
+        into_milestone = node.id in milestone_ids
+        for entry in node.after or []:
+            if entry.on in stage_tasks:
+                links.extend(
+                    Link(pred, node.id, entry.type, entry.lag.days, via_stage=entry.on, into_milestone=into_milestone)
+                    for pred in stage_tasks[entry.on]
+                )
+            elif entry.on in node_ids:
+                links.append(Link(entry.on, node.id, entry.type, entry.lag.days, into_milestone=into_milestone))
+    return tuple(links)
 
 
 def compile_plan(plan: Plan) -> Problem:
     """Turn a checked plan into day numbers (see the module docstring)."""
     days = plan.horizon.days
-    stage_tasks: dict[str, list[str]] = {stage.id: [] for stage in plan.stages}
-    for task in plan.tasks:
-        if task.stage is not None:
-            stage_tasks.setdefault(task.stage, []).append(task.id)
-
-    links: list[Link] = []
-    for node in [*plan.tasks, *plan.milestones]:
-        for entry in node.after or []:
-            if entry.on in stage_tasks:
-                links.extend(
-                    Link(pred, node.id, entry.type, entry.lag.days, via_stage=entry.on)
-                    for pred in stage_tasks[entry.on]
-                )
-            else:
-                links.append(Link(entry.on, node.id, entry.type, entry.lag.days))
+    links = dependency_links(plan.stages, plan.tasks, plan.milestones)
 
     calendars = {name: calendar_days(calendar, plan.start, days) for name, calendar in plan.calendars.items()}
 
@@ -175,14 +243,15 @@ def compile_plan(plan: Plan) -> Problem:
 
     tasks = {}
     for task in plan.tasks:
-        earliest = 0 if task.not_before is None else max(0, (task.not_before - plan.start).days)
+        not_before = None if task.not_before is None else (task.not_before - plan.start).days
         tasks[task.id] = TaskSpec(
             id=task.id,
             length=task.days,
             calendar=task.calendar,
             window=task.window,
             occurrences=None if task.window is None else occurrences[task.window],
-            earliest=earliest,
+            earliest=0 if not_before is None else max(0, not_before),
+            not_before=not_before,
             uses=tuple(task.uses.items()),
             stage=task.stage,
         )
@@ -213,7 +282,7 @@ def compile_plan(plan: Plan) -> Problem:
         days=days,
         tasks=tasks,
         milestones=milestones,
-        links=tuple(links),
+        links=links,
         calendars=calendars,
         capacity_steps=capacity_steps,
     )

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from qualplan.graph import Times, milestone_date, topological_order
+from qualplan.graph import Times, forward_times
 from qualplan.problem import Problem
 
 
@@ -42,15 +42,7 @@ class Schedule:
 
 def schedule_times(problem: Problem, schedule: Schedule) -> Times:
     """Start and end day of every task and the date of every milestone under ``schedule``."""
-    start: dict[str, int | None] = {}
-    end: dict[str, int | None] = {}
-    for node in topological_order(problem):
-        if node in problem.milestones:
-            start[node] = end[node] = milestone_date(problem, node, start, end)
-        else:
-            start[node] = schedule.starts[node]
-            end[node] = problem.end_of(node, schedule.starts[node])
-    return Times(start, end)
+    return forward_times(problem, lambda task_id, *_: schedule.starts[task_id])
 
 
 @dataclass(frozen=True)
@@ -66,7 +58,13 @@ class MilestoneOutcome:
 
 @dataclass(frozen=True)
 class SolveResult:
-    """Everything a solve established about one plan."""
+    """Everything a solve established about one plan.
+
+    ``lateness``, ``lateness_bound``, ``verdict`` and ``proven`` follow from the status,
+    the schedule's objective terms and their proved bounds; ``SolveResult.of`` is the
+    one place that derives them (``verify`` re-derives them independently before
+    anything is printed). Tests build records field by field, true or deliberately not.
+    """
 
     problem: Problem
     status: SolveStatus
@@ -83,6 +81,61 @@ class SolveResult:
     # Proved lower bounds of those terms. Term k's bound holds among schedules whose earlier
     # terms are at their proved optimum, so it is None when an earlier term was not proved.
     objective_bound: tuple[int | None, int | None, int | None] = (0, None, None)
+
+    @classmethod
+    def of(
+        cls,
+        problem: Problem,
+        schedule: Schedule | None,
+        objective: tuple[int, int, int] | None,
+        objective_bound: tuple[int | None, int | None, int | None],
+        *,
+        wall_time: float,
+        infeasible: bool = False,
+        conflicts: tuple[str, ...] = (),
+    ) -> SolveResult:
+        """The result of a solve, with every figure that follows from the others computed here.
+
+        ``objective`` are ``schedule``'s three terms (None without a schedule);
+        ``objective_bound`` their proved lower bounds. ``infeasible``: it is proved that
+        no schedule fits the horizon (``conflicts`` says which rules).
+
+        Status and ``proven``: a schedule whose every term meets its proved bound is
+        optimal; a schedule otherwise is feasible; no schedule is a proof of
+        infeasibility or a time-out. Verdict (plan-format.md, "What the tool answers"):
+        ``met`` when the schedule has no lateness; ``missed`` when infeasibility or a
+        lateness bound above 0 is proved; else ``unknown`` — a time-out is never ``missed``.
+        """
+        lateness = None if objective is None else objective[0]
+        lateness_bound = objective_bound[0] if objective_bound[0] is not None else 0
+        if infeasible:
+            status, proven = SolveStatus.INFEASIBLE, True
+        elif objective is None:
+            status, proven = SolveStatus.UNKNOWN, False
+        else:
+            proven = all(
+                bound is not None and bound == value for bound, value in zip(objective_bound, objective, strict=True)
+            )
+            status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+        if lateness == 0:
+            verdict = Verdict.MET
+        elif infeasible or lateness_bound > 0:
+            verdict = Verdict.MISSED
+        else:
+            verdict = Verdict.UNKNOWN
+        return cls(
+            problem=problem,
+            status=status,
+            verdict=verdict,
+            proven=proven,
+            schedule=schedule,
+            lateness=lateness,
+            lateness_bound=lateness_bound,
+            wall_time=wall_time,
+            conflicts=conflicts,
+            objective=objective,
+            objective_bound=objective_bound,
+        )
 
     @property
     def gap(self) -> float | None:

@@ -122,7 +122,8 @@ def _times(problem: Problem, schedule: Schedule) -> _Times:
     """Task spans from the starts, and milestone dates by the format's definition.
 
     A milestone's date is its ``at``, or the smallest day that satisfies all its
-    ``after`` entries: ``pred end + lag`` (finish, end) or ``pred start + lag`` (start).
+    ``after`` entries: ``pred end + lag`` (finish, end) or ``pred start + lag`` (start),
+    restated here on purpose rather than read from ``Link`` (see ``_dependency``).
     A task's end is its ``length``-th day (working day with a calendar). A calendar
     task whose start is not a working day (or leaves too few working days) has no
     such end; ``_task_span`` reports that, and it gets ``start + length - 1`` here so
@@ -244,6 +245,10 @@ def _dependency(problem: Problem, link: Link, times: _Times) -> Iterator[Violati
     A milestone node has start = end = its date. Into a task: finish ``S >= E' + 1 + L``,
     start ``S >= S' + L``, end ``E >= E' + L``. Into a milestone the finish rule has no
     ``+ 1`` (the milestone is reached at the close of its date).
+
+    This is a deliberate second copy of the rule: the solver, the bounds and the
+    explainer read it from ``problem.Link``; the verifier restates it from
+    plan-format.md, so that a mistake there is caught here instead of confirmed.
     """
     pred, succ = times.node(link.pred), times.node(link.succ)
     if pred is None or succ is None:

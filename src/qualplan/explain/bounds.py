@@ -49,7 +49,7 @@ def lift_window(problem: Problem, window: str) -> Problem:
         task_id: dataclasses.replace(spec, window=None, occurrences=None) if spec.window == window else spec
         for task_id, spec in problem.tasks.items()
     }
-    return dataclasses.replace(problem, tasks=tasks, _cache={})
+    return dataclasses.replace(problem, tasks=tasks)
 
 
 def milestone_bounds(layered: Layers, milestone_id: str, lab: int | None, chain: Iterable[ChainLink]) -> Bounds:

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from qualplan.explain.calendar_cost import calendar_cost
 from qualplan.explain.records import ChainLink, Reason
 from qualplan.graph import Times, first_fit, link_bounds
 from qualplan.model import WEEKDAYS
 from qualplan.problem import Link, Problem
-
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class Usage:
@@ -114,8 +113,7 @@ def _milestone_link(
         reasons.append(Reason("unscheduled"))
     else:
         for link in problem.preds[node]:
-            pred_start, pred_end = times.start[link.pred], times.end[link.pred]
-            reached = (pred_start if link.type == "start" else pred_end) + link.lag
+            reached = link.earliest(times.start[link.pred], times.end[link.pred])
             if reached == date:
                 reasons.append(_dependency(problem, link))
                 binding.append((reached, link.pred))
@@ -138,7 +136,8 @@ def _task_link(
     start, end = times.start[node], times.end[node]
 
     def link(reasons: list[Reason]) -> ChainLink:
-        return ChainLink(node, False, start, end, spec.length, spec.calendar, task.arithmetic(), tuple(reasons))
+        cost = None if start is None or end is None else calendar_cost(problem, node, start, end)
+        return ChainLink(node, False, start, end, spec.length, spec.calendar, task.arithmetic(), tuple(reasons), cost)
 
     if start is None or end is None:
         return link([Reason("unscheduled")]), None
@@ -198,11 +197,9 @@ def link_bound(problem: Problem, times: Times, link: Link) -> int | None:
     pred_start, pred_end = times.start[link.pred], times.end[link.pred]
     if pred_start is None or pred_end is None:
         return None
-    if link.type == "finish":
-        return pred_end + 1 + link.lag
-    if link.type == "start":
-        return pred_start + link.lag
-    target = pred_end + link.lag  # finish-to-finish: the successor's end must reach this day
+    if link.succ_side == "start":
+        return link.earliest(pred_start, pred_end)
+    target = link.earliest(pred_start, pred_end)  # finish-to-finish: the successor's end must reach this day
     spec = problem.tasks[link.succ]
     if spec.calendar is None:
         return target - spec.length + 1
@@ -266,7 +263,7 @@ def _non_working_reason(problem: Problem, task_id: str, day: int) -> Reason | No
     holiday = next((str(span) for span in calendar.holidays if span.first <= date <= span.last), None)
     if holiday is not None or WEEKDAYS[date.weekday()] not in calendar.weekends:
         return Reason("non_working", on=spec.calendar, day=day, holiday=holiday)
-    return Reason("non_working", on=spec.calendar, day=day, weekday=_WEEKDAY_NAMES[date.weekday()])
+    return Reason("non_working", on=spec.calendar, day=day, weekday=date.strftime("%A"))
 
 
 def _resource_reasons(problem: Problem, times: Times, task_id: str, candidate: int, usage: Usage) -> list[Reason]:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 
-from qualplan.graph import earliest_times, topological_order
-from qualplan.problem import Problem
+from qualplan.graph import earliest_times
+from qualplan.problem import Link, Problem
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ def relaxed(problem: Problem, *, windows: set[str], not_before: set[str], at: se
             task,
             occurrences=None if task_id in windows else task.occurrences,
             earliest=0 if task_id in not_before else task.earliest,
+            not_before=None if task_id in not_before else task.not_before,
         )
         for task_id, task in problem.tasks.items()
     }
@@ -65,7 +66,7 @@ def relaxed(problem: Problem, *, windows: set[str], not_before: set[str], at: se
         milestone_id: replace(milestone, at=0) if milestone_id in at else milestone
         for milestone_id, milestone in problem.milestones.items()
     }
-    return replace(problem, tasks=tasks, milestones=milestones, _cache={})
+    return replace(problem, tasks=tasks, milestones=milestones)
 
 
 def compute_bounds(problem: Problem, cutoff: Cutoff | None = None) -> Bounds:
@@ -88,7 +89,7 @@ def compute_bounds(problem: Problem, cutoff: Cutoff | None = None) -> Bounds:
     last = problem.days - 1 if cutoff.last_end is None else min(problem.days - 1, cutoff.last_end)
     latest: dict[str, int] = {}
     latest_end: dict[str, int] = {}
-    for node in reversed(topological_order(problem)):
+    for node in reversed(problem.topological_order):
         if node in problem.milestones:
             date = _latest_date(problem, node, latest, latest_end, cutoff.dates.get(node))
             latest[node] = latest_end[node] = date
@@ -100,13 +101,11 @@ def compute_bounds(problem: Problem, cutoff: Cutoff | None = None) -> Bounds:
             continue
         start_cap, end_cap = None, last
         for link in problem.succs[node]:
-            succ_is_task = link.succ in problem.tasks
-            if link.type == "start":
-                start_cap = _min(start_cap, _sub(latest[link.succ], link.lag))
-            elif link.type == "finish" and succ_is_task:
-                end_cap = _min(end_cap, _sub(latest[link.succ], 1 + link.lag))
-            else:  # end-to-end, or a milestone reached at our end
-                end_cap = _min(end_cap, _sub(latest_end[link.succ], link.lag))
+            cap = _link_cap(link, latest, latest_end)
+            if link.pred_side == "start":
+                start_cap = _min(start_cap, cap)
+            else:
+                end_cap = _min(end_cap, cap)
         start = last_fit(problem, node, start_cap, end_cap)
         if start is None or start < earliest[node]:
             conflicts.append(_too_late_message(problem, node, earliest[node], start_cap, end_cap))
@@ -121,14 +120,7 @@ def _latest_date(problem: Problem, node: str, latest: dict, latest_end: dict, ca
     fixed = problem.milestones[node].at
     date = cap
     for link in problem.succs[node]:
-        if link.succ in problem.milestones:
-            date = _min(date, _sub(latest[link.succ], link.lag))
-        elif link.type == "finish":
-            date = _min(date, _sub(latest[link.succ], 1 + link.lag))
-        elif link.type == "start":
-            date = _min(date, _sub(latest[link.succ], link.lag))
-        else:
-            date = _min(date, _sub(latest_end[link.succ], link.lag))
+        date = _min(date, _link_cap(link, latest, latest_end))  # a milestone's start and end are its date
     if fixed is not None:
         return fixed if date is None or fixed <= date else date
     return date
@@ -205,6 +197,14 @@ def _too_late_message(problem: Problem, task_id: str, earliest: int, start_cap: 
     )
 
 
+def _link_cap(link: Link, latest: dict, latest_end: dict) -> int | None:
+    """The latest start or end (``link.pred_side``) of ``link.pred`` that the successor's
+    latest times allow (``Link.latest``); None when the successor is an unbounded milestone."""
+    if latest[link.succ] is None:
+        return None
+    return link.latest(latest[link.succ], latest_end[link.succ])
+
+
 def _min(a: int | None, b: int | None) -> int | None:
     if a is None:
         return b
@@ -213,22 +213,15 @@ def _min(a: int | None, b: int | None) -> int | None:
     return min(a, b)
 
 
-def _sub(value: int | None, amount: int) -> int | None:
-    return None if value is None else value - amount
-
-
 def reach_after_last_end(problem: Problem) -> dict[str, int | None]:
     """For each milestone, the most days its date can fall after the last task's end.
 
     A milestone reached only through tasks and other such milestones falls at most its
     largest lag chain after the last end; one fixed by ``at`` (or reached through one)
-    has no such bound (None). Computed once per problem.
+    has no such bound (None). ``Problem.reach_after_last_end`` keeps the result.
     """
-    cached = problem._cache.get("solver.reach_after_last_end")
-    if cached is not None:
-        return cached
     reach: dict[str, int | None] = {}
-    for milestone in (node for node in topological_order(problem) if node in problem.milestones):
+    for milestone in (node for node in problem.topological_order if node in problem.milestones):
         if problem.milestones[milestone].at is not None:
             reach[milestone] = None
             continue
@@ -240,5 +233,4 @@ def reach_after_last_end(problem: Problem) -> dict[str, int | None]:
             elif longest is not None:
                 longest = max(longest, link.lag)
         reach[milestone] = longest
-    problem._cache["solver.reach_after_last_end"] = reach
     return reach

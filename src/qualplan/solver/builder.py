@@ -34,8 +34,8 @@ from ortools.util.python.sorted_interval_list import Domain
 
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
-from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, reach_after_last_end, relaxed, start_intervals
-from qualplan.solver.calendars import DayRank, add_working_span, week_pattern
+from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, relaxed, start_intervals
+from qualplan.solver.calendars import DayRank, add_working_span
 from qualplan.solver.rules import Enforce, RuleKey
 from qualplan.solver.variables import TaskVars, task_vars
 
@@ -61,7 +61,7 @@ class ModelBuilder:
             kind: {subject for subject in subjects if self.literal(RuleKey(kind, subject)) is not None}
             for kind, subjects in (
                 ("window", [t for t, spec in problem.tasks.items() if spec.window is not None]),
-                ("not_before", [t.id for t in problem.plan.tasks if t.not_before is not None]),
+                ("not_before", [t for t, spec in problem.tasks.items() if spec.not_before is not None]),
                 ("at", [m for m, spec in problem.milestones.items() if spec.at is not None]),
             )
         }
@@ -86,6 +86,7 @@ class ModelBuilder:
         self.last_end = self.model.new_int_var(0, max(0, last_end), "last_end")
         self.late: dict[str, cp_model.IntVar] = {}  # days late per milestone, once the objective asks
         self._tails: list[tuple[cp_model.IntVar, cp_model.IntVar, list[cp_model.IntVar]]] = []
+        self._ended: dict[str, set[str]] = {}  # milestone -> tasks it ends after (``_ended_by``)
 
     def hint(self, schedule: Schedule) -> None:
         """Give CP-SAT a complete feasible assignment (greedy or an earlier phase) to start from."""
@@ -96,7 +97,7 @@ class ModelBuilder:
             self.model.add_hint(variables.end, times.end[task_id])
             if variables.start_rank is not None:
                 self.model.add_hint(variables.size, times.end[task_id] - times.start[task_id] + 1)
-                pattern = week_pattern(self.problem, self.problem.tasks[task_id].calendar)
+                pattern = self.problem.calendars[self.problem.tasks[task_id].calendar].week_pattern
                 self._hint_rank(variables.start_rank, pattern, times.start[task_id])
                 self._hint_rank(variables.end_rank, pattern, times.end[task_id])
         for milestone, date in self.dates.items():
@@ -177,7 +178,7 @@ class ModelBuilder:
         for task_id, variables in self.tasks.items():
             if variables.start_rank is not None:
                 spec = self.problem.tasks[task_id]
-                pattern = week_pattern(self.problem, spec.calendar)
+                pattern = self.problem.calendars[spec.calendar].week_pattern
                 add_working_span(self.model, pattern, spec.length, variables.start_rank, variables.end_rank)
 
     def _add_plan_start_and_horizon(self) -> None:
@@ -190,10 +191,9 @@ class ModelBuilder:
 
     def _add_not_before(self) -> None:
         """``start >= not_before`` (switchable per task)."""
-        for task in self.problem.plan.tasks:
-            if task.not_before is not None:
-                earliest = self.problem.tasks[task.id].earliest
-                self._require(self.tasks[task.id].start >= earliest, RuleKey("not_before", task.id))
+        for task_id, spec in self.problem.tasks.items():
+            if spec.not_before is not None:
+                self._require(self.tasks[task_id].start >= spec.earliest, RuleKey("not_before", task_id))
 
     def _add_windows(self) -> None:
         """A window task lies wholly inside one occurrence: its start is one that keeps
@@ -214,26 +214,17 @@ class ModelBuilder:
                 constraint.only_enforce_if(literal)
 
     def _add_dependencies(self) -> None:
-        """Every ``after`` entry, stages already expanded, with its lag.
+        """Every ``after`` entry, stages already expanded, with its lag (``problem.Link``:
+        the successor's start, or end for finish-to-finish, is at least the predecessor's
+        end, or start for start-to-start, plus the link's offset).
 
-        Task successor: finish ``start >= pred end + 1 + lag``, start ``start >= pred
-        start + lag``, end ``end >= pred end + lag``. Milestone successor: its date
-        is ``>=`` the predecessor's end (finish, end) or start, plus the lag; the
-        objective pushes it down to the smallest such day, and reported dates are
-        always recomputed from the starts. A milestone predecessor's start and end
-        are its date.
+        A milestone's start and end are its date variable; the objective pushes it down
+        to the smallest day its links allow, and reported dates are always recomputed
+        from the starts.
         """
         for link in self.problem.links:
-            pred_start, pred_end = self._start(link.pred), self._end(link.pred)
-            if link.succ in self.problem.milestones:
-                reference = pred_start if link.type == "start" else pred_end
-                self.model.add(self.dates[link.succ] >= reference + link.lag)
-            elif link.type == "finish":
-                self.model.add(self.tasks[link.succ].start >= pred_end + 1 + link.lag)
-            elif link.type == "start":
-                self.model.add(self.tasks[link.succ].start >= pred_start + link.lag)
-            else:
-                self.model.add(self.tasks[link.succ].end >= pred_end + link.lag)
+            successor = self._end(link.succ) if link.succ_side == "end" else self._start(link.succ)
+            self.model.add(successor >= link.earliest(self._start(link.pred), self._end(link.pred)))
 
     def _add_fixed_milestones(self) -> None:
         """A milestone with ``at`` falls on that date (switchable per milestone)."""
@@ -268,11 +259,10 @@ class ModelBuilder:
             smallest = min(units for _, units in steps)
             intervals = [self.tasks[task_id].interval for task_id, _ in users]
             demands = [units for _, units in users]
-            for (first, units), following in zip(steps, [*steps[1:], None], strict=True):
-                last = self.problem.days if following is None else following[0]
-                if units < largest and first < last:
+            for first, stop, units in self.problem.capacity_spans(resource):
+                if units < largest and first < stop:
                     intervals.append(
-                        self.model.new_fixed_size_interval_var(first, last - first, f"cap[{resource}]@{first}")
+                        self.model.new_fixed_size_interval_var(first, stop - first, f"cap[{resource}]@{first}")
                     )
                     demands.append(largest - units)
             if smallest > 0 and self.use_tails:
@@ -293,7 +283,7 @@ class ModelBuilder:
         """Redundant: a milestone reached only through tasks (and lags) falls at most its
         largest lag chain after the last task's end. Lets the makespan phase see at once
         that the last end cannot be below a proved milestone date (PSPLIB's sink)."""
-        for milestone, longest in reach_after_last_end(self.problem).items():
+        for milestone, longest in self.problem.reach_after_last_end.items():
             if longest is not None:
                 self.model.add(self.dates[milestone] <= self.last_end + longest)
 
@@ -340,37 +330,26 @@ class ModelBuilder:
         an end link (or a milestone reached at the predecessor's end) into a node that
         ends by it, means the predecessor ends by the date too.
         """
-        cache = self.__dict__.setdefault("_ended_cache", {})
-        if milestone in cache:
-            return cache[milestone]
+        if milestone in self._ended:
+            return self._ended[milestone]
         starts_by, ends_by = {milestone}, {milestone}
         stack = [milestone]
         while stack:
             node = stack.pop()
             for link in self.problem.preds[node]:
-                node_is_milestone = node in self.problem.milestones
-                if link.type == "start" and not node_is_milestone:
-                    bounds_end = False
-                    bounds_start = node in starts_by
-                elif link.type == "start":
-                    bounds_end, bounds_start = False, True
-                elif link.type == "finish" and not node_is_milestone:
-                    bounds_end = bounds_start = node in starts_by
-                else:
-                    bounds_end = bounds_start = node in ends_by
-                if link.pred in self.problem.milestones:  # a milestone's start is its end
-                    bounds_end = bounds_end or bounds_start
-                grew = False
-                if bounds_start and link.pred not in starts_by:
+                # The link ties the predecessor's side to the successor's: if that side of
+                # ``node`` is by the date, so is the predecessor's (and an end by it means
+                # the start too; a milestone's start is its end).
+                if node not in (ends_by if link.succ_side == "end" else starts_by):
+                    continue
+                bounds_end = link.pred_side == "end" or link.pred in self.problem.milestones
+                if link.pred not in starts_by or (bounds_end and link.pred not in ends_by):
                     starts_by.add(link.pred)
-                    grew = True
-                if bounds_end and link.pred not in ends_by:
-                    ends_by.add(link.pred)
-                    grew = True
-                if grew:
+                    if bounds_end:
+                        ends_by.add(link.pred)
                     stack.append(link.pred)
-        cache[milestone] = ends_by & set(self.problem.tasks)
-        return cache[milestone]
+        self._ended[milestone] = ends_by & set(self.problem.tasks)
+        return self._ended[milestone]
 
     def _tail(self, anchors: list[cp_model.IntVar], name: str) -> cp_model.IntervalVar:
         """The interval from the day after the earliest anchor (capped at the horizon) to the

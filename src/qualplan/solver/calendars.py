@@ -27,36 +27,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from qualplan.problem import Problem
-
-
-@dataclass(frozen=True)
-class WeekPattern:
-    """A calendar's weekly shape in day-number offsets, and its holidays on working weekdays."""
-
-    working: tuple[bool, ...]  # offset d (0..6 from the plan's start weekday) is a working weekday
-    before: tuple[int, ...]  # c(d): working weekdays among offsets 0..d-1
-    per_week: int  # K: working weekdays a week
-    holidays: tuple[int, ...]  # non-working days that are working weekdays, ascending
-
-
-def week_pattern(problem: Problem, calendar: str) -> WeekPattern:
-    """The weekly pattern of ``calendar`` (derived from its working-day mask; cached on ``problem``)."""
-    key = ("week_pattern", calendar)
-    if key not in problem._cache:
-        problem._cache[key] = _week_pattern(problem, calendar)
-    return problem._cache[key]
-
-
-def _week_pattern(problem: Problem, calendar: str) -> WeekPattern:
-    plan_calendar = problem.plan.calendars[calendar]
-    weekday0 = problem.plan.start.weekday()
-    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    working = tuple(names[(weekday0 + d) % 7] not in plan_calendar.weekends for d in range(7))
-    before = tuple(sum(working[:d]) for d in range(7))
-    mask = problem.calendars[calendar].mask
-    holidays = tuple(day for day, works in enumerate(mask) if not works and working[day % 7])
-    return WeekPattern(working, before, sum(working), holidays)
+from qualplan.calendar import WeekPattern
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qualplan.graph import topological_order
-from qualplan.problem import Problem
+from qualplan.problem import Link, Problem
 from qualplan.result import Schedule, schedule_times
 
 #: Ticks of search per second of time limit, for one thread: 510-970 million a second
@@ -65,11 +64,10 @@ class ListModel:
 def list_model(problem: Problem) -> ListModel | None:
     """The plan's arrays, or None when the plan has rules the list search does not model.
 
-    Cached on the problem: ``solve`` asks once to warm the compiled code, once to search.
+    ``Problem.list_model`` keeps the result: ``solve`` asks once to warm the compiled
+    code, once to search.
     """
-    if "evolution.model" not in problem._cache:
-        problem._cache["evolution.model"] = _build(problem) if _eligible(problem) else None
-    return problem._cache["evolution.model"]
+    return _build(problem) if _eligible(problem) else None
 
 
 def warm_up(model: ListModel) -> None:
@@ -101,7 +99,7 @@ def evolve_schedule(
     and the searches share nothing, so the result does not depend on their timing."""
     from qualplan.solver.list_kernels import evolve
 
-    model = list_model(problem)
+    model = problem.list_model
     if model is None:
         return Evolution(None, 0.0)
     lists = _seed_lists(model, [_start_order(problem, model, schedule) for schedule in seeds])
@@ -153,7 +151,7 @@ def _eligible(problem: Problem) -> bool:
 
 
 def _build(problem: Problem) -> ListModel | None:
-    nodes = topological_order(problem)
+    nodes = problem.topological_order
     number = {node: index for index, node in enumerate(nodes)}
     n = len(nodes)
     resources = list(problem.capacity_steps)
@@ -170,7 +168,7 @@ def _build(problem: Problem) -> ListModel | None:
     backward: list[list[tuple[int, int]]] = [[] for _ in nodes]  # into p in mirrored time: (succ, weight)
     for link in problem.links:
         p, s = number[link.pred], number[link.succ]
-        weight = _weight(problem, link.type, link.lag, last[p], link.succ in problem.tasks)
+        weight = _weight(link, int(last[p]))
         forward[s].append((p, weight))
         backward[p].append((s, weight + int(last[s]) - int(last[p])))
     fwd_ptr, fwd_node, fwd_weight = _csr(forward)
@@ -211,13 +209,11 @@ def _build(problem: Problem) -> ListModel | None:
     return ListModel(nodes, data, succ_ptr, succ_node, rank, room)
 
 
-def _weight(problem: Problem, kind: str, lag: int, pred_last: int, succ_is_task: bool) -> int:
-    """``start[succ] >= start[pred] + weight`` for one link (``graph.link_bounds``,
-    ``graph.milestone_date``): a task follows a finish on the next day, a milestone on
-    the same day; a start-to-start link waits for the start alone."""
-    if kind == "start":
-        return lag
-    return int(pred_last) + lag + (1 if succ_is_task else 0)
+def _weight(link: Link, pred_last: int) -> int:
+    """``start[succ] >= start[pred] + weight`` for one link: ``Link.earliest`` with the
+    predecessor starting on day 0 and ending on ``pred_last``. Eligible links bound the
+    successor's start (no finish-to-finish), so the weight is exact."""
+    return link.earliest(0, pred_last)
 
 
 def _floor(problem: Problem, node: str) -> int:

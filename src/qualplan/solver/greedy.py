@@ -24,7 +24,7 @@ import random
 
 import numpy as np
 
-from qualplan.graph import earliest_times, first_fit, link_bounds, milestone_date, topological_order
+from qualplan.graph import earliest_times, first_fit, link_bounds, milestone_date
 from qualplan.problem import Problem
 from qualplan.result import Schedule
 
@@ -90,7 +90,7 @@ def greedy_schedule(problem: Problem, floor: tuple[int, int, int] | None = None)
 def _downstream_priority(problem: Problem) -> dict[str, int]:
     """The highest priority among milestones with a due date that come after each node."""
     weight: dict[str, int] = {}
-    for node in reversed(topological_order(problem)):
+    for node in reversed(problem.topological_order):
         own = 0
         if node in problem.milestones and problem.milestones[node].due is not None:
             own = problem.milestones[node].priority
@@ -120,9 +120,14 @@ def _serial_schedule(problem: Problem, key) -> Schedule | None:
         else:
             heapq.heappush(ready, (key(node), order_index[node], node))
 
-    for node in order_index:
-        if waiting[node] == 0:
-            release(node)
+    # The roots are taken before any is released: releasing a milestone releases its
+    # successors at once, and a loop that re-read ``waiting`` would release such a
+    # successor a second time, counting its links down twice and freeing a task whose
+    # other predecessors were not placed yet (issue 12: a KeyError on a plan where an
+    # ``at`` milestone led to a milestone and a task also waited for an unplaced task).
+    roots = [node for node in order_index if waiting[node] == 0]
+    for node in roots:
+        release(node)
     while ready:
         *_, task = heapq.heappop(ready)
         placed = _place(problem, task, start, end, usage, capacity)
@@ -148,7 +153,7 @@ def _objective(problem: Problem, schedule: Schedule) -> tuple[int, int, int]:
 def _work_after(problem: Problem) -> dict[str, int]:
     """Days of the longest chain of tasks after each task, its own length included."""
     longest: dict[str, int] = {}
-    for node in reversed(topological_order(problem)):
+    for node in reversed(problem.topological_order):
         after = max((longest[link.succ] for link in problem.succs[node]), default=0)
         longest[node] = after + (problem.tasks[node].length if node in problem.tasks else 0)
     return longest
@@ -179,10 +184,8 @@ def _place(problem: Problem, task: str, start: dict, end: dict, usage: dict, cap
 
 def _capacity_profile(problem: Problem, resource: str) -> np.ndarray:
     profile = np.zeros(problem.days, dtype=np.int64)
-    for (first, units), following in zip(
-        problem.capacity_steps[resource], [*problem.capacity_steps[resource][1:], None], strict=True
-    ):
-        profile[first : problem.days if following is None else following[0]] = units
+    for first, stop, units in problem.capacity_spans(resource):
+        profile[first:stop] = units
     return profile
 
 
@@ -190,32 +193,21 @@ def _due_urgency(problem: Problem) -> dict[str, int]:
     """For each task, the latest start that lets every due milestone after it be met,
     ignoring resources, windows and calendars (large when no due date follows it)."""
     unbounded = 10 * problem.days
-    latest_date: dict[str, int] = {}
-    latest_start: dict[str, int] = {}
-    for node in reversed(topological_order(problem)):
+    latest_start: dict[str, int] = {}  # a milestone's start is its date
+    latest_end: dict[str, int] = {}
+    for node in reversed(problem.topological_order):
         if node in problem.milestones:
             due = problem.milestones[node].due
             date = unbounded if due is None else due
             for link in problem.succs[node]:
-                date = min(date, _link_cap(problem, link, latest_start, latest_date))
-            latest_date[node] = date
+                date = min(date, link.latest(latest_start[link.succ], latest_end[link.succ]))
+            latest_start[node] = latest_end[node] = date
             continue
         length = problem.tasks[node].length
         finish = unbounded
         for link in problem.succs[node]:
-            cap = _link_cap(problem, link, latest_start, latest_date)
-            finish = min(finish, cap + length - 1 if link.type == "start" else cap)
+            cap = link.latest(latest_start[link.succ], latest_end[link.succ])
+            finish = min(finish, cap + length - 1 if link.pred_side == "start" else cap)
         latest_start[node] = finish - length + 1
-        latest_date[node] = finish
-    return latest_start
-
-
-def _link_cap(problem: Problem, link, latest_start: dict, latest_date: dict) -> int:
-    """Latest end (or start, for start links) of ``link.pred`` that the successor's latest times allow."""
-    if link.succ in problem.milestones:
-        return latest_date[link.succ] - link.lag
-    if link.type == "finish":
-        return latest_start[link.succ] - 1 - link.lag
-    if link.type == "start":
-        return latest_start[link.succ] - link.lag
-    return latest_date[link.succ] - link.lag
+        latest_end[node] = finish
+    return {task: latest_start[task] for task in problem.tasks}

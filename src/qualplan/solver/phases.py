@@ -17,7 +17,8 @@ Verdict (plan-format.md, "What the tool answers"), from phase 1 alone:
 ``met`` when the best schedule has no lateness; ``missed`` when the proved
 lateness bound is above 0, or when no schedule fits the horizon (proved twice,
 see ``_confirm_infeasible``); otherwise ``unknown`` — a time-out is never
-``missed``. ``proven`` means all three terms are proved optimal.
+``missed``. ``proven`` means all three terms are proved optimal. ``SolveResult.of``
+derives both from the schedule's terms and the proved bounds.
 
 Budget: each phase gets its share of what is left (``PHASE_SHARE``, at most
 ``1 - EVOLUTION_SHARE`` where the genetic algorithm applies); an unproved phase then
@@ -34,10 +35,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from qualplan.problem import Problem
-from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
-from qualplan.solver.bounds import Cutoff, compute_bounds, reach_after_last_end
+from qualplan.result import Schedule, SolveResult
+from qualplan.solver.bounds import Cutoff
 from qualplan.solver.builder import ModelBuilder
-from qualplan.solver.evolution import evolve_schedule, list_model, warm_up
+from qualplan.solver.evolution import evolve_schedule, warm_up
 from qualplan.solver.greedy import greedy_schedule
 from qualplan.solver.objective import TERMS, term_expression, term_values
 from qualplan.solver.params import (
@@ -123,7 +124,7 @@ def solve(
     options = options or SolveOptions()
     searchable = _list_searchable(problem, options)  # before the clock: it may compile code
     clock = _Clock(time_limit)
-    base = _base_bounds(problem)
+    base = problem.base_bounds
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
 
@@ -295,7 +296,7 @@ def _list_searchable(problem: Problem, options: SolveOptions) -> bool:
     compiled code now, so that loading is not charged to the time limit."""
     if not options.evolution or len(problem.tasks) <= SMALL_MODEL:
         return False
-    model = list_model(problem)
+    model = problem.list_model
     if model is None:
         return False
     warm_up(model)
@@ -309,13 +310,6 @@ def _better(problem: Problem, incumbent: Schedule | None, candidate: Schedule | 
     if incumbent is None or term_values(problem, candidate) < term_values(problem, incumbent):
         return candidate
     return incumbent
-
-
-def _base_bounds(problem: Problem):
-    """CPM bounds without cut-offs, computed once per problem."""
-    if "solver.base_bounds" not in problem._cache:
-        problem._cache["solver.base_bounds"] = compute_bounds(problem)
-    return problem._cache["solver.base_bounds"]
 
 
 def _has_calendar_tasks(problem: Problem) -> bool:
@@ -371,7 +365,7 @@ def _cutoff(problem: Problem, index: int, values: tuple[int, int, int] | None, p
                 dates[milestone] = spec.due + lateness // spec.priority
     date_sum = proved[1] if index > 1 else (values[1] if index == 1 and values is not None else None)
     if date_sum is not None:
-        floor = _base_bounds(problem).earliest
+        floor = problem.base_bounds.earliest
         others = sum(floor[milestone] for milestone in problem.milestones)
         for milestone in problem.milestones:
             cap = date_sum - (others - floor[milestone])
@@ -413,7 +407,7 @@ def _last_end_floor(problem: Problem, date_sum: int | None, floor: int) -> int:
     if date_sum is None or free is None:
         return floor
     fixed = sum(spec.at for spec in problem.milestones.values() if spec.at is not None)
-    return max(floor, date_sum - fixed - reach_after_last_end(problem)[free])
+    return max(floor, date_sum - fixed - problem.reach_after_last_end[free])
 
 
 def _last_end_follows_dates(problem: Problem) -> bool:
@@ -425,7 +419,7 @@ def _last_end_follows_dates(problem: Problem) -> bool:
 def _single_free_milestone(problem: Problem) -> str | None:
     """The one milestone without ``at``, if it is the only one and has a reach after the last end."""
     free = [milestone for milestone, spec in problem.milestones.items() if spec.at is None]
-    if len(free) != 1 or reach_after_last_end(problem)[free[0]] is None:
+    if len(free) != 1 or problem.reach_after_last_end[free[0]] is None:
         return None
     return free[0]
 
@@ -446,57 +440,20 @@ def _result(
     problem: Problem, clock: _Clock, schedule: Schedule | None, bounds: tuple[int | None, int | None, int | None]
 ) -> SolveResult:
     """The result for a schedule (or none) and the proved bounds of the three terms."""
-    lateness_bound = bounds[0] if bounds[0] is not None else 0
-    if schedule is None:
-        verdict = Verdict.MISSED if lateness_bound > 0 else Verdict.UNKNOWN
-        return SolveResult(
-            problem=problem,
-            status=SolveStatus.UNKNOWN,
-            verdict=verdict,
-            proven=False,
-            schedule=None,
-            lateness=None,
-            lateness_bound=lateness_bound,
-            wall_time=time.perf_counter() - clock.started,
-            objective=None,
-            objective_bound=bounds,
-        )
-    values = term_values(problem, schedule)
-    proven = all(bound is not None and bound == value for bound, value in zip(bounds, values, strict=True))
-    if values[0] == 0:
-        verdict = Verdict.MET
-    elif lateness_bound > 0:
-        verdict = Verdict.MISSED
-    else:
-        verdict = Verdict.UNKNOWN
-    return SolveResult(
-        problem=problem,
-        status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
-        verdict=verdict,
-        proven=proven,
-        schedule=schedule,
-        lateness=values[0],
-        lateness_bound=lateness_bound,
-        wall_time=time.perf_counter() - clock.started,
-        objective=values,
-        objective_bound=bounds,
-    )
+    values = term_values(problem, schedule) if schedule is not None else None
+    return SolveResult.of(problem, schedule, values, bounds, wall_time=time.perf_counter() - clock.started)
 
 
 def _no_schedule(problem: Problem, clock: _Clock, conflicts: tuple[str, ...]) -> SolveResult:
     """Proved: no schedule fits the horizon. The verdict is ``missed``, with no dates."""
-    return SolveResult(
-        problem=problem,
-        status=SolveStatus.INFEASIBLE,
-        verdict=Verdict.MISSED,
-        proven=True,
-        schedule=None,
-        lateness=None,
-        lateness_bound=0,
+    return SolveResult.of(
+        problem,
+        None,
+        None,
+        (None, None, None),
         wall_time=time.perf_counter() - clock.started,
+        infeasible=True,
         conflicts=conflicts,
-        objective=None,
-        objective_bound=(None, None, None),
     )
 
 

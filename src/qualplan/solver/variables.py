@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
 from qualplan.problem import Problem
-from qualplan.solver.calendars import DayRank, day_rank, week_pattern, working_day_domain
+from qualplan.solver.calendars import DayRank, day_rank, working_day_domain
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def task_vars(model: cp_model.CpModel, problem: Problem, task_id: str, starts: l
         interval = model.new_fixed_size_interval_var(start, task.length, f"task[{task_id}]")
         return TaskVars(start, end, interval)
 
-    pattern = week_pattern(problem, task.calendar)
     calendar = problem.calendars[task.calendar]
+    pattern = calendar.week_pattern
     ends = [(problem.end_of(task_id, first), problem.end_of(task_id, last)) for first, last in starts]
     start_domain = working_day_domain(pattern, starts)
     end_domain = working_day_domain(pattern, ends)
