@@ -67,10 +67,11 @@ def test_targets_that_are_not_regular_files_are_refused_before_solving(tmp_path:
     plan = write_plan(tmp_path)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
+    replaced = "which writing would replace; give the path of a regular file or a new one"
     cases = {
         tmp_path: "it is a folder; give a file name",
-        fifo: "it exists and is not a regular file",
-        Path(os.devnull): "it exists and is not a regular file",
+        fifo: f"it is a named pipe (FIFO), {replaced}",
+        Path(os.devnull): f"it is a device, {replaced}",
         tmp_path / "nowhere" / "plan.ics": f"folder {tmp_path / 'nowhere'} does not exist",
     }
     for target, reason in cases.items():

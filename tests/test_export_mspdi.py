@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from export_support import EXPORT_PLAN, HAVE_MPXJ, needs_mpxj, read_with_mpxj, solved
 from plan_factory import make_problem
 from qualplan.graph import earliest_times
-from qualplan.problem import Link, WorkingDays
+from qualplan.problem import Link
 from qualplan.report import mspdi
 from qualplan.result import SolveResult, schedule_times
 from report_support import earliest_result
@@ -90,7 +90,8 @@ def test_a_weekend_day_made_working_is_a_working_exception() -> None:
     )
     mask = list(problem.calendars["workdays"].mask)
     mask[problem.day(dt.date(2026, 1, 10))] = True  # Saturday 01-10 works
-    calendars = {"workdays": WorkingDays(tuple(mask), tuple(day for day, works in enumerate(mask) if works))}
+    working = tuple(day for day, works in enumerate(mask) if works)
+    calendars = {"workdays": dataclasses.replace(problem.calendars["workdays"], mask=tuple(mask), days=working)}
     changed = dataclasses.replace(problem, calendars=calendars)
     assert mspdi.calendar_exceptions(changed, "workdays") == [
         (dt.date(2026, 1, 10), dt.date(2026, 1, 10), True),

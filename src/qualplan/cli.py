@@ -157,7 +157,7 @@ def export(
     """Write the scheduled plan for MS Project, calendar apps or Excel."""
     from qualplan.commands.export import run
 
-    _exit(run(plan, output, to.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(lambda: run(plan, output, to.value, time_limit=time_limit, workers=workers, seed=seed))
 
 
 @app.command()
