@@ -8,6 +8,7 @@ calendars alone must enforce qualplan's rules).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
@@ -21,9 +22,12 @@ from hypothesis import strategies as st
 from export_support import EXPORT_PLAN, HAVE_MPXJ, needs_mpxj, read_with_mpxj, solved
 from plan_factory import make_problem
 from qualplan.graph import earliest_times
-from qualplan.problem import Link
+from qualplan.loader import load_plan
+from qualplan.problem import Link, Problem, compile_plan
 from qualplan.report import mspdi
 from qualplan.result import SolveResult, schedule_times
+from qualplan.solver import solve
+from qualplan.verify import ensure_verified
 from report_support import earliest_result
 
 NS = {"p": mspdi.NAMESPACE}
@@ -334,3 +338,64 @@ def test_without_constraints_ms_project_computes_qualplan_earliest_dates(tmp_pat
             else:
                 expected = [f"{start}T08:00", f"{end}T17:00"]
             assert scheduled[node] == expected, (node, document)
+
+
+# --- the bundled plans ----------------------------------------------------------------------
+
+
+def _mpxj_finish_to_finish_start(problem: Problem, link: Link, pred_end: int) -> int:
+    """The start MPXJ's emulation demands of a calendar task after a finish-to-finish link with a lag.
+
+    It steps the successor's duration back over its calendar from the
+    predecessor's finish (17:00 of ``pred_end``), adds the elapsed lag, and
+    takes the next working start (docs/reports.md, "What is lost in translation").
+    """
+    spec = problem.tasks[link.succ]
+    days = problem.calendars[spec.calendar].days
+    last = bisect.bisect_right(days, pred_end) - 1  # the last working day on or before the finish
+    first = days[max(0, last - spec.length + 1)]
+    return problem.calendars[spec.calendar].next_working(first + link.lag)
+
+
+@needs_mpxj
+def test_ms_project_keeps_every_bundled_plan_except_after_a_finish_to_finish_lag_over_holidays(tmp_path: Path) -> None:
+    """MPXJ's MS Project scheduler moves exactly the tasks its finish-to-finish reading pushes, and their successors."""
+    plans = sorted((Path(__file__).resolve().parents[1] / "plans").glob("*.yaml"))
+    results, paths = [], []
+    for plan in plans:
+        loaded = load_plan(plan)
+        assert loaded.plan is not None
+        result = ensure_verified(solve(compile_plan(loaded.plan), time_limit=2.0, workers=1, seed=0))
+        assert result.schedule is not None, plan
+        path = tmp_path / f"{plan.stem}.xml"
+        path.write_bytes(mspdi.render(result))
+        results.append(result)
+        paths.append(path)
+    for plan, result, project in zip(plans, results, read_with_mpxj(paths, 1), strict=True):
+        problem = result.problem
+        times = schedule_times(problem, result.schedule)
+        pushed = {
+            link.succ
+            for link in problem.links
+            if link.type == "end"
+            and link.lag > 0
+            and link.succ in problem.tasks
+            and problem.tasks[link.succ].calendar is not None
+            and _mpxj_finish_to_finish_start(problem, link, times.end[link.pred]) > times.start[link.succ]
+        }
+        downstream, frontier = set(pushed), list(pushed)
+        while frontier:
+            for link in problem.succs[frontier.pop()]:
+                if link.succ not in downstream:
+                    downstream.add(link.succ)
+                    frontier.append(link.succ)
+        moved = set()
+        for node in [*problem.tasks, *problem.milestones]:
+            start = problem.date(times.start[node])
+            expected = f"{start}T17:00" if node in problem.milestones else f"{start}T08:00"
+            if project["scheduled"][node][0] != expected:
+                moved.add(node)
+        assert moved <= downstream, (plan.name, sorted(moved - downstream))
+        assert pushed <= moved, (plan.name, sorted(pushed - moved))
+        if plan.name == "byd.yaml":
+            assert moved == set()
