@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from qualplan.exitcodes import ExitCode
-from qualplan.loader import LoadedPlan, PlanError, find_plan_files, load_plan
+from qualplan.loader import LoadedPlan, PlanError, find_plan_files, load_file
 
 FORMATS = ("text", "json", "github")
 
@@ -30,12 +30,12 @@ def run(paths: Sequence[Path], output_format: str | None = None, *, out: TextIO 
     if chosen not in FORMATS:
         sys.stderr.write(f"qualplan validate: unknown format '{chosen}'; use one of {', '.join(FORMATS)}\n")
         return ExitCode.BAD_INPUT
-    files = find_plan_files(paths)
+    files = find_plan_files(paths, fragments=True)
     if not files:
         shown = ", ".join(str(path) for path in paths)
         sys.stderr.write(f"qualplan validate: no plan files (*.yaml, *.yml) found in {shown}\n")
         return ExitCode.BAD_INPUT
-    results = [load_plan(path) for path in files]
+    results = [load_file(path) for path in files]
     render = {"text": render_text, "json": render_json, "github": render_github}[chosen]
     out.write(render(results))
     return ExitCode.OK if all(result.ok for result in results) else ExitCode.BAD_INPUT
@@ -103,11 +103,20 @@ def render_github(results: Sequence[LoadedPlan]) -> str:
 
 
 def _in_order(result: LoadedPlan) -> list[PlanError]:
-    return sorted([*result.errors, *result.warnings], key=lambda p: (p.line, p.column, p.path, p.message))
+    top = str(result.path)
+    return sorted(
+        [*result.errors, *result.warnings], key=lambda p: (p.file != top, p.file, p.line, p.column, p.path, p.message)
+    )
 
 
 def _problem_json(problem: PlanError) -> dict[str, object]:
-    return {"line": problem.line, "column": problem.column, "path": problem.path, "message": problem.message}
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "path": problem.path,
+        "message": problem.message,
+    }
 
 
 def _escape_data(text: str) -> str:
