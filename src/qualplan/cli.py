@@ -116,11 +116,15 @@ def report(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    fragment: Annotated[
+        bool, typer.Option("--fragment", help="The schema of a fragment (a file named in a plan's include).")
+    ] = False,
+) -> None:
     """Print the JSON Schema of plan format 1 (for editor completion)."""
     from qualplan.commands.schema import run
 
-    _exit(run())
+    _exit(run(fragment))
 
 
 @import_app.command("psplib")
