@@ -447,3 +447,23 @@ def _validated(*paths: str) -> tuple[ExitCode, str]:
     out = io.StringIO()
     code = validate.run([Path(path) for path in paths], "text", out=out)
     return code, out.getvalue()
+
+
+def test_a_programme_needs_a_task_and_a_portfolio_at_most_max_programmes(repo: Path) -> None:
+    from qualplan.assembly.portfolio import MAX_PROGRAMMES
+
+    (repo / "plans/b.yaml").write_text("qualplan: 1\nid: b\nstart: 2026-01-05\ntasks: []\n", encoding="utf-8")
+    many = "".join(f"  - {{file: a.yaml, prefix: a{index}-}}\n" for index in range(MAX_PROGRAMMES))
+    twice = "qualplan: 1\nid: p\nprogrammes:\n  - {file: b.yaml, prefix: b-}\n  - {file: b.yaml, prefix: c-}\n"
+    (repo / "plans/both.yaml").write_text(twice, encoding="utf-8")
+    assert [str(error) for error in load_plan(Path("plans/both.yaml")).errors] == [
+        "plans/both.yaml:1:1: tasks: a plan needs at least one task",  # the portfolio has none either
+        # once, however many times the file is listed
+        "plans/b.yaml:4:1: tasks: a programme needs at least one task (of its own or included) "
+        "(included from plans/both.yaml:4 as programme b-)",
+    ]
+    text = "qualplan: 1\nid: many\nprogrammes:\n" + many + "  - {file: a.yaml, prefix: last-}\n"
+    (repo / "plans/both.yaml").write_text(text, encoding="utf-8")
+    assert [str(error) for error in load_plan(Path("plans/both.yaml")).errors] == [
+        f"plans/both.yaml:{4 + MAX_PROGRAMMES}:5: programmes: a portfolio combines at most {MAX_PROGRAMMES} programmes"
+    ]

@@ -55,15 +55,14 @@ class Entry:
 
 @dataclass
 class Definitions:
-    """Definitions in the order they join the plan, and the first container of each kind (for positions)."""
+    """Definitions in the order they join the plan, and the kinds they hold."""
 
     entries: list[Entry] = field(default_factory=list)
-    containers: dict[str, tuple[Scalar, Node, SourceFile]] = field(default_factory=dict)
+    containers: set[str] = field(default_factory=set)
 
     def extend(self, other: Definitions) -> None:
         self.entries.extend(other.entries)
-        for kind, container in other.containers.items():
-            self.containers.setdefault(kind, container)
+        self.containers |= other.containers
 
     def add_own(self, file: SourceFile) -> None:
         """The definitions written in ``file`` itself (containers of the wrong type bring none)."""
@@ -71,14 +70,14 @@ class Definitions:
             found = file.root.get(kind)
             if found is None:
                 continue
-            key, value = found
+            value = found[1]
             if kind in MAPPED_KINDS and isinstance(value, Mapping):
-                self.containers.setdefault(kind, (key, value, file))
+                self.containers.add(kind)
                 for index in value.index.values():
                     name, node = value.entries[index]
                     self.entries.append(Entry(kind, name, node, file))
             elif kind in LISTED_KINDS and isinstance(value, Sequence):
-                self.containers.setdefault(kind, (key, value, file))
+                self.containers.add(kind)
                 self.entries.extend(Entry(kind, None, item, file) for item in value.items)
 
 

@@ -111,13 +111,11 @@ def merge(
     for name in KINDS:
         if name in top.root.index or name not in everything.containers:
             continue
-        key, first, file = everything.containers[name]
-        container = _container(name, first)
+        # a kind the top plan does not write: its list as a whole (if ever at fault) is the top plan's
+        container = _container(name, top.root)
         merged.containers[name] = container
-        merged.origins[id(container)] = file
-        merged.origins[id(key)] = file
         root.index[name] = len(root.entries)
-        root.entries.append((key, container))
+        root.entries.append((Scalar(top.root.line, top.root.column, name, name, True), container))
 
     at = top.root.get("programmes")
     where = at[0] if at is not None else top.root

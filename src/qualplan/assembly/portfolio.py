@@ -221,7 +221,7 @@ def definitions_of(programme: Programme, portfolio_start: dt.date | None) -> Def
     """The programme's definitions as they join the portfolio: ids prefixed, its start kept for its tasks."""
     floor = programme.start if (programme.start and portfolio_start and programme.start > portfolio_start) else None
     start_entry = programme.file.root.get("start")
-    joined = Definitions(containers=dict(programme.definitions.containers))
+    joined = Definitions(containers=set(programme.definitions.containers))
     for entry in programme.definitions.entries:
         if entry.kind not in LISTED_KINDS:
             joined.entries.append(entry)
