@@ -4,10 +4,14 @@ written, and the chain of includes that led there (plan-format.md, "Includes and
 from __future__ import annotations
 
 import io
+import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualplan.assembly.files import MAX_FILES
 from qualplan.commands import check, validate
@@ -340,3 +344,58 @@ def test_validate_and_check_on_a_folder_with_fragments(repo: Path, capsys: pytes
     assert validated("plans") == (ExitCode.OK, "2 files: 2 valid, 0 invalid (0 errors, 0 warnings)\n")
     assert check.run([Path("plans")], "text", time_limit=2.0, workers=1, seed=0) == ExitCode.OK
     assert "a  (plans/a.yaml)" in capsys.readouterr().out
+
+
+# --- hostile and odd input: problems, never a crash ---------------------------------------------
+
+_ODD_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 3),
+        st.sampled_from(["", " ", "labs/lab.yaml", "a.yaml", "labs", "../../x.yaml", "/etc/passwd", "labs/odd.yaml"]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["file", "prefix", "x"]), inner)
+    ),
+    max_leaves=6,
+)
+_ODD_FILES = st.sampled_from(
+    [
+        b"",
+        b"# nothing\n",
+        b"- a\n",
+        b"\xff\xfe not utf-8\n",
+        b"tasks: [\n",
+        b"resources: {oven: {capacity: 1}}\nresources: {}\n",
+        b"include: [odd.yaml]\n",
+        b"include: [../a.yaml]\n",
+        b"qualplan: 1\nid: x\nstart: 2026-01-05\ntasks: [{id: t, duration: 1d}]\n",
+        b"tasks: [{id: build, duration: 1d}]\nstart: 1\n",
+        b"a: &a [1, 1]\nb: &b [*a, *a]\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_ODD_VALUES, _ODD_VALUES, _ODD_FILES)
+def test_odd_includes_and_programmes_give_problems_never_a_crash(
+    include: object, programmes: object, odd: bytes
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / ".git").mkdir()
+        write(root, {"plans/labs/lab.yaml": LAB, "plans/a.yaml": PLAN.replace("include: [labs/lab.yaml]\n", "")})
+        (root / "plans/labs/odd.yaml").write_bytes(odd)
+        (root / "plans/a.yaml").write_text(
+            PLAN.replace(
+                "include: [labs/lab.yaml]", f"include: {json.dumps(include)}\nprogrammes: {json.dumps(programmes)}"
+            ),
+            encoding="utf-8",
+        )
+        plan, fragment = load_plan(root / "plans/a.yaml"), load_file(root / "plans/labs/odd.yaml")
+        assert (plan.plan is not None) == plan.ok
+        assert fragment.plan is None or fragment.ok  # odd.yaml may be a whole plan
+        for loaded in (plan, fragment):
+            assert all(problem.line >= 1 and problem.column >= 1 for problem in (*loaded.errors, *loaded.warnings))
+            assert all(str(problem).startswith(problem.file + ":") for problem in loaded.errors)
