@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from qualplan import checks
 from qualplan.assembly import Located, PlanSources, assemble, place
 from qualplan.model import Fragment, Plan
-from qualplan.plan_kind import meant_as_fragment
+from qualplan.plan_kind import meant_as_fragment, plan_kind
 from qualplan.sourcemap import (
     ComposeError,
     ComposeProblem,
@@ -140,8 +140,6 @@ def find_plan_files(paths: Iterable[Path], *, fragments: bool = False) -> list[P
 
 
 def _is_fragment(path: Path) -> bool:
-    from qualplan.plan_kind import plan_kind
-
     data = _read_bytes(path)
     return not isinstance(data, str) and plan_kind(data.decode("utf-8", errors="replace")) == "fragment"
 
