@@ -57,7 +57,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 def validated(*paths: str) -> tuple[ExitCode, str]:
     out = io.StringIO()
-    code = validate.run([Path(path) for path in paths], "text", out=out)
+    code = validate.run([Path(path) for path in paths], "text", stdout=out)
     return code, out.getvalue()
 
 

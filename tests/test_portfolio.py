@@ -445,7 +445,7 @@ def test_check_explain_and_report_work_on_a_portfolio(repo: Path, capsys: pytest
 
 def _validated(*paths: str) -> tuple[ExitCode, str]:
     out = io.StringIO()
-    code = validate.run([Path(path) for path in paths], "text", out=out)
+    code = validate.run([Path(path) for path in paths], "text", stdout=out)
     return code, out.getvalue()
 
 

@@ -121,7 +121,7 @@ def render_github(results: Sequence[LoadedPlan], not_plans: Sequence[Path] = ())
 
 
 def _skipped(found: FoundFiles) -> str:
-    return f" ({_plural(len(found.not_plans), 'YAML file')} skipped: not a plan or fragment)" if found.not_plans else ""
+    return f" ({_plural(len(found.not_plans), 'YAML file')} skipped: not a plan)" if found.not_plans else ""
 
 
 def _in_order(result: LoadedPlan) -> list[PlanError]:
