@@ -408,7 +408,7 @@ def _risk(parts: _Parts) -> Iterator[Finding]:
     ``redo`` references, and keys that can have no effect."""
     default = _try_model(Risk, parts.raw.get("risk"))
     if default is not None:
-        yield from _plan_risk(default)
+        yield from plan_risk(default)
     yield from _redo_references(parts)
     for index, task in parts.tasks:
         if task.risk is None:
@@ -426,8 +426,9 @@ def _try_model(model: type[Model], value: object) -> Model | None:
         return None
 
 
-def _plan_risk(default: Risk) -> Iterator[Finding]:
-    """The plan-level risk is a default for tasks of every length: relative spreads, no redo ids."""
+def plan_risk(default: Risk) -> Iterator[Finding]:
+    """The plan-level risk is a default for tasks of every length: relative spreads, no redo ids.
+    (Also run on each programme's plan-level risk by ``assembly.portfolio``.)"""
     if default.duration is not None:
         if not default.duration.relative:
             key = "likely" if default.duration.likely is not None else "low"
