@@ -233,3 +233,25 @@ def test_ctrl_c_between_batches_exits_130_and_prints_nothing(tmp_path: Path, wor
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=60)
     assert (child.returncode, out, err) == (130, "", "qualplan: interrupted\n")
+
+
+def test_report_adds_a_risk_section_only_when_asked(tmp_path: Path) -> None:
+    from qualplan.commands import report
+
+    plain, with_risk = tmp_path / "plain.html", tmp_path / "risk.html"
+    streams = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    assert report.run(LAB, plain, time_limit=5, workers=1, seed=0, **streams) == 0
+    assert report.run(LAB, with_risk, time_limit=5, workers=1, seed=0, risk_iterations=300, **streams) == 0
+    page = with_risk.read_text(encoding="utf-8")
+    assert 'id="risk"' not in plain.read_text(encoding="utf-8")
+    assert '<section id="risk">' in page and "300 iterations, seed 0, policy priority" in page
+    for plot in ("qualplan-risk-curve", "qualplan-risk-criticality"):
+        assert f'<div id="{plot}" class="plot"></div>' in page
+        figure = json.loads(page.split(f'<script type="application/json" id="{plot}-data">')[1].split("</script>")[0])
+        assert figure["data"]
+    curve = json.loads(page.split('id="qualplan-risk-curve-data">')[1].split("</script>")[0])
+    names = [trace["name"] for trace in curve["data"]]
+    assert names[0].startswith("dv-done (P(met) ") and "vehicle due" in names
+    due_line = next(trace for trace in curve["data"] if trace["name"] == "dv-done due")
+    assert due_line["x"] == ["2026-12-31", "2026-12-31"]
+    assert curve["data"][0]["y"][-1] == 1.0  # every iteration reaches it inside the horizon

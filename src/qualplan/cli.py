@@ -129,11 +129,16 @@ def report(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    risk_iterations: Annotated[
+        int, typer.Option("--risk-iterations", min=0, help="Add a risk section from this many iterations (0: none).")
+    ] = 0,
 ) -> None:
     """Write a self-contained interactive HTML report (Gantt, resources, verdicts)."""
     from qualplan.commands.report import run
 
-    _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(
+        lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed, risk_iterations=risk_iterations)
+    )
 
 
 class RiskFormat(enum.StrEnum):
