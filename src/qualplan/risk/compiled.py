@@ -27,12 +27,16 @@ The arrays, in ``KernelArrays`` order (``T`` tasks, ``M`` milestones, ``S`` slot
 - windows: ``win``: W+1 offsets into the same array, then each window's occurrences
   as (lo, hi) pairs, sorted (one array, so a helper that reads it costs one reference
   count: numba counts a reference per array argument on every call);
-- ``capacity`` (R x D): each resource's units on each day.
+- ``capacity`` (R x D): each resource's units on each day;
+- progress: ``fixed_start``/``fixed_end`` per task (``NO_DAY``: none; a running task has a
+  start and no end), ``status`` (one day, ``NO_DAY`` without a status day). Tasks without
+  actuals start on or after the status day (folded into ``earliest``), milestones without
+  one are dated on or after it, reached milestones are folded into ``at``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -40,7 +44,7 @@ import numpy as np
 from qualplan.graph import earliest_times
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
-from qualplan.risk.spec import Layout, TaskRisk, layout, task_risks
+from qualplan.risk.spec import Actual, Layout, TaskRisk, layout, task_risks, with_actuals
 
 #: "No day": a milestone without ``at``, a node that found no place inside the horizon.
 NO_DAY = -(2**62)
@@ -76,6 +80,9 @@ class KernelArrays(NamedTuple):
     cal: np.ndarray
     win: np.ndarray
     capacity: np.ndarray
+    fixed_start: np.ndarray
+    fixed_end: np.ndarray
+    status: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,18 @@ class RiskModel:
     layout: Layout
     priority: tuple[int, ...]  # per task in plan order: its rank in the priority order
     arrays: KernelArrays
+    actuals: dict[str, Actual] = field(default_factory=dict)  # task -> its facts at the status day
+    reached: dict[str, int] = field(default_factory=dict)  # milestone -> its actual date
+    status_day: int | None = None
+
+    def earliest(self, task: str) -> int:
+        """The earliest start of a task without actuals: its own, and the status day."""
+        own = self.problem.tasks[task].earliest
+        return own if self.status_day is None else max(own, self.status_day)
+
+    def fixed_date(self, milestone: str) -> int | None:
+        """A milestone's fixed date: its actual date, else its ``at``."""
+        return self.reached.get(milestone, self.problem.milestones[milestone].at)
 
     @property
     def tasks(self) -> tuple[str, ...]:
@@ -97,14 +116,26 @@ class RiskModel:
         return tuple(self.problem.milestones)
 
 
-def build_model(problem: Problem, schedule: Schedule | None) -> RiskModel:
+def build_model(
+    problem: Problem,
+    schedule: Schedule | None,
+    *,
+    actuals: dict[str, Actual] | None = None,
+    reached: dict[str, int] | None = None,
+    status_day: int | None = None,
+) -> RiskModel:
     """The risk model of ``problem``, its priority order taken from ``schedule`` (the plan's
     ``check`` schedule): tasks by start day, ties in plan order. Without a schedule (none
-    was found), the order of the earliest starts that dependencies and windows allow."""
-    risks = task_risks(problem)
+    was found), the order of the earliest starts that dependencies and windows allow.
+
+    ``actuals``, ``reached`` and ``status_day``: the plan's progress (``spec.Actual``; the
+    milestones reached, by day), when it has a status day."""
+    actuals = dict(actuals or {})
+    risks = with_actuals(task_risks(problem), actuals)
     slots = layout(risks)
     priority = _priority(problem, schedule)
-    return RiskModel(problem, risks, slots, priority, _arrays(problem, risks, slots, priority))
+    model = RiskModel(problem, risks, slots, priority, None, actuals, dict(reached or {}), status_day)  # type: ignore[arg-type]
+    return replace(model, arrays=_arrays(model))
 
 
 def _priority(problem: Problem, schedule: Schedule | None) -> tuple[int, ...]:
@@ -125,7 +156,8 @@ def _or(value: int | None, default: int) -> int:
     return default if value is None else value
 
 
-def _arrays(problem: Problem, risks: dict[str, TaskRisk], slots: Layout, priority: tuple[int, ...]) -> KernelArrays:
+def _arrays(model: RiskModel) -> KernelArrays:
+    problem, risks, slots, priority = model.problem, model.risks, model.layout, model.priority
     tasks = list(problem.tasks)
     nodes = [*tasks, *problem.milestones]
     number = {node: index for index, node in enumerate(nodes)}
@@ -174,7 +206,7 @@ def _arrays(problem: Problem, risks: dict[str, TaskRisk], slots: Layout, priorit
         succ_ptr=succ_ptr,
         succ_node=np.array([number[link.succ] for links in succs for link in links], i64),
         priority=np.array(priority, i64),
-        earliest=np.array([problem.tasks[task].earliest for task in tasks], i64),
+        earliest=np.array([model.earliest(task) for task in tasks], i64),
         calendar=np.array([_index(calendars, problem.tasks[task].calendar) for task in tasks], i64),
         window=np.array([_index(windows, problem.tasks[task].window) for task in tasks], i64),
         demand=demand,
@@ -191,11 +223,22 @@ def _arrays(problem: Problem, risks: dict[str, TaskRisk], slots: Layout, priorit
         slot_kind=np.array([int(slot.kind) for slot in slots.slots], i64),
         slot_rules=np.array([_index(tasks, slot.rules) for slot in slots.slots], i64),
         slot_owner=np.array([tasks.index(slot.owner) for slot in slots.slots], i64),
-        at=np.array([_or(spec.at, NO_DAY) for spec in problem.milestones.values()], i64),
+        at=np.array([_or(model.fixed_date(name), NO_DAY) for name in problem.milestones], i64),
         cal=cal,
         win=np.array(win, i64),
+        fixed_start=np.array([_or(_start(model.actuals.get(task)), NO_DAY) for task in tasks], i64),
+        fixed_end=np.array([_or(_end(model.actuals.get(task)), NO_DAY) for task in tasks], i64),
+        status=np.array([_or(model.status_day, NO_DAY)], i64),
         capacity=capacity,
     )
+
+
+def _start(actual: Actual | None) -> int | None:
+    return None if actual is None else actual.start
+
+
+def _end(actual: Actual | None) -> int | None:
+    return None if actual is None else actual.end
 
 
 def _index(names: list[str], name: str | None) -> int:

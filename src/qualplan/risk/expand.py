@@ -15,6 +15,10 @@ can check any schedule of it (the tests check every kernel schedule this way):
   for the last run");
 - milestones, calendars, windows, resources and the horizon are the plan's.
 
+With progress, a task with actuals is a plain span (its facts: no dependency into it is
+enforced, nor its calendar or window); tasks without start on or after the status day;
+reached milestones are fixed at their actual dates.
+
 Slot ids (``spec.Slot.id``) contain ``#``, which plan ids cannot, so the first run
 keeps the task's own id and nothing collides. A redo task's own dependencies are
 not copied to its redo: the chain puts it after the failed run, by when they had
@@ -23,6 +27,7 @@ been met for its first run.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -60,9 +65,12 @@ def expand(model: RiskModel, draws: IterationDraws) -> Expanded:
             slot = model.layout.slots[base + k]
             if slot.kind is SlotKind.FIX:
                 spec = TaskSpec(slot.id, length, None, None, None, 0, None, (), problem.tasks[task].stage)
+            elif task in model.actuals:
+                spec = _actual(model, task, length)
             else:
                 assert slot.rules is not None
-                spec = replace(problem.tasks[slot.rules], id=slot.id, length=length)
+                earliest = model.earliest(slot.rules)
+                spec = replace(problem.tasks[slot.rules], id=slot.id, length=length, earliest=earliest)
             tasks[slot.id] = spec
             slots[base + k] = slot.id
             if previous is not None:
@@ -71,8 +79,30 @@ def expand(model: RiskModel, draws: IterationDraws) -> Expanded:
         first_run[task] = task
         assert previous is not None  # every chain has at least its first run
         last_run[task] = previous
-    links = [_repointed(link, first_run, last_run) for link in problem.links]
-    return Expanded(replace(problem, tasks=tasks, links=(*links, *chain_links)), slots)
+    # a dependency into a task or milestone with actuals is not enforced: its dates are facts
+    kept = [link for link in problem.links if link.succ not in model.actuals and link.succ not in model.reached]
+    links = [_repointed(link, first_run, last_run) for link in kept]
+    milestones = {name: replace(spec, at=model.fixed_date(name)) for name, spec in problem.milestones.items()}
+    return Expanded(replace(problem, tasks=tasks, milestones=milestones, links=(*links, *chain_links)), slots)
+
+
+def _actual(model: RiskModel, task: str, length: int) -> TaskSpec:
+    """A task with actuals as a plain span from its actual start: done, its actual days; running,
+    to the end of its drawn remaining days from the status day. Its calendar and window are not
+    checked again (its dates are facts); a done task holds no resources from the status day on."""
+    problem, actual = model.problem, model.actuals[task]
+    spec = problem.tasks[task]
+    if actual.end is not None:
+        end = actual.end
+    elif spec.calendar is None:
+        assert model.status_day is not None
+        end = model.status_day + length - 1
+    else:
+        assert model.status_day is not None
+        working = problem.calendars[spec.calendar].days
+        end = working[bisect.bisect_left(working, model.status_day) + length - 1]
+    uses = spec.uses if actual.end is None else ()
+    return TaskSpec(task, end - actual.start + 1, None, None, None, 0, None, uses, spec.stage)
 
 
 def _repointed(link: Link, first_run: dict[str, str], last_run: dict[str, str]) -> Link:

@@ -202,7 +202,6 @@ def simulate_iteration(a, seed, iteration, ws, starts, ends, blockers, dates, le
         used[:, touched[0] : touched[1] + 1] = 0
     touched[0] = used.shape[1]
     touched[1] = -1
-    n_holders = 0
     starts[:] = NO_DAY
     ends[:] = NO_DAY
     blockers[:] = -1
@@ -215,6 +214,10 @@ def simulate_iteration(a, seed, iteration, ws, starts, ends, blockers, dates, le
         if waiting[v] == 0:
             ready[n_ready] = v
             n_ready += 1
+    n_holders = _place_actuals(
+        a, lengths, starts, ends, blockers, state, node_start, node_end, node_elem, used, touched, holders
+    )
+    status = a.status[0]
     while n_ready > 0:
         # ready milestones first (lowest number), else the task with the smallest priority
         pick = -1
@@ -229,11 +232,13 @@ def simulate_iteration(a, seed, iteration, ws, starts, ends, blockers, dates, le
         n_ready -= 1
         ready[pick] = ready[n_ready]
         lo_k, hi_k = pred_ptr[v], pred_ptr[v + 1]
-        placeable = True
+        placeable = state[v] == 0  # a task with actuals was placed before the others
         for k in range(lo_k, hi_k):
             if state[pred_node[k]] != 1:
                 placeable = False
-        if not placeable:
+        if state[v] != 0:
+            pass
+        elif not placeable:
             state[v] = 2
         elif v >= n_tasks:
             # a milestone: its `at`, else the latest of its links (the first such is its blocker)
@@ -248,6 +253,9 @@ def simulate_iteration(a, seed, iteration, ws, starts, ends, blockers, dates, le
                     if date == NO_DAY or reached > date:
                         date = reached
                         blocker = node_elem[p]
+                if status != NO_DAY and date < status:
+                    date = status  # not reached before the status day
+                    blocker = -1
             state[v] = 1
             node_start[v] = date
             node_end[v] = date
@@ -359,6 +367,55 @@ def simulate_iteration(a, seed, iteration, ws, starts, ends, blockers, dates, le
             if waiting[u] == 0:
                 ready[n_ready] = u
                 n_ready += 1
+
+
+@njit(cache=True, nogil=True)
+def _place_actuals(a, lengths, starts, ends, blockers, state, node_start, node_end, node_elem, used, touched, holders):
+    """Tasks with actuals, before all others: a done task at its actual days; a running task
+    from its actual start to the end of its drawn remaining days, counted from the status day.
+    They hold their resources from the status day on (days before it are not checked).
+    Returns the number of holders."""
+    cal = a.cal
+    days = a.capacity.shape[1]
+    status = a.status[0]
+    n_holders = 0
+    for j in range(a.fixed_start.shape[0]):
+        start = a.fixed_start[j]
+        if start == NO_DAY:
+            continue
+        s = a.slot_ptr[j]
+        end = a.fixed_end[j]
+        if end == NO_DAY:
+            c = a.calendar[j]
+            if c < 0:
+                end = status + lengths[s] - 1
+            else:
+                index = cal[c, 1 + min(status, days)] + lengths[s] - 1
+                end = cal[c, days + 2 + index] if index < cal[c, 0] else days
+        if end > days - 1:
+            state[j] = 2  # its remaining work runs past the horizon
+            continue
+        starts[s] = start
+        ends[s] = end
+        blockers[s] = -1
+        state[j] = 1
+        node_start[j] = start
+        node_end[j] = end
+        node_elem[j] = s
+        first = max(start, status, 0)
+        for r in range(a.demand.shape[1]):
+            need = a.demand[j, r]
+            if need > 0 and end >= first:
+                for day in range(first, end + 1):
+                    used[r, day] += need
+                holders[n_holders, 0] = s
+                holders[n_holders, 1] = r
+                holders[n_holders, 2] = first
+                holders[n_holders, 3] = end
+                n_holders += 1
+                touched[0] = min(touched[0], first)
+                touched[1] = max(touched[1], end)
+    return n_holders
 
 
 @njit(cache=True, nogil=True)

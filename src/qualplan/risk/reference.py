@@ -19,6 +19,10 @@ it first would read a predecessor that has no time yet.
 Dependencies into a task bound its first run (links that bound its start) and
 its last run (links that bound its end); dependants wait for its last run.
 
+With progress (``spec.Actual``): tasks with actuals are placed first, as facts, without
+waiting for their dependencies; every other task starts on or after the status day, and a
+milestone not reached is dated on or after it.
+
 Each placed slot records what fixed its start (its **blocker**), from which the
 critical chain of a milestone is followed back (``critical_tasks``):
 
@@ -36,6 +40,7 @@ Elements are numbered: slot ``s`` is ``s``, milestone ``m`` is ``S + m``; -1 is 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +49,7 @@ from qualplan.calendar import first_fit
 from qualplan.problem import Link
 from qualplan.risk.compiled import RiskModel
 from qualplan.risk.draws import IterationDraws
-from qualplan.risk.spec import Slot
+from qualplan.risk.spec import Actual, Slot
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,8 @@ class _Scheduler:
         ready_tasks = [task for task in self.tasks if waiting[task] == 0]
         ready_milestones = [m for m in self.milestones if waiting[m] == 0]
         rank = dict(zip(self.tasks, self.model.priority, strict=True))
+        for task, actual in self.model.actuals.items():
+            self._place_actual(task, actual)
         while ready_tasks or ready_milestones:
             if ready_milestones:
                 node = min(ready_milestones, key=self.milestones.index)
@@ -121,7 +128,8 @@ class _Scheduler:
             else:
                 node = min(ready_tasks, key=lambda task: rank[task])
                 ready_tasks.remove(node)
-                self._place_chain(node)
+                if node not in self.model.actuals:
+                    self._place_chain(node)
             for link in self.problem.succs[node]:
                 waiting[link.succ] -= 1
                 if waiting[link.succ] == 0:
@@ -134,7 +142,7 @@ class _Scheduler:
         m = self.milestones.index(milestone)
         element = self.count + m
         self.element[milestone] = element
-        at = self.problem.milestones[milestone].at
+        at = self.model.fixed_date(milestone)
         if at is not None:
             self._set_milestone(milestone, m, at, -1)
             return
@@ -147,6 +155,9 @@ class _Scheduler:
             if date is None or reached > date:
                 date, blocker = reached, self.element[link.pred]
         assert date is not None  # a milestone without `at` has links
+        status = self.model.status_day
+        if status is not None and date < status:
+            date, blocker = status, -1  # not reached before the status day
         self._set_milestone(milestone, m, date, blocker)
 
     def _set_milestone(self, milestone: str, m: int, date: int, blocker: int) -> None:
@@ -186,13 +197,45 @@ class _Scheduler:
         self.times[task] = (self.starts[last], self.ends[last])  # type: ignore[assignment]
         self.element[task] = last
 
+    def _place_actual(self, task: str, actual: Actual) -> None:
+        """A task with actuals, placed before all others: a done one on its actual days, a running
+        one from its actual start to the end of its drawn remaining days from the status day.
+        Its resources are held from the status day on."""
+        index = self.tasks.index(task)
+        slot = self.model.layout.first[index]
+        spec = self.problem.tasks[task]
+        end = actual.end
+        if end is None:
+            status = self.model.status_day
+            assert status is not None  # a running task comes with a status day
+            length = self.draws.lengths[index][0]
+            if spec.calendar is None:
+                end = status + length - 1
+            else:
+                working = self.problem.calendars[spec.calendar].days
+                first = bisect.bisect_left(working, status)
+                end = working[first + length - 1] if first + length - 1 < len(working) else self.problem.days
+        if end > self.problem.days - 1:
+            self.times[task] = None  # its remaining work runs past the horizon
+            return
+        self.starts[slot], self.ends[slot], self.blockers[slot] = actual.start, end, -1
+        self.times[task] = (actual.start, end)
+        self.element[task] = slot
+        first_day = max(actual.start, self.model.status_day if self.model.status_day is not None else 0, 0)
+        own_uses = dict(spec.uses)
+        for resource in self.problem.capacity_steps:
+            units = own_uses.get(resource, 0)
+            if units > 0 and end >= first_day:
+                self.used[resource][first_day : end + 1] += units
+                self.placed.append((slot, resource, first_day, end))
+
     def _place_slot(
         self, slot: int, spec: Slot, length: int, constraints: list[tuple[str, int, int]]
     ) -> tuple[int, int] | None:
         task = self.problem.tasks[spec.rules] if spec.rules is not None else None
         calendar = self.problem.calendars[task.calendar] if task is not None and task.calendar else None
         spans = task.occurrences if task is not None and task.occurrences is not None else ((0, self.problem.days - 1),)
-        own = task.earliest if task is not None else 0
+        own = self.model.earliest(spec.rules) if spec.rules is not None else 0
 
         def fit(lowest: int, end_not_before: int) -> int | None:
             return first_fit(spans, max(lowest, own), length, calendar, end_not_before)

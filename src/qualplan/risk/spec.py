@@ -85,6 +85,39 @@ def _resolve(risk: Risk, planned: int) -> TaskRisk:
     )
 
 
+@dataclass(frozen=True)
+class Actual:
+    """A task's facts at the status day (plan-format.md, "Progress"), in day numbers.
+
+    Done (``end`` given): it keeps its actual start and end in every iteration. Running
+    (``end`` None): it keeps its actual start, and its remaining ``remaining`` days (working
+    days on a calendar), counted from the status day, are drawn from its spread scaled to
+    them (low and high in the same proportion to the likely length); its current run is
+    taken to pass. Neither waits for its dependencies: they are facts.
+    """
+
+    start: int
+    end: int | None
+    remaining: int = 0
+
+
+def with_actuals(risks: dict[str, TaskRisk], actuals: dict[str, Actual]) -> dict[str, TaskRisk]:
+    """The risks of a plan with progress: a done task's length is its span, a running task's
+    spread is scaled to its remaining length; neither fails."""
+    changed = dict(risks)
+    for task, actual in actuals.items():
+        risk = risks[task]
+        if actual.end is not None:
+            span = Fraction(actual.end - actual.start + 1)
+            low = likely = high = span
+        else:
+            likely = Fraction(actual.remaining)
+            scale = likely / risk.likely if risk.likely else Fraction(1)
+            low, high = risk.low * scale, risk.high * scale
+        changed[task] = TaskRisk(low, likely, high, 0.0, 1, 0, (), Fraction(1))
+    return changed
+
+
 class SlotKind(enum.IntEnum):
     """What a slot of a chain is."""
 
