@@ -255,3 +255,15 @@ def test_report_adds_a_risk_section_only_when_asked(tmp_path: Path) -> None:
     due_line = next(trace for trace in curve["data"] if trace["name"] == "dv-done due")
     assert due_line["x"] == ["2026-12-31", "2026-12-31"]
     assert curve["data"][0]["y"][-1] == 1.0  # every iteration reaches it inside the horizon
+
+
+def test_the_documented_example_is_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/risk.md and the README show `qualplan risk tests/data/risk/lab.yaml` as it prints."""
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    code, out, _ = risk("tests/data/risk/lab.yaml")
+    assert code == 0
+    for document in ("docs/risk.md", "README.md"):
+        text = (root / document).read_text(encoding="utf-8")
+        shown = text.split("$ qualplan risk tests/data/risk/lab.yaml\n", 1)[1].split("```", 1)[0]
+        assert shown == out, document

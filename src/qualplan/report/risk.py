@@ -22,6 +22,8 @@ from qualplan.risk.stats import CONVERGENCE_SHARE, PERCENTILES, MilestoneRisk, R
 CRITICAL_SHOWN = 3
 #: Drivers listed per milestone in the text output.
 DRIVERS_SHOWN = 3
+#: P80 moving by at most this many days over the last iterations reads as converged.
+CONVERGED_DAYS = 2
 CSV_COLUMNS = ("milestone", "due", "p_met", "p10", "p50", "p80", "p90", "mean", "beyond_horizon", "p80_moved_days")
 
 
@@ -136,7 +138,7 @@ def _convergence_line(summary: RiskSummary) -> str:
             "convergence: not measured, P80 of some milestone is after the horizon "
             f"(it compares P80 over the first {100 - share} % of iterations with all of them)"
         )
-    advice = "; more iterations would sharpen it" if moved > 0 else ""
+    advice = "; more iterations would sharpen it" if moved > CONVERGED_DAYS else ""
     return (
         f"convergence: P80 moved at most {moved} day{'s' if moved != 1 else ''} over the last {share} % of "
         f"iterations ({last:,} of {summary.iterations:,}){advice}"

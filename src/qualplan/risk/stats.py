@@ -17,8 +17,8 @@ Definitions (docs/risk.md):
   or redo builds) was on the milestone's critical chain;
 - drivers: Spearman's rank correlation (ties take their average rank) between a
   task's sampled days (all its runs, fixes and redo builds) and the milestone's date,
-  over all iterations ("not reached" ranks last); the ``DRIVERS`` highest positive
-  ones per milestone; tasks whose days never vary are left out;
+  over all iterations ("not reached" ranks last); the ``DRIVERS`` highest per milestone
+  that reach ``MIN_SPEARMAN``; tasks whose days never vary are left out;
 - convergence: how many days P80 moved between the first 90 % of the iterations and
   all of them.
 """
@@ -36,6 +36,8 @@ from qualplan.risk.compiled import NO_DAY, RiskModel
 PERCENTILES = (10, 50, 80, 90)
 #: Drivers reported per milestone.
 DRIVERS = 5
+#: The smallest Spearman coefficient reported as a driver: below it the link is noise.
+MIN_SPEARMAN = 0.05
 #: Tasks ranked at a time for the drivers (memory: iterations x this many floats).
 DRIVER_CHUNK = 32
 #: Share of the iterations whose P80 is compared with the whole run's (convergence).
@@ -199,7 +201,7 @@ def _drivers(model: RiskModel, milestones: list[str], dates: np.ndarray, sampled
                 if np.isnan(value):
                     continue  # a task or a milestone whose value never varies
                 rounded = round(float(value), 3)
-                if rounded > 0:
+                if rounded >= MIN_SPEARMAN:
                     task = first + t
                     found[name].append((-rounded, task, Driver(name, model.tasks[task], rounded)))
     drivers = []
