@@ -80,6 +80,9 @@ def render_text(summary: RiskSummary, path: Path, title: str | None) -> str:
     the convergence line."""
     lines = [f"{summary.plan}  {title}  ({path.as_posix()})" if title else f"{summary.plan}  ({path.as_posix()})"]
     lines.append(f"risk: {summary.iterations:,} iterations, seed {summary.seed}, policy {summary.policy}")
+    if not summary.milestones:
+        lines.append("the plan has no milestones, so there are no dates to report: add one after the tasks that matter")
+        return "\n".join(lines) + "\n"
     header = ("milestone", "due", "P(met)", *(f"P{q}" for q in PERCENTILES), "mean")
     rows = [header]
     for m in summary.milestones:
@@ -133,6 +136,8 @@ def _convergence_line(summary: RiskSummary) -> str:
     moved = _most_moved(summary)
     last = summary.iterations - int(summary.iterations * CONVERGENCE_SHARE)
     share = round((1 - CONVERGENCE_SHARE) * 100)
+    if int(summary.iterations * CONVERGENCE_SHARE) < 1:
+        return f"convergence: not measured, too few iterations ({summary.iterations})"
     if moved is None:
         return (
             "convergence: not measured, P80 of some milestone is after the horizon "

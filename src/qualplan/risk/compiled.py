@@ -36,7 +36,8 @@ The arrays, in ``KernelArrays`` order (``T`` tasks, ``M`` milestones, ``S`` slot
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -93,10 +94,15 @@ class RiskModel:
     risks: dict[str, TaskRisk]
     layout: Layout
     priority: tuple[int, ...]  # per task in plan order: its rank in the priority order
-    arrays: KernelArrays
     actuals: dict[str, Actual] = field(default_factory=dict)  # task -> its facts at the status day
     reached: dict[str, int] = field(default_factory=dict)  # milestone -> its actual date
     status_day: int | None = None
+
+    @cached_property
+    def arrays(self) -> KernelArrays:
+        """The kernel's arrays (module docstring), built on first use (the ``optimal`` policy
+        never needs them) and kept on the instance, so they travel with it to workers."""
+        return _arrays(self)
 
     def earliest(self, task: str) -> int:
         """The earliest start of a task without actuals: its own, and the status day."""
@@ -134,8 +140,7 @@ def build_model(
     risks = with_actuals(task_risks(problem), actuals)
     slots = layout(risks)
     priority = _priority(problem, schedule)
-    model = RiskModel(problem, risks, slots, priority, None, actuals, dict(reached or {}), status_day)  # type: ignore[arg-type]
-    return replace(model, arrays=_arrays(model))
+    return RiskModel(problem, risks, slots, priority, actuals, dict(reached or {}), status_day)
 
 
 def _priority(problem: Problem, schedule: Schedule | None) -> tuple[int, ...]:
