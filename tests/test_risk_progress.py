@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -137,3 +138,10 @@ def test_with_progress_kernel_equals_python_and_every_schedule_passes_the_verifi
         for name, date in zip(problem.milestones, schedule.dates, strict=True):
             fixed = problem.milestones[name].at is not None
             assert date == (times.start[name] if fixed else max(times.start[name], status))
+
+
+def test_actuals_without_a_status_day_are_refused() -> None:
+    problem = checked_problem(PLAN)
+    assert problem is not None
+    with pytest.raises(ValueError, match="come with a status day"):
+        build_model(problem, None, actuals={"build": Actual(0, 12)})

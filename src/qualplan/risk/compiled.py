@@ -137,6 +137,8 @@ def build_model(
     ``actuals``, ``reached`` and ``status_day``: the plan's progress (``spec.Actual``; the
     milestones reached, by day), when it has a status day."""
     actuals = dict(actuals or {})
+    if status_day is None and (actuals or reached):
+        raise ValueError("actuals and reached milestones come with a status day")
     risks = with_actuals(task_risks(problem), actuals)
     slots = layout(risks)
     priority = _priority(problem, schedule)
