@@ -20,8 +20,9 @@ quiet one):
 2. iterations per second of the compiled kernel and of the plain-Python scheduler
    (``risk/reference.py``) on the same model, in this process;
 3. the ``optimal`` policy on the smallest bundled plan: iterations per second on a Dask
-   ``LocalCluster`` of 1 and of 2 workers (the speed-up), and on every bundled plan the
-   difference in P(met) between the two policies, same seed, same draws.
+   ``LocalCluster`` of 1 and of 2 workers (the speed-up; the clusters are started and the
+   workers warmed before the clock starts), and on every bundled plan the difference in
+   P(met) between the two policies, same seed, same draws.
 
 ``--write`` records the result in benchmarks/results/risk.txt.
 """
@@ -29,6 +30,7 @@ quiet one):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -37,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +120,35 @@ def tasks_of(plan: Path) -> int:
     return len(loaded.plan.tasks)
 
 
+def model_of(plan: Path):
+    """The risk model of ``plan``, its priority order from a 1 s check solve (as in part 1)."""
+    from qualplan.loader import load_plan
+    from qualplan.problem import compile_plan
+    from qualplan.risk import build_model
+    from qualplan.solver import solve
+
+    problem = compile_plan(load_plan(plan).plan)
+    return build_model(problem, solve(problem, time_limit=1.0, workers=2).schedule)
+
+
+@contextlib.contextmanager
+def cluster(workers: int) -> Iterator[str]:
+    """A Dask LocalCluster of ``workers`` single-threaded processes on loopback; its address."""
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as local:
+        yield local.scheduler_address
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write benchmarks/results/risk.txt")
@@ -166,14 +198,10 @@ def main() -> None:
                 say(f"{iterations:>7,} iterations, {workers} worker(s): {seconds:6.1f} s wall ({loads(before)})")
 
         say("## 2. iterations per second in this process, same model: compiled kernel vs plain Python")
-        from qualplan.loader import load_plan
-        from qualplan.problem import compile_plan
-        from qualplan.risk import build_model
+        from qualplan.risk import Execution, simulate, summarize
         from qualplan.risk.batches import reference_batch, run_batch
-        from qualplan.solver import solve
 
-        problem = compile_plan(load_plan(largest).plan)
-        model = build_model(problem, solve(problem, time_limit=1.0, workers=2).schedule)
+        model = model_of(largest)
         run_batch(model, "priority", 0, 0, 10, 0.0)
         before = load()
         began = time.perf_counter()
@@ -187,36 +215,50 @@ def main() -> None:
             f"{compiled / python:,.0f} times faster ({loads(before)})"
         )
 
-        say(f"## 3. optimal policy, {args.optimal_limit:g} s per iteration")
+        say(f"## 3. optimal policy, {args.optimal_limit:g} s per iteration, iterations only (clusters started before)")
         rates = {}
+        small = model_of(smallest)
         for workers in (1, 2):
-            before = load()
-            command = [*QUALPLAN, "risk", str(smallest), "--format", "json", "--policy", "optimal", "--backend",
-                       "dask", "--workers", str(workers), "--iterations", str(args.speedup_iterations),
-                       "--iteration-time-limit", str(args.optimal_limit), "--time-limit", "1"]  # fmt: skip
-            seconds, _ = timed(command)
+            with cluster(workers) as address:
+                execution = Execution(workers=workers, backend="dask", scheduler=address)
+                simulate(
+                    small,
+                    iterations=workers,
+                    seed=99,
+                    policy="optimal",
+                    time_limit=args.optimal_limit,
+                    execution=execution,
+                )  # fmt: skip  (workers load the model and OR-Tools first)
+                before = load()
+                began = time.perf_counter()
+                simulate(small, iterations=args.speedup_iterations, seed=0, policy="optimal",
+                         time_limit=args.optimal_limit, execution=execution)  # fmt: skip
+                seconds = time.perf_counter() - began
             rates[workers] = args.speedup_iterations / seconds
             say(
                 f"{smallest.name}, Dask LocalCluster of {workers}: {args.speedup_iterations} iterations in "
                 f"{seconds:.1f} s, {rates[workers]:.2f}/s ({loads(before)})"
             )
         say(f"speed-up with 2 Dask workers: {rates[2] / rates[1]:.2f}")
-        say(f"P(met), priority vs optimal, {args.optimal_iterations} iterations, seed 0, 2 Dask workers:")
-        for plan in plans:
-            before = load()
-            found = {}
-            for policy in ("priority", "optimal"):
-                command = [*QUALPLAN, "risk", str(plan), "--format", "json", "--policy", policy, "--backend",
-                           "dask", "--workers", "2", "--iterations", str(args.optimal_iterations),
-                           "--iteration-time-limit", str(args.optimal_limit), "--time-limit", "1"]  # fmt: skip
-                _, out = timed(command)
-                found[policy] = {m["id"]: m["p_met"] for m in json.loads(out)["milestones"] if m["p_met"] is not None}
-            for milestone, chance in found["priority"].items():
-                other = found["optimal"][milestone]
-                say(
-                    f"  {plan.name:28} {milestone:28} priority {chance:6.3f}  optimal {other:6.3f}  "
-                    f"difference {other - chance:+.3f} ({loads(before)})"
-                )
+        say(f"P(met), priority vs optimal, {args.optimal_iterations} iterations, seed 0 (the same draws):")
+        with cluster(2) as address:
+            execution = Execution(workers=2, backend="dask", scheduler=address)
+            for plan in plans:
+                risk_model = model_of(plan)
+                before = load()
+                found = {}
+                for policy in ("priority", "optimal"):
+                    collected = simulate(risk_model, iterations=args.optimal_iterations, seed=0, policy=policy,
+                                         time_limit=args.optimal_limit,
+                                         execution=execution if policy == "optimal" else Execution())  # fmt: skip
+                    summary = summarize(risk_model, collected, seed=0, policy=policy)
+                    found[policy] = {m.id: m.p_met for m in summary.milestones if m.p_met is not None}
+                for milestone, chance in found["priority"].items():
+                    other = found["optimal"][milestone]
+                    say(
+                        f"  {plan.name:24} {milestone:36} priority {chance:6.3f}  optimal {other:6.3f}  "
+                        f"difference {other - chance:+.3f} ({loads(before)})"
+                    )
     lines.append(f"# {loads(load())} at end")
     if args.write:
         RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
