@@ -27,6 +27,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "title": "A human-readable title.",
         "start": "First day of the plan (YYYY-MM-DD): day 0; no task starts earlier.",
         "horizon": "How far the schedule may reach: the latest end is start + horizon - 1. Default 8y.",
+        "status_date": "The data date (YYYY-MM-DD) that `actual` dates are recorded as of: no unstarted work "
+        "begins before it, and milestones not reached fall on it at the earliest.",
         "calendars": "Working-day calendars by id; a task with `calendar` counts its duration in working days.",
         "windows": "Seasonal or booked windows by id; a task with `window` lies wholly inside one occurrence.",
         "resources": "Lab resources by id (cyclers, chambers, rigs) with the units available each day.",
@@ -72,6 +74,14 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "not_before": "Earliest start date (YYYY-MM-DD).",
         "samples": "Number of samples (informational in format 1).",
         "standard": "The standard and clause this test follows (informational).",
+        "actual": "Progress as of `status_date`: {start} (running) or {start, end} (done). Facts: no rule moves them.",
+        "remaining": "Work a running task has left from the status date: a duration (working days on a calendar) "
+        "or a cycles mapping. Without it, the task ends where its planned duration from the actual start ends, "
+        "but not before the status date.",
+    },
+    "Actual": {
+        "start": "The day the task really started (YYYY-MM-DD), between the plan start and the status date.",
+        "end": "The day it really ended (YYYY-MM-DD); leave out while it is still running.",
     },
     "Cycles": {
         "count": "Full cycles.",
@@ -94,6 +104,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "at": "A fixed date (YYYY-MM-DD) for an outside event; no `after` then.",
         "due": "Target date (YYYY-MM-DD): met when the milestone's date is on or before it.",
         "priority": "Weight of each day late, an integer from 1 to 1,000,000. Default 1.",
+        "actual": "The day the milestone was reached (YYYY-MM-DD), on or before `status_date`; its date from then on.",
     },
 }
 
