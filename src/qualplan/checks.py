@@ -609,7 +609,8 @@ def _progress(parts: _Parts) -> Iterator[Finding]:
             dated_ok.add(task.id)
     for index, milestone in parts.milestones:
         if milestone.actual is not None:
-            problems = list(_actual_date(("milestones", index, "actual"), "reached", milestone.actual, start, status))
+            path = ("milestones", index, "actual")
+            problems = list(_actual_date(path, "actual date", milestone.actual, start, status))
             yield from problems
             if not problems:
                 dated_ok.add(milestone.id)

@@ -8,6 +8,7 @@ never load the solver.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import signal
 import sys
@@ -60,6 +61,29 @@ Workers = Annotated[int, typer.Option("--workers", min=1, help="Solver threads."
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Solver random seed (same seed, same output).")]
 
 
+def _date_option(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    from qualplan.model import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+StatusDate = Annotated[
+    Optional[dt.date],  # noqa: UP045 - typer needs Optional here
+    typer.Option(
+        "--status-date",
+        parser=_date_option,
+        metavar="DATE",
+        help="Re-plan from this date (YYYY-MM-DD) instead of the plan's status_date: no unstarted work begins earlier.",
+        show_default=False,
+    ),
+]
+
+
 def _show_version(value: bool) -> None:
     if value:
         from importlib.metadata import version
@@ -100,11 +124,21 @@ def check(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    status_date: StatusDate = None,
 ) -> None:
     """Schedule each plan and say whether its due dates are met, missed, or undecided."""
     from qualplan.commands.check import run
 
-    _finish(lambda: run(paths or DEFAULT_PATHS, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(
+        lambda: run(
+            paths or DEFAULT_PATHS,
+            output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            status_date=status_date,
+        )
+    )
 
 
 @app.command()
@@ -115,11 +149,22 @@ def explain(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    status_date: StatusDate = None,
 ) -> None:
     """Say why each milestone lands where it does: test physics, seasons, or lab capacity."""
     from qualplan.commands.explain import run
 
-    _finish(lambda: run(plan, milestone, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(
+        lambda: run(
+            plan,
+            milestone,
+            output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            status_date=status_date,
+        )
+    )
 
 
 @app.command()
@@ -129,11 +174,12 @@ def report(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    status_date: StatusDate = None,
 ) -> None:
     """Write a self-contained interactive HTML report (Gantt, resources, verdicts)."""
     from qualplan.commands.report import run
 
-    _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed, status_date=status_date))
 
 
 @app.command()

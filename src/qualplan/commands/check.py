@@ -14,13 +14,14 @@ Nothing here imports OR-Tools at module level: ``qualplan --help`` must stay fas
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any, TextIO
 
 from qualplan import cancel
 from qualplan.commands import pipeline
-from qualplan.commands.pipeline import VERDICT_EXIT, Outcome, Request, SolveSettings, Streams
+from qualplan.commands.pipeline import VERDICT_EXIT, Outcome, Request, SolveSettings, Streams, changes
 from qualplan.exitcodes import ExitCode, combine
 from qualplan.result import SolveResult
 
@@ -39,6 +40,7 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    status_date: dt.date | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
@@ -70,7 +72,7 @@ def run(
     documents: list[dict[str, Any]] = []
     printed = 0
     for path in files:
-        outcome = pipeline.process(Request(path, settings), streams)
+        outcome = pipeline.process(Request(path, settings, changes(status_date)), streams)
         if outcome.result is not None:
             try:
                 rendered = _render(outcome, output_format, streams)

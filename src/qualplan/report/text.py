@@ -52,6 +52,9 @@ def render(
         console.print("  (the plan has no milestones)")
     for milestone_id, reason in (why or {}).items():
         console.print(f"why {milestone_id} is late: {reason.removeprefix('why: ')}", soft_wrap=True)
+    progress = progress_line(result)
+    if progress:
+        console.print(progress, soft_wrap=True)
     span = schedule_span(result)
     if span:
         console.print(span)
@@ -124,6 +127,23 @@ def schedule_span(result: SolveResult) -> str | None:
     first, last = problem.date(min(starts)), problem.date(max(ends))
     count = len(problem.tasks)
     return f"schedule: {first.isoformat()} .. {last.isoformat()} ({count} task{'' if count == 1 else 's'})"
+
+
+def progress_line(result: SolveResult) -> str | None:
+    """``progress as of 2026-03-02: 1 task done, 1 running, 2 planned; 1 of 2 milestones reached``,
+    or None for a plan without a status date."""
+    plan = result.problem.plan
+    if plan.status_date is None:
+        return None
+    states = Counter(task.state for task in plan.tasks)
+    done = f"{states['done']} task{'' if states['done'] == 1 else 's'} done"
+    reached = sum(milestone.actual is not None for milestone in plan.milestones)
+    total = len(plan.milestones)
+    milestones = f"; {reached} of {total} milestone{'' if total == 1 else 's'} reached" if total else ""
+    return (
+        f"progress as of {plan.status_date.isoformat()}: {done}, {states['running']} running, "
+        f"{states['planned']} planned{milestones}"
+    )
 
 
 def summary(verdicts: list[Verdict], invalid: int = 0, failed: int = 0) -> str:

@@ -53,14 +53,14 @@ def relaxed(problem: Problem, *, windows: set[str], not_before: set[str], at: se
 
     A milestone whose ``at`` is off may fall on any day, so its date is bounded below by 0.
     The status date is no switchable rule: a task without its ``not_before`` still starts on
-    or after it.
+    or after it, and a started task keeps its actual start.
     """
     floor = max(0, problem.status_day or 0)
     tasks = {
         task_id: replace(
             task,
             occurrences=None if task_id in windows else task.occurrences,
-            earliest=floor if task_id in not_before else task.earliest,
+            earliest=floor if task_id in not_before and task.progress is None else task.earliest,
             not_before=None if task_id in not_before else task.not_before,
         )
         for task_id, task in problem.tasks.items()
