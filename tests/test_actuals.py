@@ -293,3 +293,11 @@ def test_the_conflict_of_a_milestone_reached_late_is_its_own_due_date_not_a_met_
 
 
 EXAMPLE = Path(__file__).parent / "data" / "progress" / "c60-requal.yaml"
+
+
+def test_the_exports_carry_each_tasks_progress_state() -> None:
+    from qualplan.report.export_fields import task_state
+
+    problem = compile_plan(load_plan_text(EXAMPLE.read_text(), str(EXAMPLE)).plan)
+    result = solved(problem)
+    assert [task_state(result, task) for task in problem.tasks] == ["done", "running", "running", "planned", "planned"]
