@@ -125,6 +125,16 @@ def check(
     workers: Workers = 2,
     seed: Seed = 0,
     status_date: StatusDate = None,
+    baseline: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--baseline",
+            metavar="OLD.json",
+            help="An earlier 'check --format json' output of the same plan: add each milestone's slip and "
+            "each task's variance against it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Schedule each plan and say whether its due dates are met, missed, or undecided."""
     from qualplan.commands.check import run
@@ -137,6 +147,7 @@ def check(
             workers=workers,
             seed=seed,
             status_date=status_date,
+            baseline=baseline,
         )
     )
 
