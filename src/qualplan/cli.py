@@ -218,6 +218,36 @@ def export(
 
 
 @app.command()
+def status(
+    plan: Annotated[Path, typer.Argument(help="The plan file (never modified).")],
+    set_actuals: Annotated[
+        Path,
+        typer.Option(
+            "--set-actuals",
+            metavar="FROM.csv",
+            help="Progress rows id,start,end,remaining (header required): start only = running, "
+            "start and end = done; a milestone's start is the day it was reached.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="NEW.yaml", help="The plan file to write.")],
+    status_date: Annotated[
+        Optional[dt.date],  # noqa: UP045
+        typer.Option(
+            "--status-date",
+            parser=_date_option,
+            metavar="DATE",
+            help="Set the new plan's status_date (the day the progress is as of).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Record progress from a CSV file into a new plan file, keeping the original's comments and layout."""
+    from qualplan.commands.status import run
+
+    _finish(lambda: run(plan, set_actuals, output, status_date=status_date))
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of plan format 1 (for editor completion)."""
     from qualplan.commands.schema import run

@@ -170,12 +170,13 @@ def summary_line(document: dict[str, Any], baseline: dict[str, Any], path: Path)
     )
     later = sum(days > 0 for days, _ in moved)
     earlier = len(moved) - later
-    parts = []
-    if later:
-        parts.append(f"{later} task{'' if later == 1 else 's'} end later")
-    if earlier:
-        parts.append(f"{earlier} earlier")
-    text = ", ".join(parts) if parts else "no task ends on another day"
+    tasks = f"task{'' if len(moved) == 1 else 's'}"
+    if later and earlier:
+        text = f"{len(moved)} {tasks} end on another day: {later} later, {earlier} earlier"
+    elif moved:
+        text = f"{len(moved)} {tasks} end {'later' if later else 'earlier'}"
+    else:
+        text = "no task ends on another day"
     if moved:
         shown = ", ".join(f"{task} {days:+d} d" for days, task in moved[:MOVED_SHOWN])
         text += f" ({shown}{', ...' if len(moved) > MOVED_SHOWN else ''})"
