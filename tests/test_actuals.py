@@ -301,3 +301,25 @@ def test_the_exports_carry_each_tasks_progress_state() -> None:
     problem = compile_plan(load_plan_text(EXAMPLE.read_text(), str(EXAMPLE)).plan)
     result = solved(problem)
     assert [task_state(result, task) for task in problem.tasks] == ["done", "running", "running", "planned", "planned"]
+
+
+def test_explain_says_why_a_running_task_without_remaining_work_ends_where_it_does() -> None:
+    from qualplan.explain import explain, render_text
+
+    problem = make_problem(
+        [
+            {"id": "abuse", "duration": "10d", "actual": {"start": "2026-01-05"}},
+            {"id": "soak", "duration": "70d", "actual": {"start": "2026-01-05"}},
+        ],
+        status_date=STATUS,
+        milestones=[{"id": "a", "after": ["abuse"]}, {"id": "s", "after": ["soak"]}],
+    )
+    text = render_text(explain(solved(problem), conflicts=False), chains=True)
+    assert (
+        "abuse 2026-01-05..2026-03-02 (57 d from its actual start; planned 10d = 10 d): running past its planned "
+        "end 2026-01-14 (no remaining work recorded): ends 2026-03-02, the status date"
+    ) in text
+    assert (
+        "soak 2026-01-05..2026-03-15 (70 d from its actual start; planned 70d = 70 d): running (no remaining work "
+        "recorded): its planned duration from the actual start ends 2026-03-15"
+    ) in text

@@ -326,7 +326,7 @@ def reason_text(explanation: Explanation, reason: Reason) -> str:
     if kind == "done":
         return f"done by the status date, ended {_date(explanation, reason.day)} (actual dates)"
     if kind == "running":
-        return "running: " + running_text(explanation, reason)
+        return running_text(explanation, reason)
     if kind == "slack":
         return f"not tight: this schedule could start it on {_date(explanation, reason.day)}"
     return "no date: a predecessor does not fit"
@@ -429,16 +429,16 @@ def _days(count: int | None) -> str:
 
 
 def running_text(explanation: Explanation, reason: Reason) -> str:
-    """Where a running task ends and why: ``400 cycles remain from the status date 2026-03-02,
-    ends 2026-07-14``; without recorded remaining work, from its planned duration."""
+    """Where a running task ends and why: ``running: 400 cycles remain from the status date
+    2026-03-02, ends 2026-07-14``; without recorded remaining work, from its planned duration."""
     status = explanation.status_date or "?"
     end = _date(explanation, reason.day)
     if reason.remaining is not None:
-        return f"{reason.remaining} remain from the status date {status}, ends {end}"
+        return f"running: {reason.remaining} remain from the status date {status}, ends {end}"
     if reason.planned is not None and reason.planned < (reason.day or 0):
         planned = _date(explanation, reason.planned)
-        return f"its planned duration from the actual start ended {planned}, before the status date, so it ends {end}"
-    return f"no remaining work recorded: its planned duration from the actual start ends {end}"
+        return f"running past its planned end {planned} (no remaining work recorded): ends {end}, the status date"
+    return f"running (no remaining work recorded): its planned duration from the actual start ends {end}"
 
 
 def _is_fixed(link: ChainLink) -> bool:
