@@ -48,3 +48,15 @@ def test_where_we_stand_today_is_what_the_commands_print(tmp_path, monkeypatch) 
             assert lines == []
             continue
         assert result.stdout.splitlines() == lines
+
+
+def test_the_worked_example_of_the_plan_format_is_what_check_prints(monkeypatch) -> None:
+    text = (ROOT / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    section = text.split("## Progress: status date and actuals", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"^```console\n(.*?)^```$", section, re.S | re.M)
+    assert block is not None
+    command, *lines = block.group(1).splitlines()
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, [*shlex.split(command.removeprefix("$ qualplan ")), "--time-limit", "2"])
+    assert result.exit_code == 1  # design-freeze was reached late: missed, for good
+    assert result.stdout.splitlines() == lines
