@@ -8,7 +8,6 @@ import numpy as np
 from qualplan.risk import build_model
 from qualplan.risk.batches import run_batch
 from qualplan.risk.chains import critical_from_schedule
-from qualplan.risk.draws import draw_iteration
 from qualplan.risk.expand import expand
 from qualplan.risk.kernel import iteration_schedule
 from qualplan.risk.reference import critical_tasks
@@ -47,7 +46,7 @@ def test_chains_read_from_a_schedule_match_the_recorded_ones_when_the_schedules_
     assert problem is not None
     model = build_model(problem, None)
     for iteration in range(20):
-        draws = draw_iteration(model.risks, 3, iteration)
+        draws = model.draw(3, iteration)
         schedule = iteration_schedule(model, 3, iteration)
         expanded = expand(model, draws)
         read = critical_from_schedule(model, expanded, expanded.schedule(schedule.starts))

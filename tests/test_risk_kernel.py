@@ -20,7 +20,6 @@ from qualplan.problem import compile_plan
 from qualplan.result import schedule_times
 from qualplan.risk import build_model
 from qualplan.risk.batches import reference_batch, run_batch
-from qualplan.risk.draws import draw_iteration
 from qualplan.risk.expand import expand
 from qualplan.risk.kernel import iteration_schedule
 from qualplan.risk.kernel import uniform as compiled_uniform
@@ -69,7 +68,7 @@ def test_kernel_equals_the_plain_python_scheduler(document, seed: int) -> None:
     assume(problem is not None)
     model = build_model(problem, greedy_schedule(problem))
     for iteration in range(ITERATIONS):
-        expected = schedule_iteration(model, draw_iteration(model.risks, seed, iteration))
+        expected = schedule_iteration(model, model.draw(seed, iteration))
         assert iteration_schedule(model, seed, iteration) == expected, iteration
 
 
@@ -80,7 +79,7 @@ def test_every_iteration_schedule_passes_the_verifier_on_its_expanded_plan(docum
     assume(problem is not None)
     model = build_model(problem, greedy_schedule(problem))
     for iteration in range(ITERATIONS):
-        draws = draw_iteration(model.risks, seed, iteration)
+        draws = model.draw(seed, iteration)
         schedule = iteration_schedule(model, seed, iteration)
         if None in schedule.dates:
             continue  # a chain ran past the horizon: nothing to verify
@@ -113,7 +112,7 @@ def test_bundled_plan_iterations_with_retests_pass_the_verifier() -> None:
     model = _bundled_with_risk()
     checked = 0
     for iteration in range(20):
-        draws = draw_iteration(model.risks, 3, iteration)
+        draws = model.draw(3, iteration)
         schedule = iteration_schedule(model, 3, iteration)
         if None in schedule.dates or not any(draws.failures):
             continue

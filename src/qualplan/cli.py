@@ -247,6 +247,7 @@ def risk(
     iteration_time_limit: Annotated[
         float, typer.Option("--iteration-time-limit", min=0.1, help="Solver seconds per iteration (policy optimal).")
     ] = 3.0,
+    status_date: StatusDate = None,
 ) -> None:
     """Monte Carlo schedule risk: the chance of each due date, percentiles, critical tasks, drivers."""
     from qualplan.commands.risk import run
@@ -263,6 +264,7 @@ def risk(
             output_format=output_format.value,
             time_limit=time_limit,
             iteration_time_limit=iteration_time_limit,
+            status_date=status_date,
         )
     )
 

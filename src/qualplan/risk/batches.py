@@ -30,7 +30,6 @@ def run_batch(model: RiskModel, policy: str, seed: int, first: int, count: int, 
 
 def reference_batch(model: RiskModel, seed: int, first: int, count: int) -> Collected:
     """``run_batch`` under ``priority`` with the plain-Python scheduler (tests, benchmark)."""
-    from qualplan.risk.draws import draw_iteration
     from qualplan.risk.reference import critical_tasks, schedule_iteration
 
     milestones = len(model.problem.milestones)
@@ -39,7 +38,7 @@ def reference_batch(model: RiskModel, seed: int, first: int, count: int) -> Coll
     critical = np.zeros((milestones, len(model.tasks)), np.int64)
     failures = np.zeros(len(model.tasks), np.int64)
     for k in range(count):
-        draws = draw_iteration(model.risks, seed, first + k)
+        draws = model.draw(seed, first + k)
         schedule = schedule_iteration(model, draws)
         dates[k] = [NO_DAY if day is None else day for day in schedule.dates]
         sampled[k] = [sum(lengths) for lengths in draws.lengths]

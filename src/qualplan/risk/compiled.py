@@ -28,24 +28,33 @@ The arrays, in ``KernelArrays`` order (``T`` tasks, ``M`` milestones, ``S`` slot
   as (lo, hi) pairs, sorted (one array, so a helper that reads it costs one reference
   count: numba counts a reference per array argument on every call);
 - ``capacity`` (R x D): each resource's units on each day;
-- progress: ``fixed_start``/``fixed_end`` per task (``NO_DAY``: none; a running task has a
-  start and no end), ``status`` (one day, ``NO_DAY`` without a status day). Tasks without
-  actuals start on or after the status day (folded into ``earliest``), milestones without
-  one are dated on or after it, reached milestones are folded into ``at``.
+- ``redo_spread`` (T x 3): each task's own spread, which its redo runs draw (a started
+  task's chain spread is its span or its remaining work);
+- progress (``Problem.status_day``, ``TaskSpec.progress``): ``fixed_start``/``fixed_end`` per
+  task (``NO_DAY``: none; a running task has a start and no end), ``fixed_calendar`` (the
+  calendar counting a running task's remaining work, -1: every day), ``status`` (one day,
+  ``NO_DAY`` without a status day). Planned tasks start on or after the status day (in
+  ``earliest``, as compiled), milestones not reached are dated on or after it, reached
+  milestones are folded into ``at``. The calendar, window, ``not_before`` and uses of a
+  task's runs are its planned ones (``RiskModel.rules``), also for a started task run again
+  as a redo.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 
+from qualplan.actuals import TaskProgress
+from qualplan.calendar import window_occurrences
 from qualplan.graph import earliest_times
-from qualplan.problem import Problem
+from qualplan.problem import Problem, TaskSpec
 from qualplan.result import Schedule, schedule_times
-from qualplan.risk.spec import Actual, Layout, TaskRisk, layout, task_risks, with_actuals
+from qualplan.risk.draws import IterationDraws, draw_iteration
+from qualplan.risk.spec import Layout, TaskRisk, layout, task_risks, with_progress
 
 #: "No day": a milestone without ``at``, a node that found no place inside the horizon.
 NO_DAY = -(2**62)
@@ -81,8 +90,10 @@ class KernelArrays(NamedTuple):
     cal: np.ndarray
     win: np.ndarray
     capacity: np.ndarray
+    redo_spread: np.ndarray
     fixed_start: np.ndarray
     fixed_end: np.ndarray
+    fixed_calendar: np.ndarray
     status: np.ndarray
 
 
@@ -91,12 +102,13 @@ class RiskModel:
     """A plan compiled for risk runs (module docstring)."""
 
     problem: Problem
-    risks: dict[str, TaskRisk]
+    risks: dict[str, TaskRisk]  # the chain of each task: a started task's from its progress
+    planned: dict[str, TaskRisk]  # each task's own risk, as its redo runs draw it
+    rules: dict[str, TaskSpec]  # each task's rules for its runs (a started task's as planned)
     layout: Layout
     priority: tuple[int, ...]  # per task in plan order: its rank in the priority order
-    actuals: dict[str, Actual] = field(default_factory=dict)  # task -> its facts at the status day
-    reached: dict[str, int] = field(default_factory=dict)  # milestone -> its actual date
-    status_day: int | None = None
+    #: each running task's work left at the status day, and the calendar that counts it (its own)
+    remaining: dict[str, tuple[int, str | None]]
 
     @cached_property
     def arrays(self) -> KernelArrays:
@@ -104,14 +116,18 @@ class RiskModel:
         never needs them) and kept on the instance, so they travel with it to workers."""
         return _arrays(self)
 
-    def earliest(self, task: str) -> int:
-        """The earliest start of a task without actuals: its own, and the status day."""
-        own = self.problem.tasks[task].earliest
-        return own if self.status_day is None else max(own, self.status_day)
+    def draw(self, seed: int, iteration: int) -> IterationDraws:
+        """Iteration ``iteration``'s draws, in plain Python (``draws.draw_iteration``)."""
+        return draw_iteration(self.risks, seed, iteration, self.planned)
 
-    def fixed_date(self, milestone: str) -> int | None:
-        """A milestone's fixed date: its actual date, else its ``at``."""
-        return self.reached.get(milestone, self.problem.milestones[milestone].at)
+    @property
+    def progress(self) -> dict[str, TaskProgress]:
+        """The started tasks (plan-format.md, "Progress"), in plan order."""
+        return {task: spec.progress for task, spec in self.problem.tasks.items() if spec.progress is not None}
+
+    @property
+    def status_day(self) -> int | None:
+        return self.problem.status_day
 
     @property
     def tasks(self) -> tuple[str, ...]:
@@ -122,27 +138,66 @@ class RiskModel:
         return tuple(self.problem.milestones)
 
 
-def build_model(
-    problem: Problem,
-    schedule: Schedule | None,
-    *,
-    actuals: dict[str, Actual] | None = None,
-    reached: dict[str, int] | None = None,
-    status_day: int | None = None,
-) -> RiskModel:
+def build_model(problem: Problem, schedule: Schedule | None) -> RiskModel:
     """The risk model of ``problem``, its priority order taken from ``schedule`` (the plan's
     ``check`` schedule): tasks by start day, ties in plan order. Without a schedule (none
     was found), the order of the earliest starts that dependencies and windows allow.
 
-    ``actuals``, ``reached`` and ``status_day``: the plan's progress (``spec.Actual``; the
-    milestones reached, by day), when it has a status day."""
-    actuals = dict(actuals or {})
-    if status_day is None and (actuals or reached):
-        raise ValueError("actuals and reached milestones come with a status day")
-    risks = with_actuals(task_risks(problem), actuals)
+    With progress, a done task's chain is its actual span and a running task's its remaining
+    work (``spec.with_progress``); a started task run again as another test's ``redo`` draws
+    from its own risk and keeps its planned calendar, window, ``not_before`` and uses."""
+    planned = task_risks(problem)
+    progress = {task: spec.progress for task, spec in problem.tasks.items() if spec.progress is not None}
+    remaining = {
+        task: _remaining_work(problem, task) for task, started in progress.items() if started.state == "running"
+    }
+    risks = with_progress(planned, progress, {task: work for task, (work, _) in remaining.items()})
     slots = layout(risks)
     priority = _priority(problem, schedule)
-    return RiskModel(problem, risks, slots, priority, actuals, dict(reached or {}), status_day)
+    return RiskModel(problem, risks, planned, _planned_rules(problem), slots, priority, remaining)
+
+
+def _remaining_work(problem: Problem, task_id: str) -> tuple[int, str | None]:
+    """A running task's work left at the status day, in days of its own calendar (every day
+    without one), and that calendar: its ``remaining`` as written, or without it the days from
+    the status day to the end its planned duration gives (``actuals.task_progress``)."""
+    started = problem.tasks[task_id].progress
+    calendar = problem.plan.task(task_id).calendar
+    assert started is not None and started.end is not None and problem.status_day is not None
+    if calendar is None or started.remaining_calendar == calendar:
+        assert started.remaining is not None
+        return started.remaining, calendar
+    mask = problem.calendars[calendar].mask
+    working = sum(1 for day in range(problem.status_day, started.end + 1) if 0 <= day < len(mask) and mask[day])
+    return max(working, 1), calendar
+
+
+def _planned_rules(problem: Problem) -> dict[str, TaskSpec]:
+    """Each task's rules as a planned task: the compiled task, or for a started task (compiled
+    as a plain span at its actual days) the rules its plan entry gives, from the status day on."""
+    plan = problem.plan
+    rules = {}
+    for task in plan.tasks:
+        spec = problem.tasks[task.id]
+        if spec.progress is None:
+            rules[task.id] = spec
+            continue
+        not_before = None if task.not_before is None else (task.not_before - plan.start).days
+        occurrences = None
+        if task.window is not None:
+            occurrences = tuple(window_occurrences(plan.windows[task.window], plan.start, problem.days))
+        rules[task.id] = TaskSpec(
+            id=task.id,
+            length=task.days,
+            calendar=task.calendar,
+            window=task.window,
+            occurrences=occurrences,
+            earliest=max(0, not_before or 0, problem.status_day or 0),
+            not_before=not_before,
+            uses=tuple(task.uses.items()),
+            stage=task.stage,
+        )
+    return rules
 
 
 def _priority(problem: Problem, schedule: Schedule | None) -> tuple[int, ...]:
@@ -164,13 +219,14 @@ def _or(value: int | None, default: int) -> int:
 
 
 def _arrays(model: RiskModel) -> KernelArrays:
-    problem, risks, slots, priority = model.problem, model.risks, model.layout, model.priority
+    problem, risks, slots, priority, rules = model.problem, model.risks, model.layout, model.priority, model.rules
     tasks = list(problem.tasks)
+    progress = model.progress
     nodes = [*tasks, *problem.milestones]
     number = {node: index for index, node in enumerate(nodes)}
     resources = list(problem.capacity_steps)
     calendars = list(problem.calendars)
-    windows = sorted({spec.window for spec in problem.tasks.values() if spec.window is not None})
+    windows = sorted({spec.window for spec in rules.values() if spec.window is not None})
     days = problem.days
     i64 = np.int64
 
@@ -182,7 +238,7 @@ def _arrays(model: RiskModel) -> KernelArrays:
 
     demand = np.zeros((len(tasks), max(len(resources), 1)), i64)
     for index, task in enumerate(tasks):
-        for resource, units in problem.tasks[task].uses:
+        for resource, units in rules[task].uses:
             demand[index, resources.index(resource)] += units
     redo = [[tasks.index(name) for name in risk.redo] for risk in risks.values()]
 
@@ -193,7 +249,7 @@ def _arrays(model: RiskModel) -> KernelArrays:
         cal[c, 0] = len(working)
         cal[c, 2 : days + 2] = np.cumsum(mask)
         cal[c, days + 2 : days + 2 + len(working)] = working
-    occurrences = [problem.tasks[next(t for t in tasks if problem.tasks[t].window == w)].occurrences for w in windows]
+    occurrences = [rules[next(t for t in tasks if rules[t].window == w)].occurrences or () for w in windows]
     win = [0] * (len(windows) + 1)
     for index, spans in enumerate(occurrences):
         win[index] = len(win)
@@ -213,9 +269,9 @@ def _arrays(model: RiskModel) -> KernelArrays:
         succ_ptr=succ_ptr,
         succ_node=np.array([number[link.succ] for links in succs for link in links], i64),
         priority=np.array(priority, i64),
-        earliest=np.array([model.earliest(task) for task in tasks], i64),
-        calendar=np.array([_index(calendars, problem.tasks[task].calendar) for task in tasks], i64),
-        window=np.array([_index(windows, problem.tasks[task].window) for task in tasks], i64),
+        earliest=np.array([rules[task].earliest for task in tasks], i64),
+        calendar=np.array([_index(calendars, rules[task].calendar) for task in tasks], i64),
+        window=np.array([_index(windows, rules[task].window) for task in tasks], i64),
         demand=demand,
         spread=np.array([risk.spread for risk in risks.values()], np.float64).reshape(len(tasks), 3),
         fail=np.array([risk.fail for risk in risks.values()], np.float64),
@@ -230,22 +286,25 @@ def _arrays(model: RiskModel) -> KernelArrays:
         slot_kind=np.array([int(slot.kind) for slot in slots.slots], i64),
         slot_rules=np.array([_index(tasks, slot.rules) for slot in slots.slots], i64),
         slot_owner=np.array([tasks.index(slot.owner) for slot in slots.slots], i64),
-        at=np.array([_or(model.fixed_date(name), NO_DAY) for name in problem.milestones], i64),
+        at=np.array([_or(spec.fixed, NO_DAY) for spec in problem.milestones.values()], i64),
         cal=cal,
         win=np.array(win, i64),
-        fixed_start=np.array([_or(_start(model.actuals.get(task)), NO_DAY) for task in tasks], i64),
-        fixed_end=np.array([_or(_end(model.actuals.get(task)), NO_DAY) for task in tasks], i64),
+        redo_spread=np.array([risk.spread for risk in model.planned.values()], np.float64).reshape(len(tasks), 3),
+        fixed_start=np.array([_or(_start(progress.get(task)), NO_DAY) for task in tasks], i64),
+        fixed_end=np.array([_or(_done_end(progress.get(task)), NO_DAY) for task in tasks], i64),
+        fixed_calendar=np.array([_index(calendars, model.remaining.get(task, (0, None))[1]) for task in tasks], i64),
         status=np.array([_or(model.status_day, NO_DAY)], i64),
         capacity=capacity,
     )
 
 
-def _start(actual: Actual | None) -> int | None:
-    return None if actual is None else actual.start
+def _start(progress: TaskProgress | None) -> int | None:
+    return None if progress is None else progress.start
 
 
-def _end(actual: Actual | None) -> int | None:
-    return None if actual is None else actual.end
+def _done_end(progress: TaskProgress | None) -> int | None:
+    """A done task's actual end; None for a running one (its end is drawn) or a planned one."""
+    return progress.end if progress is not None and progress.state == "done" else None
 
 
 def _index(names: list[str], name: str | None) -> int:

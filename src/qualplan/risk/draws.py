@@ -25,8 +25,13 @@ class IterationDraws:
     failures: tuple[int, ...]
 
 
-def draw_iteration(risks: dict[str, TaskRisk], seed: int, iteration: int) -> IterationDraws:
-    """The draws of iteration ``iteration`` of a run with ``seed``."""
+def draw_iteration(
+    risks: dict[str, TaskRisk], seed: int, iteration: int, planned: dict[str, TaskRisk] | None = None
+) -> IterationDraws:
+    """The draws of iteration ``iteration`` of a run with ``seed``: each task's chain from ``risks``,
+    a redo run from its task's ``planned`` risk (default ``risks``; they differ for a started task,
+    whose own chain is its actual span or its remaining work)."""
+    planned = risks if planned is None else planned
     lengths = []
     failures = []
     for index, risk in enumerate(risks.values()):
@@ -44,7 +49,7 @@ def draw_iteration(risks: dict[str, TaskRisk], seed: int, iteration: int) -> Ite
                 chain.append(risk.fix)
             for k, name in enumerate(risk.redo):
                 u = uniform(seed, iteration, index, attempt, DRAW_REDO + k)
-                chain.append(triangular_days(u, *risks[name].spread))
+                chain.append(triangular_days(u, *planned[name].spread))
         lengths.append(tuple(chain))
         failures.append(failed)
     return IterationDraws(tuple(lengths), tuple(failures))

@@ -15,9 +15,9 @@ can check any schedule of it (the tests check every kernel schedule this way):
   for the last run");
 - milestones, calendars, windows, resources and the horizon are the plan's.
 
-With progress, a task with actuals is a plain span (its facts: no dependency into it is
-enforced, nor its calendar or window); tasks without start on or after the status day;
-reached milestones are fixed at their actual dates.
+With progress, a started task stays as compiled (a plain span at its actual days, no
+dependency into it enforced); a running one ends where its drawn remaining work ends.
+Runs follow their task's planned rules (``RiskModel.rules``).
 
 Slot ids (``spec.Slot.id``) contain ``#``, which plan ids cannot, so the first run
 keeps the task's own id and nothing collides. A redo task's own dependencies are
@@ -27,10 +27,12 @@ been met for its first run.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from qualplan.actuals import running_end
+from qualplan.durations import Duration
+from qualplan.model import Plan
 from qualplan.problem import Link, Problem, TaskSpec
 from qualplan.result import Schedule
 from qualplan.risk.compiled import RiskModel
@@ -65,12 +67,11 @@ def expand(model: RiskModel, draws: IterationDraws) -> Expanded:
             slot = model.layout.slots[base + k]
             if slot.kind is SlotKind.FIX:
                 spec = TaskSpec(slot.id, length, None, None, None, 0, None, (), problem.tasks[task].stage)
-            elif task in model.actuals:
-                spec = _actual(model, task, length)
+            elif slot.kind is SlotKind.RUN and task in model.progress:
+                spec = _started(model, task, length)
             else:
                 assert slot.rules is not None
-                earliest = model.earliest(slot.rules)
-                spec = replace(problem.tasks[slot.rules], id=slot.id, length=length, earliest=earliest)
+                spec = replace(model.rules[slot.rules], id=slot.id, length=length)
             tasks[slot.id] = spec
             slots[base + k] = slot.id
             if previous is not None:
@@ -79,30 +80,41 @@ def expand(model: RiskModel, draws: IterationDraws) -> Expanded:
         first_run[task] = task
         assert previous is not None  # every chain has at least its first run
         last_run[task] = previous
-    # a dependency into a task or milestone with actuals is not enforced: its dates are facts
-    kept = [link for link in problem.links if link.succ not in model.actuals and link.succ not in model.reached]
-    links = [_repointed(link, first_run, last_run) for link in kept]
-    milestones = {name: replace(spec, at=model.fixed_date(name)) for name, spec in problem.milestones.items()}
-    return Expanded(replace(problem, tasks=tasks, milestones=milestones, links=(*links, *chain_links)), slots)
+    links = [_repointed(link, first_run, last_run) for link in problem.links]
+    plan = _with_drawn_remaining(model, tasks)
+    return Expanded(replace(problem, plan=plan, tasks=tasks, links=(*links, *chain_links)), slots)
 
 
-def _actual(model: RiskModel, task: str, length: int) -> TaskSpec:
-    """A task with actuals as a plain span from its actual start: done, its actual days; running,
-    to the end of its drawn remaining days from the status day. Its calendar and window are not
-    checked again (its dates are facts); a done task holds no resources from the status day on."""
-    problem, actual = model.problem, model.actuals[task]
-    spec = problem.tasks[task]
-    if actual.end is not None:
-        end = actual.end
-    elif spec.calendar is None:
-        assert model.status_day is not None
-        end = model.status_day + length - 1
-    else:
-        assert model.status_day is not None
-        working = problem.calendars[spec.calendar].days
-        end = working[bisect.bisect_left(working, model.status_day) + length - 1]
-    uses = spec.uses if actual.end is None else ()
-    return TaskSpec(task, end - actual.start + 1, None, None, None, 0, None, uses, spec.stage)
+def _with_drawn_remaining(model: RiskModel, tasks: dict[str, TaskSpec]) -> Plan:
+    """The plan, each running task's ``remaining`` the work drawn in this iteration (the
+    verifier reads a running task's end from the plan)."""
+    running = {task for task, started in model.progress.items() if started.state == "running"}
+    if not running:
+        return model.problem.plan
+    changed = []
+    for task in model.problem.plan.tasks:
+        progress = tasks[task.id].progress
+        if task.id in running and progress is not None and progress.remaining is not None:
+            days = progress.remaining
+            task = task.model_copy(update={"remaining": Duration(f"{days}d", days)})
+        changed.append(task)
+    return model.problem.plan.model_copy(update={"tasks": changed})
+
+
+def _started(model: RiskModel, task: str, length: int) -> TaskSpec:
+    """A started task as compiled (a plain span at its actual days); a running one ends where its
+    drawn remaining work, ``length`` days from the status day, ends (``actuals.running_end``)."""
+    spec = model.problem.tasks[task]
+    started = spec.progress
+    assert started is not None and model.status_day is not None
+    if started.state == "done":
+        return spec
+    counted_by = model.remaining[task][1]
+    calendar = model.problem.calendars[counted_by] if counted_by is not None else None
+    end = running_end(calendar, model.status_day, length)
+    assert end is not None  # the scheduler found it inside the horizon
+    drawn = replace(started, end=end, remaining=length, remaining_calendar=counted_by)
+    return replace(spec, length=end - started.start + 1, progress=drawn)
 
 
 def _repointed(link: Link, first_run: dict[str, str], last_run: dict[str, str]) -> Link:

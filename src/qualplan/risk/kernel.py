@@ -75,7 +75,7 @@ def _triangular(u, low, likely, high):
 def draw_chains(a, seed, iteration, lengths, chain_used, failed):
     """Every task's chain in this iteration (``draws.draw_iteration``): the slot lengths into
     ``lengths`` (task ``j``'s from ``slot_ptr[j]``), the slots used and failed runs per task."""
-    spread, fail, found, redo_ptr, redo = a.spread, a.fail, a.found, a.redo_ptr, a.redo
+    spread, redo_spread, fail, found, redo_ptr, redo = a.spread, a.redo_spread, a.fail, a.found, a.redo_ptr, a.redo
     for j in range(a.attempts.shape[0]):
         base = a.slot_ptr[j]
         used = 0
@@ -98,7 +98,7 @@ def draw_chains(a, seed, iteration, lengths, chain_used, failed):
             for k in range(redo_ptr[j], redo_ptr[j + 1]):
                 r = redo[k]
                 u = uniform(seed, iteration, j, attempt, 2 + k - redo_ptr[j])
-                lengths[base + used] = _triangular(u, spread[r, 0], spread[r, 1], spread[r, 2])
+                lengths[base + used] = _triangular(u, redo_spread[r, 0], redo_spread[r, 1], redo_spread[r, 2])
                 used += 1
         chain_used[j] = used
         failed[j] = failures
@@ -253,7 +253,7 @@ def simulate_iteration(a, seed, iteration, ws, starts, ends, blockers, dates, le
                     if date == NO_DAY or reached > date:
                         date = reached
                         blocker = node_elem[p]
-                if status != NO_DAY and date < status:
+                if status != NO_DAY and date != NO_DAY and date < status:
                     date = status  # not reached before the status day
                     blocker = -1
             state[v] = 1
@@ -385,8 +385,8 @@ def _place_actuals(a, lengths, starts, ends, blockers, state, node_start, node_e
             continue
         s = a.slot_ptr[j]
         end = a.fixed_end[j]
-        if end == NO_DAY:
-            c = a.calendar[j]
+        if end == NO_DAY:  # running: the last day of its drawn remaining work from the status day
+            c = a.fixed_calendar[j]
             if c < 0:
                 end = status + lengths[s] - 1
             else:

@@ -17,7 +17,6 @@ import numpy as np
 from qualplan.result import schedule_times
 from qualplan.risk.chains import critical_from_schedule
 from qualplan.risk.compiled import NO_DAY, RiskModel
-from qualplan.risk.draws import draw_iteration
 from qualplan.risk.expand import expand
 from qualplan.risk.stats import Collected
 
@@ -33,7 +32,7 @@ def optimal_batch(model: RiskModel, seed: int, first: int, count: int, time_limi
     critical = np.zeros((len(milestones), len(model.tasks)), np.int64)
     failures = np.zeros(len(model.tasks), np.int64)
     for k in range(count):
-        draws = draw_iteration(model.risks, seed, first + k)
+        draws = model.draw(seed, first + k)
         sampled[k] = [sum(lengths) for lengths in draws.lengths]
         failures += draws.failures
         expanded = expand(model, draws)

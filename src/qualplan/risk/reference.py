@@ -19,9 +19,10 @@ it first would read a predecessor that has no time yet.
 Dependencies into a task bound its first run (links that bound its start) and
 its last run (links that bound its end); dependants wait for its last run.
 
-With progress (``spec.Actual``): tasks with actuals are placed first, as facts, without
-waiting for their dependencies; every other task starts on or after the status day, and a
-milestone not reached is dated on or after it.
+With progress (``TaskSpec.progress``): started tasks are placed first, as facts (the
+compiled plan enforces no dependency into them); every other task starts on or after the
+status day, and a milestone not reached is dated on or after it. A task's runs follow its
+planned rules (``RiskModel.rules``), also a started task run again as another test's redo.
 
 Each placed slot records what fixed its start (its **blocker**), from which the
 critical chain of a milestone is followed back (``critical_tasks``):
@@ -40,16 +41,16 @@ Elements are numbered: slot ``s`` is ``s``, milestone ``m`` is ``S + m``; -1 is 
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 import numpy as np
 
+from qualplan.actuals import TaskProgress, running_end
 from qualplan.calendar import first_fit
 from qualplan.problem import Link
 from qualplan.risk.compiled import RiskModel
 from qualplan.risk.draws import IterationDraws
-from qualplan.risk.spec import Actual, Slot
+from qualplan.risk.spec import Slot
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,8 @@ class _Scheduler:
         ready_tasks = [task for task in self.tasks if waiting[task] == 0]
         ready_milestones = [m for m in self.milestones if waiting[m] == 0]
         rank = dict(zip(self.tasks, self.model.priority, strict=True))
-        for task, actual in self.model.actuals.items():
-            self._place_actual(task, actual)
+        for task, started in self.model.progress.items():
+            self._place_started(task, started)
         while ready_tasks or ready_milestones:
             if ready_milestones:
                 node = min(ready_milestones, key=self.milestones.index)
@@ -128,7 +129,7 @@ class _Scheduler:
             else:
                 node = min(ready_tasks, key=lambda task: rank[task])
                 ready_tasks.remove(node)
-                if node not in self.model.actuals:
+                if node not in self.model.progress:
                     self._place_chain(node)
             for link in self.problem.succs[node]:
                 waiting[link.succ] -= 1
@@ -142,7 +143,7 @@ class _Scheduler:
         m = self.milestones.index(milestone)
         element = self.count + m
         self.element[milestone] = element
-        at = self.model.fixed_date(milestone)
+        at = self.problem.milestones[milestone].fixed
         if at is not None:
             self._set_milestone(milestone, m, at, -1)
             return
@@ -155,7 +156,7 @@ class _Scheduler:
             if date is None or reached > date:
                 date, blocker = reached, self.element[link.pred]
         assert date is not None  # a milestone without `at` has links
-        status = self.model.status_day
+        status = self.problem.status_day
         if status is not None and date < status:
             date, blocker = status, -1  # not reached before the status day
         self._set_milestone(milestone, m, date, blocker)
@@ -197,31 +198,27 @@ class _Scheduler:
         self.times[task] = (self.starts[last], self.ends[last])  # type: ignore[assignment]
         self.element[task] = last
 
-    def _place_actual(self, task: str, actual: Actual) -> None:
-        """A task with actuals, placed before all others: a done one on its actual days, a running
-        one from its actual start to the end of its drawn remaining days from the status day.
-        Its resources are held from the status day on."""
+    def _place_started(self, task: str, started: TaskProgress) -> None:
+        """A started task, placed before all others: a done one on its actual days, a running
+        one from its actual start to the end of its drawn remaining work from the status day
+        (``actuals.running_end``). Its resources are held from the status day on."""
         index = self.tasks.index(task)
         slot = self.model.layout.first[index]
         spec = self.problem.tasks[task]
-        end = actual.end
-        if end is None:
-            status = self.model.status_day
-            assert status is not None  # a running task comes with a status day
-            length = self.draws.lengths[index][0]
-            if spec.calendar is None:
-                end = status + length - 1
-            else:
-                working = self.problem.calendars[spec.calendar].days
-                first = bisect.bisect_left(working, status)
-                end = working[first + length - 1] if first + length - 1 < len(working) else self.problem.days
-        if end > self.problem.days - 1:
+        end = started.end
+        status = self.problem.status_day
+        assert status is not None  # progress comes with a status day
+        if started.state == "running":
+            counted_by = self.model.remaining[task][1]
+            calendar = self.problem.calendars[counted_by] if counted_by is not None else None
+            end = running_end(calendar, status, self.draws.lengths[index][0])
+        if end is None or end > self.problem.days - 1:
             self.times[task] = None  # its remaining work runs past the horizon
             return
-        self.starts[slot], self.ends[slot], self.blockers[slot] = actual.start, end, -1
-        self.times[task] = (actual.start, end)
+        self.starts[slot], self.ends[slot], self.blockers[slot] = started.start, end, -1
+        self.times[task] = (started.start, end)
         self.element[task] = slot
-        first_day = max(actual.start, self.model.status_day if self.model.status_day is not None else 0, 0)
+        first_day = max(started.start, status, 0)
         own_uses = dict(spec.uses)
         for resource in self.problem.capacity_steps:
             units = own_uses.get(resource, 0)
@@ -232,10 +229,10 @@ class _Scheduler:
     def _place_slot(
         self, slot: int, spec: Slot, length: int, constraints: list[tuple[str, int, int]]
     ) -> tuple[int, int] | None:
-        task = self.problem.tasks[spec.rules] if spec.rules is not None else None
+        task = self.model.rules[spec.rules] if spec.rules is not None else None
         calendar = self.problem.calendars[task.calendar] if task is not None and task.calendar else None
         spans = task.occurrences if task is not None and task.occurrences is not None else ((0, self.problem.days - 1),)
-        own = self.model.earliest(spec.rules) if spec.rules is not None else 0
+        own = task.earliest if task is not None else 0
 
         def fit(lowest: int, end_not_before: int) -> int | None:
             return first_fit(spans, max(lowest, own), length, calendar, end_not_before)

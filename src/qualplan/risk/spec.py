@@ -22,6 +22,7 @@ import enum
 from dataclasses import dataclass
 from fractions import Fraction
 
+from qualplan.actuals import TaskProgress
 from qualplan.model import DEFAULT_ATTEMPTS, Risk
 from qualplan.problem import Problem
 
@@ -61,7 +62,7 @@ def task_risks(problem: Problem) -> dict[str, TaskRisk]:
     risks = {}
     for task in problem.plan.tasks:
         own = task.risk.over(default) if task.risk is not None else (default or Risk())
-        risks[task.id] = _resolve(own, problem.tasks[task.id].length)
+        risks[task.id] = _resolve(own, task.days)  # the planned length, also of a started task
     return risks
 
 
@@ -85,33 +86,21 @@ def _resolve(risk: Risk, planned: int) -> TaskRisk:
     )
 
 
-@dataclass(frozen=True)
-class Actual:
-    """A task's facts at the status day (plan-format.md, "Progress"), in day numbers.
-
-    Done (``end`` given): it keeps its actual start and end in every iteration. Running
-    (``end`` None): it keeps its actual start, and its remaining ``remaining`` days (working
-    days on a calendar), counted from the status day, are drawn from its spread scaled to
-    them (low and high in the same proportion to the likely length); its current run is
-    taken to pass. Neither waits for its dependencies: they are facts.
-    """
-
-    start: int
-    end: int | None
-    remaining: int = 0
-
-
-def with_actuals(risks: dict[str, TaskRisk], actuals: dict[str, Actual]) -> dict[str, TaskRisk]:
-    """The risks of a plan with progress: a done task's length is its span, a running task's
-    spread is scaled to its remaining length; neither fails."""
+def with_progress(
+    risks: dict[str, TaskRisk], progress: dict[str, TaskProgress], remaining: dict[str, int]
+) -> dict[str, TaskRisk]:
+    """The chain risks of a plan with progress (plan-format.md, "Progress"): a done task's
+    length is its actual span; a running task draws its ``remaining`` work (days of its own
+    calendar, counted from the status day) from its spread scaled to it (low and high in the
+    same proportion to the likely length). Its current run is taken to pass, so neither fails."""
     changed = dict(risks)
-    for task, actual in actuals.items():
+    for task, started in progress.items():
         risk = risks[task]
-        if actual.end is not None:
-            span = Fraction(actual.end - actual.start + 1)
-            low = likely = high = span
+        if started.state == "done":
+            assert started.end is not None
+            low = likely = high = Fraction(started.end - started.start + 1)
         else:
-            likely = Fraction(actual.remaining)
+            likely = Fraction(remaining[task])
             scale = likely / risk.likely if risk.likely else Fraction(1)
             low, high = risk.low * scale, risk.high * scale
         changed[task] = TaskRisk(low, likely, high, 0.0, 1, 0, (), Fraction(1))
