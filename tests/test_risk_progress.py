@@ -174,3 +174,17 @@ def test_with_progress_kernel_equals_python_and_every_schedule_passes_the_verifi
         assert verify(expanded.problem, starts) == []
         times = schedule_times(expanded.problem, starts)
         assert tuple(times.start[name] for name in problem.milestones) == schedule.dates
+
+
+def test_chains_read_from_a_schedule_match_the_recorded_ones_with_progress() -> None:
+    from qualplan.risk.chains import critical_from_schedule
+    from qualplan.risk.reference import critical_tasks
+
+    model = model_of(PLAN)
+    for iteration in range(20):
+        draws = model.draw(3, iteration)
+        schedule = iteration_schedule(model, 3, iteration)
+        expanded = expand(model, draws)
+        read = critical_from_schedule(model, expanded, expanded.schedule(schedule.starts))
+        assert read == critical_tasks(model, schedule), iteration
+    assert critical_tasks(model, iteration_schedule(model, 3, 0))[2] == frozenset()  # `early`: the status day dates it

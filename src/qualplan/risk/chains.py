@@ -9,7 +9,8 @@ expanded plan:
   sharing one of its resources that ends last before it starts;
 - else, when it starts later than its own rules alone allow: the link that alone
   would push it latest (ties: the first);
-- else its own rules; a milestone: its latest link (ties: the first), none for ``at``.
+- else its own rules; a milestone: its latest link (ties: the first), none for a fixed
+  date or when the status day dates it.
 
 The solver may also place a task later than needed where that costs nothing; such a
 task is then read as held by a resource, or by nothing. Documented in docs/risk.md.
@@ -54,6 +55,8 @@ def _milestone_blocker(problem, node: str, times) -> str | None:
         reached = link.earliest(times.start[link.pred], times.end[link.pred])
         if best_day is None or reached > best_day:
             best, best_day = link.pred, reached
+    if best_day is not None and problem.status_day is not None and best_day < problem.status_day:
+        return None  # dated by the status day: not reached before it, whatever came first
     return best
 
 
