@@ -58,6 +58,16 @@ Paths = Annotated[
 TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may spend per plan.")]
 Workers = Annotated[int, typer.Option("--workers", min=1, help="Solver threads.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Solver random seed (same seed, same output).")]
+Sets = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Change the plan in memory before solving (repeatable): dotted keys, list items by id, "
+        "a YAML value; VALUE null removes the key. E.g. --set resources.climate-chamber.capacity=6",
+        show_default=False,
+    ),
+]
 
 
 def _show_version(value: bool) -> None:
@@ -100,11 +110,21 @@ def check(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    sets: Sets = None,
 ) -> None:
     """Schedule each plan and say whether its due dates are met, missed, or undecided."""
     from qualplan.commands.check import run
 
-    _finish(lambda: run(paths or DEFAULT_PATHS, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(
+        lambda: run(
+            paths or DEFAULT_PATHS,
+            output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            sets=sets or (),
+        )
+    )
 
 
 @app.command()
@@ -115,11 +135,22 @@ def explain(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    sets: Sets = None,
 ) -> None:
     """Say why each milestone lands where it does: test physics, seasons, or lab capacity."""
     from qualplan.commands.explain import run
 
-    _finish(lambda: run(plan, milestone, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(
+        lambda: run(
+            plan,
+            milestone,
+            output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            sets=sets or (),
+        )
+    )
 
 
 @app.command()
@@ -129,11 +160,58 @@ def report(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    sets: Sets = None,
 ) -> None:
     """Write a self-contained interactive HTML report (Gantt, resources, verdicts)."""
     from qualplan.commands.report import run
 
-    _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed, sets=sets or ()))
+
+
+@app.command()
+def needs(
+    plan: Annotated[Path, typer.Argument(help="The plan file.")],
+    adds: Annotated[
+        list[str],
+        typer.Option(
+            "--add",
+            metavar="RESOURCE[=COST]",
+            help="A resource that may grow, and the cost of one more unit (default 1); repeatable.",
+            show_default=False,
+        ),
+    ],
+    from_date: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            help="The day the new units arrive (default: the status date, else the plan's start).",
+            show_default=False,
+        ),
+    ] = None,
+    max_units: Annotated[int, typer.Option("--max", min=0, help="Most extra units of each resource.")] = 10,
+    output_format: Annotated[ExplainFormat, typer.Option("--format", help="Output format.")] = ExplainFormat.text,
+    time_limit: TimeLimit = 10.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    sets: Sets = None,
+) -> None:
+    """The cheapest lab expansion that meets every due date, or a proof that none within --max does."""
+    from qualplan.commands.needs import run
+
+    _finish(
+        lambda: run(
+            plan,
+            adds,
+            from_date=from_date,
+            max_units=max_units,
+            output_format=output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            sets=sets or (),
+        )
+    )
 
 
 @app.command()

@@ -210,14 +210,24 @@ def _load(data: bytes | str, name: str, path: Path) -> LoadedPlan:
         document = to_data(root, MAX_VALUES)
     except ExpansionError as error:
         return _failed(path, name, error.line, error.column, error.message, source, error.path)
+    assert isinstance(document, dict)  # the root is a mapping
+    return validate_document(document, source, path, name, errors)
 
+
+def validate_document(
+    document: dict, source: SourceMap, path: Path, name: str, errors: Iterable[PlanError] = ()
+) -> LoadedPlan:
+    """Steps 4 and 5 on plain data: the model, then the cross-reference checks, every problem
+    positioned by ``source``. ``load_plan`` ends here, and so does a plan changed in memory
+    (``overrides``: ``--set``), whose ``source`` is the changed tree; ``errors`` are problems
+    already found (duplicate keys)."""
+    errors = list(errors)
     plan: Plan | None = None
     findings: list[Finding] = []
     try:
         plan = Plan.model_validate(document)
     except ValidationError as invalid:
         findings.extend(translate(error) for error in invalid.errors(include_url=False)[: MAX_ERRORS + 1])
-    assert isinstance(document, dict)  # the root is a mapping
     findings.extend(checks.check(document, plan))
 
     warnings = []
@@ -229,6 +239,16 @@ def _load(data: bytes | str, name: str, path: Path) -> LoadedPlan:
     return LoadedPlan(
         path, plan, _at_most(_sorted(errors), name), _at_most(_sorted(warnings), name, "warnings"), source
     )
+
+
+def parse_value(text: str) -> Node | None:
+    """One YAML value written on the command line (``--set PATH=VALUE``), under the same YAML 1.2
+    rules as plan files; None for empty text. Raises ``ComposeError`` (position within ``text``)."""
+    root, problems = _parse(text)
+    if problems:
+        first = problems[0]
+        raise ComposeError(first.line, first.column, first.message)
+    return root
 
 
 def _decode(data: bytes | str) -> str | tuple[int, int, str]:
@@ -409,5 +429,7 @@ __all__ = [
     "load_plan",
     "load_plan_text",
     "looks_like_plan",
+    "parse_value",
     "scan_plan_files",
+    "validate_document",
 ]

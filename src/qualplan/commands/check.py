@@ -15,6 +15,7 @@ Nothing here imports OR-Tools at module level: ``qualplan --help`` must stay fas
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,13 +40,20 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    sets: Sequence[str] = (),
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
-    """Check every plan file under ``paths``; print results on stdout; return the combined exit code."""
+    """Check every plan file under ``paths``; print results on stdout; return the combined exit code.
+
+    ``sets`` are ``--set PATH=VALUE`` changes, made to every plan before it is solved.
+    """
     from qualplan.loader import scan_plan_files
 
     streams = Streams.of(stdout, stderr)
+    changes = pipeline.plan_changes("check", sets, streams)
+    if changes is None:
+        return ExitCode.BAD_INPUT
     found = scan_plan_files(paths)
     for path in found.missing:
         streams.error(f"qualplan check: {path.as_posix()}: no such file or folder")
@@ -70,10 +78,10 @@ def run(
     documents: list[dict[str, Any]] = []
     printed = 0
     for path in files:
-        outcome = pipeline.process(Request(path, settings), streams)
+        outcome = pipeline.process(Request(path, settings, changes), streams)
         if outcome.result is not None:
             try:
-                rendered = _render(outcome, output_format, streams)
+                rendered = _render(outcome, output_format, streams, sets)
             except cancel.Interrupted:
                 raise
             except Exception as error:  # a bug while rendering one plan must not hide the others
@@ -104,16 +112,26 @@ def exit_code(result: SolveResult) -> ExitCode:
 # --- output ------------------------------------------------------------------------
 
 
-def _render(outcome: Outcome, output_format: str, streams: Streams) -> Any:
-    """One solved plan in ``output_format``: text, or for JSON the document as a dict."""
+def _render(outcome: Outcome, output_format: str, streams: Streams, sets: Sequence[str] = ()) -> Any:
+    """One solved plan in ``output_format``: text, or for JSON the document as a dict.
+
+    A plan changed by ``--set`` says so (text: a first line; JSON: ``"set"``), so that
+    output passed on is never taken for the plan as written.
+    """
     assert outcome.result is not None
     if output_format == "json":
         from qualplan.report import json_doc
 
-        return json_doc.document(outcome.result, outcome.path)
+        document = json_doc.document(outcome.result, outcome.path)
+        return {**document, "set": list(sets)} if sets else document
     if output_format == "text":
-        return _text(outcome, streams)
+        return what_if_line(sets) + _text(outcome, streams)
     return _single_plan_format(output_format, outcome.result)
+
+
+def what_if_line(sets: Sequence[str]) -> str:
+    """``what if: --set A, --set B`` and a newline, or nothing without ``--set``."""
+    return "what if: " + ", ".join(f"--set {argument}" for argument in sets) + "\n" if sets else ""
 
 
 def _text(outcome: Outcome, streams: Streams) -> str:

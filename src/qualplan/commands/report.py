@@ -11,6 +11,7 @@ the verdict: ``check`` is the command whose exit code says met or missed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -26,6 +27,7 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    sets: Sequence[str] = (),
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
@@ -33,13 +35,16 @@ def run(
     from qualplan.atomic import TargetRefused, check_target, write_atomic
 
     streams = Streams.of(stdout, stderr)
+    changes = pipeline.plan_changes("report", sets, streams)
+    if changes is None:
+        return ExitCode.BAD_INPUT
     try:
         output = check_target(output)
     except TargetRefused as refused:
         streams.error(f"qualplan report: cannot write {output}: {refused}")
         return ExitCode.BAD_INPUT
 
-    request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed))
+    request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed), changes)
     outcome = pipeline.process(request, streams)
     if outcome.result is None:
         return outcome.code
