@@ -44,10 +44,17 @@ class CheckFormat(enum.StrEnum):
     json = "json"
     csv = "csv"
     mermaid = "mermaid"
+    github = "github"
 
 
 class ExplainFormat(enum.StrEnum):
     text = "text"
+    json = "json"
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
     json = "json"
 
 
@@ -206,6 +213,45 @@ def needs(
             from_date=from_date,
             max_units=max_units,
             output_format=output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            sets=sets or (),
+        )
+    )
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str, typer.Argument(help="The plan before: a file, or GITREF:PATH (e.g. origin/main:plans/x.yaml).")
+    ],
+    new: Annotated[str, typer.Argument(help="The plan after: a file, or GITREF:PATH.")],
+    output_format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
+    fail_on_slip: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--fail-on-slip",
+            metavar="DAYS",
+            min=0,
+            help="Exit 1 when a due-dated milestone moves later by more than DAYS.",
+            show_default=False,
+        ),
+    ] = None,
+    time_limit: TimeLimit = 10.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    sets: Sets = None,
+) -> None:
+    """What a change to a plan does to its dates: verdicts, milestone moves, changed tasks, critical chains."""
+    from qualplan.commands.diff import run
+
+    _finish(
+        lambda: run(
+            old,
+            new,
+            output_format=output_format.value,
+            fail_on_slip=fail_on_slip,
             time_limit=time_limit,
             workers=workers,
             seed=seed,
