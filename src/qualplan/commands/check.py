@@ -98,7 +98,7 @@ def run(
         from qualplan.report import json_doc
 
         streams.write(json_doc.render_many(documents) if len(files) > 1 else json_doc.dumps(documents[0]))
-    elif output_format == "text" and len(files) > 1:
+    elif output_format in ("text", "github") and len(files) > 1:
         streams.write(f"\n{_summary(outcomes)}\n")
     missing = [ExitCode.BAD_INPUT] if found.missing else []
     return combine([*(outcome.code for outcome in outcomes), *missing])
@@ -126,7 +126,58 @@ def _render(outcome: Outcome, output_format: str, streams: Streams, sets: Sequen
         return {**document, "set": list(sets)} if sets else document
     if output_format == "text":
         return what_if_line(sets) + _text(outcome, streams)
+    if output_format == "github":
+        return github_annotations(outcome)
     return _single_plan_format(output_format, outcome.result)
+
+
+def github_annotations(outcome: Outcome) -> str:
+    """``--format github``: an ``::error`` at the ``due:`` of each missed due date (``::warning`` when the
+    verdict is undecided: late in the best schedule, not proved), then one plain line for the log."""
+    from qualplan.explain import why_lines
+    from qualplan.report.github import annotation
+    from qualplan.result import Verdict
+
+    result, loaded = outcome.result, outcome.loaded
+    assert result is not None and loaded is not None
+    plan = result.problem.plan
+    level = "error" if result.verdict is Verdict.MISSED else "warning"
+    lines = []
+    if result.schedule is None:
+        where = _located(outcome, ("id",))
+        if result.verdict is Verdict.MISSED:
+            message = f"plan {plan.id}: no schedule fits inside the horizon (proved): " + "; ".join(result.conflicts)
+        else:
+            message = f"plan {plan.id}: no schedule found in the time limit, and none proved impossible"
+        lines.append(annotation(level, *where, message))
+    else:
+        why = why_lines(result)
+        state = "missed (proved)" if result.verdict is Verdict.MISSED else "late in the best schedule found (undecided)"
+        for milestone in result.milestone_outcomes():
+            if not milestone.late_days:
+                continue
+            days = f"{milestone.late_days} day{'s' if milestone.late_days != 1 else ''}"
+            message = f"{milestone.id} {state}: {milestone.date} is {days} after its due date {milestone.due}"
+            if milestone.id in why:
+                message += f"; why: {why[milestone.id].removeprefix('why: ')}"
+            lines.append(annotation(level, *_located(outcome, ("milestones", milestone.id, "due")), message))
+    late = sum(bool(milestone.late_days) for milestone in result.milestone_outcomes())
+    detail = f", {late} milestone{'s' if late != 1 else ''} late" if late else ""
+    lines.append(f"{plan.id}: {result.verdict.value}{detail} ({outcome.path.as_posix()})")
+    return "\n".join(lines) + "\n"
+
+
+def _located(outcome: Outcome, path: tuple[str, ...]) -> tuple[str, int, int]:
+    """(file, line, column) of the value at ``path``: in the plan's file, or the file it comes from
+    when the plan is assembled from several (a source map with ``locate``)."""
+    assert outcome.loaded is not None
+    source = outcome.loaded.source
+    locate = getattr(source, "locate", None)
+    if locate is not None:
+        file, line, column = locate(path)
+        return file or outcome.path.as_posix(), line, column
+    line, column = source.position(path)
+    return outcome.path.as_posix(), line, column
 
 
 def what_if_line(sets: Sequence[str]) -> str:
