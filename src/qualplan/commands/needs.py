@@ -197,10 +197,25 @@ def _answer(loaded: Outcome, question: Question, sets: Sequence[str], output_for
         least=answer.status is NeedsStatus.LEAST,
         dates_proved=answer.dates_proved,
         arguments=tuple(arguments),
+        check_options=_check_options(settings),
         result=checked.result,
     )
     streams.write(needs_report.render(report, output_format))
     return ExitCode.OK
+
+
+def _check_options(settings: SolveSettings) -> tuple[str, ...]:
+    """The solver options that make ``check`` repeat the re-check exactly (those that are not the defaults)."""
+    defaults = SolveSettings()
+    options: list[str] = []
+    for flag, value, default in (
+        ("--time-limit", settings.time_limit, defaults.time_limit),
+        ("--workers", settings.workers, defaults.workers),
+        ("--seed", settings.seed, defaults.seed),
+    ):
+        if value != default:
+            options += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    return tuple(options)
 
 
 def _recheck(loaded: Outcome, arguments: list[str], answer, streams: Streams) -> Outcome:

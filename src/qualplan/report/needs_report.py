@@ -81,6 +81,7 @@ class NeedsReport:
     least: bool = False
     dates_proved: bool = False
     arguments: tuple[str, ...] = ()
+    check_options: tuple[str, ...] = ()  # --time-limit, --workers, --seed when not the defaults
     result: SolveResult | None = None
     blocked: tuple[Block, ...] = ()
     beyond: Beyond | None = None
@@ -167,7 +168,7 @@ def _met_lines(report: NeedsReport) -> list[str]:
     lines += [line.rstrip() for line in buffer.getvalue().splitlines()]
     lines.append("verdict: met — every due date is met with the units added (re-checked and verified)")
     if report.arguments:
-        command = ["qualplan", "check", report.path.as_posix()]
+        command = ["qualplan", "check", report.path.as_posix(), *report.check_options]
         for argument in [*report.sets, *report.arguments]:
             command += ["--set", argument]
         lines.append("check it: " + shlex.join(command))
