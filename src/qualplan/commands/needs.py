@@ -195,13 +195,18 @@ def _answer(loaded: Outcome, question: Question, sets: Sequence[str], output_for
         cost=answer.cost,
         cost_bound=answer.cost_bound,
         least=answer.status is NeedsStatus.LEAST,
-        dates_proved=answer.dates_proved,
+        dates_proved=answer.dates_proved or (answer.only and _dates_proved(checked.result)),
         arguments=tuple(arguments),
         check_options=_check_options(settings),
         result=checked.result,
     )
     streams.write(needs_report.render(report, output_format))
     return ExitCode.OK
+
+
+def _dates_proved(result) -> bool:
+    """The re-check proved its sum of milestone dates the least (the objective's second term)."""
+    return result.objective is not None and result.objective_bound[1] == result.objective[1]
 
 
 def _check_options(settings: SolveSettings) -> tuple[str, ...]:

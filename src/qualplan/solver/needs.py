@@ -75,6 +75,8 @@ class NeedsAnswer:
     ``schedule`` meets every due date on the problem with the units added
     (``expanded``); ``cost_bound`` is the proved least cost (None when nothing was
     proved); ``dates_proved``: the dates are proved the earliest for that cost.
+    ``only``: no units is the only expansion of the least cost (it is 0, and every
+    unit costs something), so no dates solve ran: the plan's own solve gives its dates.
     """
 
     status: NeedsStatus
@@ -84,6 +86,7 @@ class NeedsAnswer:
     schedule: Schedule | None
     dates_proved: bool
     wall_time: float
+    only: bool = False
 
 
 def expanded(problem: Problem, added: Mapping[str, int], first_day: int) -> Problem:
@@ -139,7 +142,8 @@ def solve_needs(
     least = outcome.status is PhaseStatus.OPTIMAL
     bound = found.cost if least else (max(0, outcome.bound) if outcome.bound is not None else None)
     dates_proved = False
-    if least:
+    only = least and found.cost == 0 and all(cost > 0 for cost in expansion.costs.values())
+    if least and not only:
         dates = _DatesSolve(problem, expansion, found)
         better = dates.run(time_limit * (1 - COST_SHARE), workers, seed, deadline)
         if isinstance(better.schedule, _Solution):
@@ -147,7 +151,7 @@ def solve_needs(
         dates_proved = better.status is PhaseStatus.OPTIMAL
     status = NeedsStatus.LEAST if least else NeedsStatus.FOUND
     return NeedsAnswer(
-        status, found.added, found.cost, bound, found.schedule, dates_proved, time.perf_counter() - started
+        status, found.added, found.cost, bound, found.schedule, dates_proved, time.perf_counter() - started, only
     )
 
 
