@@ -309,3 +309,24 @@ def test_needs_finds_the_cheapest_combination_that_the_normal_solve_accepts(text
         assert found.status is NeedsStatus.NONE
     else:
         assert (found.status, found.cost) == (NeedsStatus.LEAST, cheapest)
+
+
+def test_an_answer_whose_cost_is_not_proved_least_says_so_and_is_still_exit_0(monkeypatch):
+    import dataclasses
+
+    import qualplan.solver.needs as needs_solver
+
+    real = needs_solver.solve_needs
+
+    def unproved(problem, expansion, **options):
+        return dataclasses.replace(real(problem, expansion, **options), status=NeedsStatus.FOUND, cost_bound=0)
+
+    monkeypatch.setattr(needs_solver, "solve_needs", unproved)
+    code, out, _ = run(WHATIF / "one-chamber.yaml", "chamber", output_format="text")
+    assert code == ExitCode.OK
+    assert (
+        "answer: add 1 chamber — cost 1, not proved the least (proved: every expansion that meets the dates "
+        "costs at least 0)\n"
+    ) in out
+    code, document = answer(WHATIF / "one-chamber.yaml", "chamber")
+    assert (document["least"], document["cost_bound"]) == (False, 0)

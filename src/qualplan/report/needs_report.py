@@ -135,7 +135,9 @@ def text(report: NeedsReport) -> str:
     elif report.verdict == "missed":
         lines += _missed_lines(report)
     else:
-        bound = f"; no expansion cheaper than {report.cost_bound} was ruled out" if report.cost_bound else ""
+        bound = (
+            f"; proved so far: any expansion that does costs at least {report.cost_bound}" if report.cost_bound else ""
+        )
         lines.append(
             "verdict: unknown — no expansion that meets every due date was found in the time limit, "
             f"and none was proved impossible{bound}; try a longer --time-limit"
@@ -154,7 +156,7 @@ def _met_lines(report: NeedsReport) -> list[str]:
         proof = (
             "proved the least cost"
             if report.least
-            else f"not proved the least (no expansion below cost {report.cost_bound or 0} was ruled out in time)"
+            else f"not proved the least (proved: every expansion that meets the dates costs at least {report.cost_bound or 0})"
         )
         answer = f"answer: add {units} — cost {report.cost}, {proof}"
         if report.least:
