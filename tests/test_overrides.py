@@ -271,3 +271,12 @@ def test_setting_a_duration_equals_writing_it_in_the_file(days, unit):
 def test_setting_a_due_date_equals_writing_it_in_the_file(day, month):
     text = f"2026-{month:02d}-{day:02d}"
     same_as_file(f"milestones.cells-done.due={text}", "due: 2026-01-14", f"due: {text}")
+
+
+def test_each_problem_names_the_set_it_comes_from():
+    loaded = changed("cycles.yaml", "tasks.audit={duration: 0d}", "resources.cycler.capacity=-1")
+    assert sorted(error.message for error in loaded.errors) == [
+        "duration '0d' comes to 0 days; a task lasts at least 1 day (use a milestone for a point event) "
+        "(after --set tasks.audit={duration: 0d})",
+        "must be at least 0, got the number -1 (after --set resources.cycler.capacity=-1)",
+    ]

@@ -106,15 +106,11 @@ class Assignment:
 
 @dataclass(frozen=True)
 class _Resolved:
-    """Where an assignment lands: the steps to its parent container, and the last step.
-
-    ``last`` is a key (a mapping) or an index (a list item); ``exists`` says whether
-    there is a value there now; ``shown`` is the path as ids, for messages.
-    """
+    """Where an assignment lands: the steps to its parent container, and the last step
+    (a key of a mapping, or the index of a list item)."""
 
     steps: tuple[Step, ...]
     last: Step
-    exists: bool
     append_id: str | None = None  # a new list item with this id
 
 
@@ -134,7 +130,7 @@ def apply(loaded: LoadedPlan, assignments: Seq[Assignment]) -> LoadedPlan:
         return loaded
     name = _file_name(loaded)
     root = loaded.source.root
-    changed: list[tuple[Assignment, tuple[Step, ...]]] = []
+    shown: list[tuple[Assignment, str]] = []  # each assignment and the path it writes, named by ids
     for assignment in assignments:
         try:
             resolved = _resolve(root, assignment)
@@ -142,8 +138,9 @@ def apply(loaded: LoadedPlan, assignments: Seq[Assignment]) -> LoadedPlan:
             line, column = SourceMap(root).position(missing.at)
             error = PlanError(name, line, column, f"{OPTION} {assignment.argument}", missing.message)
             return dataclasses.replace(loaded, plan=None, errors=(error,), warnings=())
+        last = resolved.last if resolved.append_id is None else resolved.append_id
+        shown.append((assignment, SourceMap(root).display((*resolved.steps, last))))
         root = _write(root, resolved, assignment.value)
-        changed.append((assignment, (*resolved.steps, resolved.last)))
 
     source = copy.copy(loaded.source)  # the same kind of source map (and file origins), over the new tree
     source.root = root
@@ -154,7 +151,6 @@ def apply(loaded: LoadedPlan, assignments: Seq[Assignment]) -> LoadedPlan:
         return dataclasses.replace(loaded, plan=None, errors=(failure,), warnings=(), source=source)
     assert isinstance(document, dict)  # the root stays a mapping: paths never replace it
     checked = validate_document(document, source, loaded.path, name)
-    shown = [(assignment, source.display(steps)) for assignment, steps in changed]
     before = set(loaded.warnings)
     return dataclasses.replace(
         checked,
@@ -187,7 +183,7 @@ def _resolve(root: Node, assignment: Assignment) -> _Resolved:
                 return _new_key(root, node, steps, parts, index, assignment)
             key, index = found
             if index == len(parts):
-                return _Resolved(steps, key, True)
+                return _Resolved(steps, key)
             steps, node = (*steps, key), node.entries[node.index[key]][1]
         elif isinstance(node, Sequence):
             found = _longest(parts, index, lambda key, node=node: _item(node, key) is not None)
@@ -197,7 +193,7 @@ def _resolve(root: Node, assignment: Assignment) -> _Resolved:
             position = _item(node, key)
             assert position is not None
             if index == len(parts):
-                return _Resolved(steps, position, True)
+                return _Resolved(steps, position)
             steps, node = (*steps, position), node.items[position]
             if isinstance(node, Scalar):  # an `after` entry written as a bare id: it stands for {on: id}
                 return _bare_entry_key(root, steps, parts, index, assignment)
@@ -217,7 +213,7 @@ def _bare_entry_key(
         raise _NoPath(f"'{SourceMap(root).display((*steps, key))}' has nothing inside to change", steps)
     if assignment.value is None and key != "on":
         raise _NoPath(f"nothing to remove: {_where(root, steps)} has no '{key}'", steps)
-    return _Resolved(steps, key, key == "on")
+    return _Resolved(steps, key)
 
 
 def _longest(parts: tuple[str, ...], index: int, exists) -> tuple[str, int] | None:
@@ -254,7 +250,7 @@ def _new_key(
             )
         if assignment.value is None:
             raise _NoPath(f"nothing to remove: {_where(root, steps)} has no '{key}'", steps)
-        return _Resolved(steps, key, False)
+        return _Resolved(steps, key)
     # A mapping of named entries (resources, windows, calendars, uses): the rest is the new name,
     # but only as the last step; a name that is not there cannot be walked into.
     name = ".".join(parts[index:])
@@ -267,7 +263,7 @@ def _new_key(
         elif node.index:
             message += f" ({_plural(what)}: {', '.join(node.index)})"
         raise _NoPath(message, steps)
-    return _Resolved(steps, name, False)
+    return _Resolved(steps, name)
 
 
 def _missing_item(
@@ -278,7 +274,7 @@ def _missing_item(
     names = [name for item in node.items if (name := item_name(item)) is not None]
     last = index + 1 == len(parts)
     if kind in _ITEM_KINDS and len(steps) == 1 and last and isinstance(assignment.value, Mapping):
-        return _Resolved(steps, len(node.items), False, append_id=parts[index])
+        return _Resolved(steps, len(node.items), append_id=parts[index])
     what = _ITEM_KINDS.get(str(kind), "entry") if len(steps) == 1 else "entry"
     if not names:
         raise _NoPath(
