@@ -280,3 +280,21 @@ def test_each_problem_names_the_set_it_comes_from():
         "(after --set tasks.audit={duration: 0d})",
         "must be at least 0, got the number -1 (after --set resources.cycler.capacity=-1)",
     ]
+
+
+def test_a_change_to_an_included_resource_is_reported_in_the_file_it_is_written_in(tmp_path):
+    """The plan's lab comes from a fragment: a bad capacity is at the fragment's line, with the include chain."""
+    (tmp_path / "lab.yaml").write_text("resources:\n  chamber: {capacity: 1}\n", encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "qualplan: 1\nid: p\nstart: 2026-01-05\ninclude: [lab.yaml]\n"
+        "tasks:\n  - {id: t, duration: 3d, uses: {chamber: 1}}\n",
+        encoding="utf-8",
+    )
+    loaded = apply(load_plan(plan), parse_all(["resources.chamber.capacity=-1"]))
+    assert [str(error) for error in loaded.errors] == [
+        f"{tmp_path / 'lab.yaml'}:2:23: resources.chamber.capacity: must be at least 0, got the number -1 "
+        f"(included from {plan}:4) (after --set resources.chamber.capacity=-1)"
+    ]
+    grown = apply(load_plan(plan), parse_all(["resources.chamber.capacity=3"]))
+    assert grown.ok and grown.plan.resources["chamber"].capacity == 3

@@ -285,11 +285,15 @@ def export(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    fragment: Annotated[
+        bool, typer.Option("--fragment", help="The schema of a fragment (a file named in a plan's include).")
+    ] = False,
+) -> None:
     """Print the JSON Schema of plan format 1 (for editor completion)."""
     from qualplan.commands.schema import run
 
-    _finish(run)
+    _finish(lambda: run(fragment))
 
 
 @import_app.command("psplib")

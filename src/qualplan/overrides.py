@@ -131,6 +131,7 @@ def apply(loaded: LoadedPlan, assignments: Seq[Assignment]) -> LoadedPlan:
     name = _file_name(loaded)
     root = loaded.source.root
     shown: list[tuple[Assignment, str]] = []  # each assignment and the path it writes, named by ids
+    writer = _Writer()
     for assignment in assignments:
         try:
             resolved = _resolve(root, assignment)
@@ -140,10 +141,9 @@ def apply(loaded: LoadedPlan, assignments: Seq[Assignment]) -> LoadedPlan:
             return dataclasses.replace(loaded, plan=None, errors=(error,), warnings=())
         last = resolved.last if resolved.append_id is None else resolved.append_id
         shown.append((assignment, SourceMap(root).display((*resolved.steps, last))))
-        root = _write(root, resolved, assignment.value)
+        root = writer.write(root, resolved, assignment.value)
 
-    source = copy.copy(loaded.source)  # the same kind of source map (and file origins), over the new tree
-    source.root = root
+    source = _over(loaded.source, root, writer.replaced)
     try:
         document = to_data(root, MAX_VALUES)
     except ExpansionError as error:
@@ -348,52 +348,104 @@ def _node_at(root: Node, steps: tuple[Step, ...]) -> Node:
 # --- writing into the tree ----------------------------------------------------------------------
 
 
-def _write(root: Node, resolved: _Resolved, value: Node | None) -> Node:
-    """A new tree with ``value`` at ``resolved`` (None removes it); untouched parts are shared."""
-    return _rewrite(root, (*resolved.steps,), resolved, value)
+class _Writer:
+    """Writes values into a tree copy-on-write, noting which new node stands for which old one.
 
+    The notes let a source map that knows each node's file (a plan assembled from
+    several files, ``assembly.PlanSources``) keep the file of a changed part.
+    """
 
-def _rewrite(node: Node, steps: tuple[Step, ...], resolved: _Resolved, value: Node | None) -> Node:
-    if steps:
+    def __init__(self) -> None:
+        self.replaced: list[tuple[Node, Node]] = []  # (old node, the node that took its place)
+
+    def write(self, root: Node, resolved: _Resolved, value: Node | None) -> Node:
+        """A new tree with ``value`` at ``resolved`` (None removes it); untouched parts are shared."""
+        return self._rewrite(root, resolved.steps, resolved, value)
+
+    def _stands_for(self, old: Node, new: Node) -> Node:
+        self.replaced.append((old, new))
+        return new
+
+    def _rewrite(self, node: Node, steps: tuple[Step, ...], resolved: _Resolved, value: Node | None) -> Node:
+        if not steps:
+            return self._stands_for(node, self._set_last(node, resolved, value))
         head, rest = steps[0], steps[1:]
         if isinstance(node, Mapping):
             key, child = node.entries[node.index[str(head)]]
-            return _with_entry(node, str(head), key, _rewrite(child, rest, resolved, value))
+            changed = _with_entry(node, str(head), key, self._rewrite(child, rest, resolved, value))
+            return self._stands_for(node, changed)
         assert isinstance(node, Sequence) and isinstance(head, int)
         child = node.items[head]
         if isinstance(child, Scalar) and not rest:  # a bare `after` id gets a key: {on: id, ...}
-            child = _on_mapping(child)
+            child = self._stands_for(child, _on_mapping(child))
         items = list(node.items)
-        items[head] = _rewrite(child, rest, resolved, value)
-        return Sequence(node.line, node.column, items)
-    return _set_last(node, resolved, value)
+        items[head] = self._rewrite(child, rest, resolved, value)
+        return self._stands_for(node, Sequence(node.line, node.column, items))
 
-
-def _set_last(node: Node, resolved: _Resolved, value: Node | None) -> Node:
-    last = resolved.last
-    if isinstance(node, Sequence):
-        items = list(node.items)
+    def _set_last(self, node: Node, resolved: _Resolved, value: Node | None) -> Node:
+        last = resolved.last
+        if isinstance(node, Sequence):
+            items = list(node.items)
+            if value is None:
+                del items[int(last)]
+            elif resolved.append_id is not None:
+                items.append(_with_id(_placed(value, node.line, node.column), resolved.append_id))
+            else:
+                old = items[int(last)]
+                placed = _placed(value, old.line, old.column)
+                name = item_name(old, bare=False)
+                if name is not None and isinstance(placed, Mapping):
+                    placed = _with_id(placed, name)
+                items[int(last)] = self._stands_for(old, placed)
+            return Sequence(node.line, node.column, items)
+        assert isinstance(node, Mapping)
+        key = str(last)
         if value is None:
-            del items[int(last)]
-        elif resolved.append_id is not None:
-            items.append(_with_id(_placed(value, node.line, node.column), resolved.append_id))
-        else:
-            old = items[int(last)]
-            placed = _placed(value, old.line, old.column)
-            name = item_name(old, bare=False)
-            items[int(last)] = _with_id(placed, name) if name is not None and isinstance(placed, Mapping) else placed
-        return Sequence(node.line, node.column, items)
-    assert isinstance(node, Mapping)
-    key = str(last)
-    if value is None:
-        entries = [(k, v) for k, v in node.entries if k.text != key]
-        return _mapping(node.line, node.column, entries)
-    existing = node.get(key)
-    if existing is not None:
-        old_key, old_value = existing
-        return _with_entry(node, key, old_key, _placed(value, old_value.line, old_value.column))
-    new_key = Scalar(node.line, node.column, key, key, False)
-    return _mapping(node.line, node.column, [*node.entries, (new_key, _placed(value, node.line, node.column))])
+            return _mapping(node.line, node.column, [(k, v) for k, v in node.entries if k.text != key])
+        existing = node.get(key)
+        if existing is not None:
+            old_key, old_value = existing
+            placed = self._stands_for(old_value, _placed(value, old_value.line, old_value.column))
+            return _with_entry(node, key, old_key, placed)
+        new_key = Scalar(node.line, node.column, key, key, False)
+        return _mapping(node.line, node.column, [*node.entries, (new_key, _placed(value, node.line, node.column))])
+
+
+def _over(source: SourceMap, root: Node, replaced: list[tuple[Node, Node]]) -> SourceMap:
+    """``source`` (the same kind of source map) over the changed tree ``root``.
+
+    A source map that knows the file of each node by the node's identity
+    (``origins``) gets the file of each replaced node for the node that took its
+    place, and forgets the nodes that left the tree (whose ids could be reused).
+    """
+    changed = copy.copy(source)
+    changed.root = root
+    origins = getattr(source, "origins", None)
+    if origins is not None:
+        taken = {id(new): origins[id(old)] for old, new in replaced if id(old) in origins}
+        carried = {}
+        for node in _nodes(root):
+            if id(node) in taken or id(node) in origins:
+                carried[id(node)] = taken.get(id(node), origins.get(id(node)))
+        changed.origins = carried
+    return changed
+
+
+def _nodes(root: Node):
+    """Every node of the tree, keys included (a node reached through aliases once)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, Mapping):
+            for key, value in node.entries:
+                stack += [key, value]
+        elif isinstance(node, Sequence):
+            stack += node.items
 
 
 def _with_entry(node: Mapping, key: str, key_node: Scalar, value: Node) -> Mapping:

@@ -156,7 +156,8 @@ def _met_lines(report: NeedsReport) -> list[str]:
         proof = (
             "proved the least cost"
             if report.least
-            else f"not proved the least (proved: every expansion that meets the dates costs at least {report.cost_bound or 0})"
+            else "not proved the least (proved: every expansion that meets the dates costs at least "
+            f"{report.cost_bound or 0})"
         )
         answer = f"answer: add {units} — cost {report.cost}, {proof}"
         if report.least:
