@@ -37,7 +37,7 @@ from ortools.sat.python import cp_model
 
 from qualplan.deadline import Deadline
 from qualplan.problem import Problem
-from qualplan.result import Schedule
+from qualplan.result import Schedule, schedule_times
 from qualplan.solver.bounds import Cutoff
 from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.greedy import greedy_schedule
@@ -279,16 +279,36 @@ class _Outcome:
 
 
 def _hint(problem: Problem, expansion: Expansion) -> _Solution | None:
-    """A greedy start: no units when the plan already meets its dates, else every unit allowed
-    when that does; None when the greedy meets the dates in neither."""
-    for units in (0, expansion.max_units):
-        added = dict.fromkeys(expansion.costs, units)
-        grown = expanded(problem, added, expansion.first_day)
-        schedule = greedy_schedule(grown)
-        if schedule is not None and term_values(grown, schedule)[0] == 0:
-            cost = sum(expansion.costs[resource] * units for resource in added)
-            return _Solution(added, cost, schedule)
-    return None
+    """A greedy start: no units when the plan already meets its dates; else a greedy schedule
+    with every unit allowed, and only the units it uses at its peak. None when the greedy
+    meets the dates in neither."""
+    nothing = dict.fromkeys(expansion.costs, 0)
+    schedule = greedy_schedule(problem)
+    if schedule is not None and term_values(problem, schedule)[0] == 0:
+        return _Solution(nothing, 0, schedule)
+    grown = expanded(problem, dict.fromkeys(expansion.costs, expansion.max_units), expansion.first_day)
+    schedule = greedy_schedule(grown)
+    if schedule is None or term_values(grown, schedule)[0] != 0:
+        return None
+    added = _peak_units(problem, schedule, expansion)
+    return _Solution(added, sum(expansion.costs[name] * units for name, units in added.items()), schedule)
+
+
+def _peak_units(problem: Problem, schedule: Schedule, expansion: Expansion) -> dict[str, int]:
+    """The extra units of each resource that ``schedule`` uses above ``problem``'s capacity (on
+    or after the day they arrive; before it the schedule stays within the plan's capacity)."""
+    times = schedule_times(problem, schedule)
+    added = {}
+    for resource in expansion.costs:
+        used = [0] * problem.days
+        for task, spec in problem.tasks.items():
+            units = sum(amount for name, amount in spec.uses if name == resource)
+            if units:
+                for day in range(times.start[task], times.end[task] + 1):
+                    used[day] += units
+        excess = [used[day] - problem.capacity_on(resource, day) for day in range(problem.days)]
+        added[resource] = max([0, *excess])
+    return added
 
 
 def _has_calendars(problem: Problem) -> bool:
