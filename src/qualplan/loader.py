@@ -15,6 +15,7 @@ The steps, each of which can only add positioned errors (never raise on bad inpu
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -518,6 +519,25 @@ def _failed(
     return LoadedPlan(path, None, (error,), (), source or SourceMap(None))
 
 
+def revalidate(loaded: LoadedPlan, changes: dict[str, object], *, cause: str) -> LoadedPlan:
+    """``loaded`` with top-level keys of its document replaced by ``changes``, validated and
+    checked again as a file would be (a command-line option that changes the plan in memory).
+
+    Positions stay those of the file (a key the change added has none of its own, so its
+    problems point at the closest key that exists); every error names ``cause`` (the
+    option, e.g. ``--status-date 2026-03-02``), since the file alone had none. The
+    warnings are the changed plan's.
+    """
+    if loaded.source.root is None:
+        raise ValueError("revalidate needs a plan that loaded from YAML")
+    document = to_data(loaded.source.root, MAX_VALUES)
+    assert isinstance(document, dict)  # a loaded plan's root is a mapping
+    document.update(changes)
+    checked = validate_document(document, loaded.source, loaded.path, str(loaded.path))
+    errors = tuple(dataclasses.replace(error, message=f"{error.message} (with {cause})") for error in checked.errors)
+    return dataclasses.replace(checked, errors=errors)
+
+
 __all__ = [
     "FoundFiles",
     "LoadedPlan",
@@ -528,6 +548,7 @@ __all__ = [
     "load_plan_text",
     "looks_like_plan",
     "parse_value",
+    "revalidate",
     "scan_plan_files",
     "validate_document",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ def run(
     workers: int,
     seed: int,
     sets: Sequence[str] = (),
+    status_date: dt.date | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
@@ -31,7 +33,7 @@ def run(
     4 on a bug (one line on stderr).
     """
     streams = Streams.of(stdout, stderr)
-    changes = pipeline.plan_changes("explain", sets, streams)
+    changes = pipeline.plan_changes("explain", sets, streams, status_date)
     if changes is None:
         return ExitCode.BAD_INPUT
     request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed), changes)

@@ -11,6 +11,7 @@ the verdict: ``check`` is the command whose exit code says met or missed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -28,6 +29,7 @@ def run(
     workers: int,
     seed: int,
     sets: Sequence[str] = (),
+    status_date: dt.date | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
@@ -35,7 +37,7 @@ def run(
     from qualplan.atomic import TargetRefused, check_target, write_atomic
 
     streams = Streams.of(stdout, stderr)
-    changes = pipeline.plan_changes("report", sets, streams)
+    changes = pipeline.plan_changes("report", sets, streams, status_date)
     if changes is None:
         return ExitCode.BAD_INPUT
     try:
