@@ -330,3 +330,17 @@ def test_an_answer_whose_cost_is_not_proved_least_says_so_and_is_still_exit_0(mo
     ) in out
     code, document = answer(WHATIF / "one-chamber.yaml", "chamber")
     assert (document["least"], document["cost_bound"]) == (False, 0)
+
+
+def test_units_arrive_at_the_status_date_by_default(tmp_path):
+    """A plan with a status date: the new units come from that day, the day work can resume."""
+    text = (WHATIF / "one-chamber.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text.replace("horizon: 1y\n", "horizon: 1y\nstatus_date: 2026-01-07\n"), encoding="utf-8")
+    code, out, _ = run(plan, "chamber", output_format="text")
+    assert "asked: chamber at 1 a unit; from 2026-01-07; at most 10 more\n" in out
+    assert code == ExitCode.MISSED  # nothing starts before 2026-01-07, so the tests alone end past the due date
+    assert "cells-done cannot be met by adding capacity: the tests alone end 2026-01-16, 2 days late\n" in out
+    code, document = answer(plan, "chamber", sets=["milestones.cells-done.due=2026-01-16"])
+    assert (code, document["added"]) == (ExitCode.OK, {"chamber": 1})
+    assert document["set"] == ["resources.chamber.changes=[{from: 2026-01-07, capacity: 2}]"]
