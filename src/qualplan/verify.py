@@ -13,11 +13,13 @@ it, and raises ``ScheduleRejected`` otherwise: an internal error (exit 4).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from qualplan.model import WEEKDAYS, Calendar, YearlyRange
 from qualplan.problem import Link, Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
 
@@ -60,6 +62,68 @@ class ScheduleRejected(Exception):
         super().__init__(f"the schedule of plan '{plan_id}' breaks {len(violations)} rule(s): {shown}{more}")
 
 
+# --- working days, read straight from the calendar's keys ----------------------------
+
+
+def works_on(calendar: Calendar, date: dt.date) -> bool:
+    """Whether ``date`` is a working day of ``calendar``, decided from its keys alone.
+
+    plan-format.md ("Calendars as labs keep them"): a day listed in ``working`` works;
+    any other day works unless it is a weekend day, in ``holidays`` or in
+    ``yearly_holidays``. This is the verifier's own reading, on purpose not
+    ``calendar.working_days`` (the mask the solver counts with): a mistake in the
+    mask then shows as a violation here instead of being confirmed.
+    """
+    if any(span.first <= date <= span.last for span in calendar.working):
+        return True
+    if WEEKDAYS[date.weekday()] in calendar.weekends:
+        return False
+    if any(span.first <= date <= span.last for span in calendar.holidays):
+        return False
+    return not any(_in_yearly_range(span, date) for span in calendar.yearly_holidays)
+
+
+def _in_yearly_range(span: YearlyRange, date: dt.date) -> bool:
+    """``date`` falls in the yearly range, compared as (month, day); a wrapping range
+    (``12-31..01-01``) is the days from its first to the year end and from New Year to its last."""
+    day = (date.month, date.day)
+    first, last = (span.first.month, span.first.day), (span.last.month, span.last.day)
+    if first <= last:
+        return first <= day <= last
+    return day >= first or day <= last
+
+
+@dataclass
+class _OwnCalendars:
+    """The verifier's count of working days: each calendar's working day numbers over the
+    horizon, from ``works_on``, built when a task on that calendar is first checked."""
+
+    problem: Problem
+    _days: dict[str, list[int]] = field(default_factory=dict)
+
+    def days(self, name: str) -> list[int]:
+        if name not in self._days:
+            calendar, start = self.problem.plan.calendars[name], self.problem.plan.start
+            self._days[name] = [
+                day for day in range(self.problem.days) if works_on(calendar, start + dt.timedelta(days=day))
+            ]
+        return self._days[name]
+
+    def is_working(self, name: str, day: int) -> bool:
+        days = self.days(name)
+        index = bisect.bisect_left(days, day)
+        return index < len(days) and days[index] == day
+
+    def end(self, name: str, start: int, length: int) -> int | None:
+        """The ``length``-th working day from ``start`` (a working day), None when ``start`` does
+        not work or the horizon ends first."""
+        days = self.days(name)
+        index = bisect.bisect_left(days, start)
+        if index == len(days) or days[index] != start or index + length - 1 >= len(days):
+            return None
+        return days[index + length - 1]
+
+
 @dataclass(frozen=True)
 class _Times:
     """Start and end day of each scheduled task, and each milestone's date (None when undefined)."""
@@ -67,6 +131,7 @@ class _Times:
     start: dict[str, int]
     end: dict[str, int]
     milestone: dict[str, int | None]
+    working: _OwnCalendars  # the verifier's own working-day count
 
     def node(self, node: str) -> tuple[int, int] | None:
         """(start, end) of a task or (date, date) of a milestone, None when it has no time."""
@@ -124,17 +189,20 @@ def _times(problem: Problem, schedule: Schedule) -> _Times:
     A milestone's date is its ``at``, or the smallest day that satisfies all its
     ``after`` entries: ``pred end + lag`` (finish, end) or ``pred start + lag`` (start),
     restated here on purpose rather than read from ``Link`` (see ``_dependency``).
-    A task's end is its ``length``-th day (working day with a calendar). A calendar
-    task whose start is not a working day (or leaves too few working days) has no
-    such end; ``_task_span`` reports that, and it gets ``start + length - 1`` here so
-    that its dependencies and resources can still be checked.
+    A task's end is its ``length``-th day (working day with a calendar, counted with
+    ``works_on``, not with the compiled calendar). A calendar task whose start is not
+    a working day (or leaves too few working days) has no such end; ``_task_span``
+    reports that, and it gets ``start + length - 1`` here so that its dependencies and
+    resources can still be checked.
     """
+    working = _OwnCalendars(problem)
     start: dict[str, int] = {}
     end: dict[str, int] = {}
     for task_id, first in schedule.starts.items():
         if task_id not in problem.tasks:
             continue
-        last = problem.end_of(task_id, first)
+        spec = problem.tasks[task_id]
+        last = first + spec.length - 1 if spec.calendar is None else working.end(spec.calendar, first, spec.length)
         start[task_id] = first
         end[task_id] = last if last is not None else _end_ignoring_calendar(problem, task_id, first)
     milestone: dict[str, int | None] = {}
@@ -165,7 +233,7 @@ def _times(problem: Problem, schedule: Schedule) -> _Times:
             milestone.update(dict.fromkeys(waiting))
             break
         pending = waiting
-    return _Times(start, end, milestone)
+    return _Times(start, end, milestone, working)
 
 
 def _end_ignoring_calendar(problem: Problem, task_id: str, start: int) -> int:
@@ -199,7 +267,7 @@ def _task_span(problem: Problem, task_id: str, times: _Times) -> Iterator[Violat
             f"task '{task_id}' starts {_date(problem, start)}, before its not_before {_date(problem, task.earliest)}",
         )
     # A calendar task that cannot fit its working days is reported once, by `_calendar`.
-    fits_calendar = task.calendar is None or problem.end_of(task_id, start) is not None
+    fits_calendar = task.calendar is None or times.working.end(task.calendar, start, task.length) is not None
     if end > problem.days - 1 and fits_calendar:
         yield Violation(
             Rule.HORIZON,
@@ -207,7 +275,7 @@ def _task_span(problem: Problem, task_id: str, times: _Times) -> Iterator[Violat
             f"task '{task_id}' ({when}) ends after the horizon's last day {_date(problem, problem.days - 1)}",
         )
     if task.calendar is not None:
-        yield from _calendar(problem, task_id, start)
+        yield from _calendar(problem, task_id, start, times.working)
     if task.occurrences is not None:
         inside = any(lo <= start and end <= hi for lo, hi in task.occurrences)
         if not inside:
@@ -219,18 +287,17 @@ def _task_span(problem: Problem, task_id: str, times: _Times) -> Iterator[Violat
             )
 
 
-def _calendar(problem: Problem, task_id: str, start: int) -> Iterator[Violation]:
+def _calendar(problem: Problem, task_id: str, start: int, working: _OwnCalendars) -> Iterator[Violation]:
     """A calendar task starts on a working day and has its `length` working days before the horizon ends."""
     task = problem.tasks[task_id]
-    calendar = problem.calendars[task.calendar]
-    if not calendar.is_working(start):
+    if not working.is_working(task.calendar, start):
         yield Violation(
             Rule.CALENDAR,
             (task_id, task.calendar),
             f"task '{task_id}' starts {_date(problem, start)} ({_weekday(problem, start)}), "
             f"which is not a working day of calendar '{task.calendar}'",
         )
-    elif problem.end_of(task_id, start) is None:
+    elif working.end(task.calendar, start, task.length) is None:
         yield Violation(
             Rule.CALENDAR,
             (task_id, task.calendar),
