@@ -264,7 +264,11 @@ def _locate(finding: Finding, name: str, source: SourceMap) -> PlanError:
         line, column = source.key_position(finding.path)
     else:
         line, column = source.position(finding.path)
-    return PlanError(name, line, column, source.display(finding.path), finding.message)
+    message = finding.message
+    if finding.related is not None:
+        other_line, _ = source.position(finding.related)
+        message = message.replace("{related}", f"{source.display(finding.related)} on line {other_line}")
+    return PlanError(name, line, column, source.display(finding.path), message)
 
 
 def _sorted(errors: list[PlanError]) -> tuple[PlanError, ...]:
