@@ -452,11 +452,11 @@ def _working_days_not_holidays(parts: _Parts) -> Iterator[Finding]:
                     continue
                 both = first.isoformat() if first == last else f"{first}..{last}"
                 shown = "" if (first, last) == (holiday.first, holiday.last) else f" ({holiday})"
+                listed = "is listed as a make-up working day" if first == last else "are listed as make-up working days"
                 yield Finding(
                     ("calendars", name, "working", index),
-                    f"{both} {'is' if first == last else 'are'} listed as a make-up working day here and as a "
-                    f"holiday in {{related}}{shown}; a day either works or not: remove it from 'working' "
-                    "or from 'holidays'",
+                    f"{both} {listed} here and as {'a holiday' if first == last else 'holidays'} in "
+                    f"{{related}}{shown}; a day either works or not: remove it from 'working' or from 'holidays'",
                     related=("calendars", name, "holidays", other),
                 )
 

@@ -138,6 +138,15 @@ class YearlyRange:
 
 def parse_yearly_range(value: object) -> YearlyRange:
     """Parse ``MM-DD..MM-DD`` (inclusive, may wrap the year end) or a single ``MM-DD``."""
+    if isinstance(value, str) and all(_ISO_DATE.match(part.strip()) for part in value.split("..")):
+        raise ValueError(
+            f"'{value}' is a date; a yearly holiday is MM-DD (every year), a one-off date goes under 'holidays'"
+        )
+    if isinstance(value, dt.date):
+        raise ValueError(
+            f"'{value.isoformat()}' is a date; a yearly holiday is MM-DD (every year), "
+            "a one-off date goes under 'holidays'"
+        )
     if isinstance(value, str) and ".." in value:
         first_text, _, last_text = value.partition("..")
         return YearlyRange(parse_month_day(first_text), parse_month_day(last_text))

@@ -1,0 +1,336 @@
+"""Calendars as labs keep them (issue 18): make-up working days and yearly holidays.
+
+Hand-computed spans through every layer that counts working days (the compiled
+calendar, the CP-SAT rank equations, the verifier), and a property test that the
+model's spans are exactly the spans counted day by day on random calendars.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+
+from plan_factory import make_problem
+from qualplan.calendar import WorkingDays, working_days
+from qualplan.loader import load_plan_text
+from qualplan.model import WEEKDAYS, Calendar, Plan
+from qualplan.problem import Problem, compile_plan
+from qualplan.result import Schedule, schedule_times
+from qualplan.solver import SolveOptions, solve
+from qualplan.solver.builder import ModelBuilder
+from qualplan.verify import Rule, ensure_verified, verify
+
+# The State Council's 2026 Spring Festival: 2026-02-15 (Sun) .. 02-23 (Mon) off, the
+# Saturdays 02-14 and 02-28 are make-up working days (docs/calendars-cn.md).
+SPRING_FESTIVAL_2026 = {
+    "weekends": ["sat", "sun"],
+    "holidays": ["2026-02-15..2026-02-23"],
+    "working": ["2026-02-14", "2026-02-28"],
+}
+
+
+def solved_dates(problem: Problem) -> dict[str, tuple[str, str]]:
+    """Each task's (start, end) in the CP-SAT schedule (every phase through CP-SAT, verified)."""
+    result = ensure_verified(solve(problem, time_limit=5.0, options=SolveOptions(greedy=False)))
+    assert result.schedule is not None and result.proven
+    times = schedule_times(problem, result.schedule)
+    return {
+        task: (problem.date(times.start[task]).isoformat(), problem.date(times.end[task]).isoformat())
+        for task in problem.tasks
+    }
+
+
+def with_milestones(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A milestone after each task, so that the objective pulls every task to its earliest start."""
+    return [{"id": f"{task['id']}-done", "after": [task["id"]]} for task in tasks]
+
+
+def test_a_task_across_the_spring_festival_counts_the_make_up_saturday_before_it():
+    tasks = [
+        {"id": "teardown", "duration": "4d", "calendar": "cn", "not_before": "2026-02-12"},
+        {"id": "report", "duration": "5d", "calendar": "cn", "after": ["teardown"]},
+    ]
+    problem = make_problem(tasks, calendars={"cn": SPRING_FESTIVAL_2026}, milestones=with_milestones(tasks))
+    # teardown: Thu 02-12, Fri 02-13, Sat 02-14 (make-up), then 02-15..02-23 off, Tue 02-24.
+    # report: Wed 02-25, Thu 02-26, Fri 02-27, Sat 02-28 (make-up), Mon 03-02.
+    assert solved_dates(problem) == {
+        "teardown": ("2026-02-12", "2026-02-24"),
+        "report": ("2026-02-25", "2026-03-02"),
+    }
+
+
+def test_without_the_make_up_saturday_the_same_task_ends_a_day_later():
+    calendar = {"weekends": ["sat", "sun"], "holidays": ["2026-02-15..2026-02-23"]}
+    tasks = [{"id": "teardown", "duration": "4d", "calendar": "cn", "not_before": "2026-02-12"}]
+    problem = make_problem(tasks, calendars={"cn": calendar}, milestones=with_milestones(tasks))
+    assert solved_dates(problem) == {"teardown": ("2026-02-12", "2026-02-25")}
+
+
+def test_a_task_across_national_day_two_years_after_the_plan_start():
+    calendar = {"weekends": ["sat", "sun"], "yearly_holidays": ["10-01..10-07"]}
+    tasks = [{"id": "abuse", "duration": "5d", "calendar": "cn", "not_before": "2028-09-28"}]
+    problem = make_problem(tasks, horizon="3y", calendars={"cn": calendar}, milestones=with_milestones(tasks))
+    # Thu 09-28, Fri 09-29; Sat 30 and Sun 01 weekend, 10-02..10-06 National Day 2028; Mon 10-09 .. Wed 10-11.
+    assert solved_dates(problem) == {"abuse": ("2028-09-28", "2028-10-11")}
+
+
+def test_a_yearly_holiday_wrapping_the_year_end_closes_both_years():
+    calendar = {"weekends": ["sat", "sun"], "yearly_holidays": ["12-31..01-01"]}
+    tasks = [{"id": "soak", "duration": "3d", "calendar": "cn", "not_before": "2027-12-30"}]
+    problem = make_problem(tasks, horizon="3y", calendars={"cn": calendar}, milestones=with_milestones(tasks))
+    # Thu 2027-12-30; Fri 12-31 and Sat 01-01 holiday, Sun 01-02 weekend; Mon 2028-01-03, Tue 01-04.
+    assert solved_dates(problem) == {"soak": ("2027-12-30", "2028-01-04")}
+    mask = working_days(Calendar.model_validate({"yearly_holidays": ["12-31..01-01"]}), dt.date(2026, 1, 1), 400)
+    # The occurrence that began the year before the plan start still closes 2026-01-01 (day 0).
+    assert [day for day in (0, 364, 365, 366) if not mask[day]] == [0, 364, 365]  # 2026-01-01, 12-31, 2027-01-01
+
+
+def test_a_make_up_day_inside_a_yearly_holiday_works_that_year_only():
+    calendar = {
+        "weekends": ["sat", "sun"],
+        "yearly_holidays": ["10-01..10-07"],
+        "working": ["2027-10-07", "2027-10-09"],  # a Thursday in the holiday, and the Saturday after it
+    }
+    tasks = [
+        {"id": "y2027", "duration": "4d", "calendar": "cn", "not_before": "2027-09-30"},
+        {"id": "y2028", "duration": "4d", "calendar": "cn", "not_before": "2028-09-29"},
+    ]
+    problem = make_problem(tasks, horizon="3y", calendars={"cn": calendar}, milestones=with_milestones(tasks))
+    # 2027: Thu 09-30, (10-01..10-06 off), Thu 10-07 (make-up), Fri 10-08, Sat 10-09 (make-up).
+    # 2028: Fri 09-29, (10-01..10-07 off and the weekends), Mon 10-09, Tue 10-10, Wed 10-11.
+    assert solved_dates(problem) == {"y2027": ("2027-09-30", "2027-10-09"), "y2028": ("2028-09-29", "2028-10-11")}
+
+
+def test_the_verifier_rejects_a_start_on_an_ordinary_weekend_and_accepts_one_on_a_make_up_day():
+    tasks = [{"id": "a", "duration": "2d", "calendar": "cn"}]
+    problem = make_problem(tasks, calendars={"cn": SPRING_FESTIVAL_2026})
+    make_up, sunday = problem.day(dt.date(2026, 2, 14)), problem.day(dt.date(2026, 3, 1))
+    assert verify(problem, Schedule({"a": make_up})) == []
+    [violation] = verify(problem, Schedule({"a": sunday}))
+    assert violation.rule is Rule.CALENDAR
+    assert violation.message == "task 'a' starts 2026-03-01 (Sun), which is not a working day of calendar 'cn'"
+
+
+def test_the_verifier_does_not_trust_the_compiled_calendar():
+    """A wrong mask (here: Sunday 2026-03-01 marked working) misleads everything that reads
+    the compiled calendar, and the verifier's own reading of the plan catches it."""
+    tasks = [{"id": "a", "duration": "3d", "calendar": "cn"}, {"id": "b", "duration": "1d", "after": ["a"]}]
+    problem = make_problem(tasks, calendars={"cn": SPRING_FESTIVAL_2026})
+    calendar = problem.calendars["cn"]
+    wrong = list(calendar.mask)
+    wrong[problem.day(dt.date(2026, 3, 1))] = True
+    broken = WorkingDays(tuple(wrong), tuple(d for d, works in enumerate(wrong) if works), calendar.weekly)
+    problem = dataclasses.replace(problem, calendars={"cn": broken})
+    friday = problem.day(dt.date(2026, 2, 27))
+    # By the broken mask 'a' runs Fri 02-27, Sat 02-28 (make-up), "Sun 03-01"; by the plan it ends Mon 03-02.
+    assert problem.date(problem.end_of("a", friday)) == dt.date(2026, 3, 1)
+    [violation] = verify(problem, Schedule({"a": friday, "b": problem.end_of("a", friday) + 1}))
+    assert violation.rule is Rule.DEPENDENCY
+    assert "'a' runs 2026-02-27..2026-03-02" in violation.message
+    [violation] = verify(problem, Schedule({"a": problem.day(dt.date(2026, 3, 1)), "b": 70}))
+    assert violation.rule is Rule.CALENDAR
+
+
+# --- the rank equations are exact: every (start, end) pair the model allows, on random calendars ----
+
+START = dt.date(2026, 12, 21)  # a Monday; the horizon runs over the year end
+HORIZON = 28
+
+
+def oracle_working(calendar: dict[str, Any], date: dt.date) -> bool:
+    """The rule of plan-format.md, evaluated the slow way: yearly ranges expanded into dated days."""
+    for text in calendar.get("working", []):
+        first, _, last = text.partition("..")
+        if dt.date.fromisoformat(first) <= date <= dt.date.fromisoformat(last or first):
+            return True
+    if WEEKDAYS[date.weekday()] in calendar.get("weekends", []):
+        return False
+    off = set()
+    for text in calendar.get("holidays", []):
+        first, _, last = text.partition("..")
+        day = dt.date.fromisoformat(first)
+        while day <= dt.date.fromisoformat(last or first):
+            off.add(day)
+            day += dt.timedelta(days=1)
+    for text in calendar.get("yearly_holidays", []):
+        first, _, last = text.partition("..")
+        last = last or first
+        for year in (date.year - 1, date.year):
+            begin = dt.date(year, int(first[:2]), int(first[3:]))
+            end = dt.date(year, int(last[:2]), int(last[3:]))
+            if end < begin:
+                end = dt.date(year + 1, end.month, end.day)
+            day = begin
+            while day <= end:
+                off.add(day)
+                day += dt.timedelta(days=1)
+    return date not in off
+
+
+def oracle_end(calendar: dict[str, Any], start: int, length: int) -> int | None:
+    """The ``length``-th working day from ``start`` by counting day by day; None if there is none."""
+    if not oracle_working(calendar, START + dt.timedelta(days=start)):
+        return None
+    counted = 0
+    for day in range(start, HORIZON):
+        counted += oracle_working(calendar, START + dt.timedelta(days=day))
+        if counted == length:
+            return day
+    return None
+
+
+def _iso(day: int) -> str:
+    return (START + dt.timedelta(days=day)).isoformat()
+
+
+def _month_day(day: int) -> str:
+    return (START + dt.timedelta(days=day)).strftime("%m-%d")
+
+
+@st.composite
+def lab_calendars(draw: st.DrawFn) -> dict[str, Any]:
+    """Random weekends, dated holidays, yearly holidays (some wrapping the year end) and make-up days."""
+    calendar: dict[str, Any] = {"weekends": draw(st.lists(st.sampled_from(WEEKDAYS), max_size=4, unique=True))}
+    days = st.integers(0, HORIZON - 1)
+    holidays = [(lo, lo + width) for lo, width in draw(st.lists(st.tuples(days, st.integers(0, 3)), max_size=3))]
+    calendar["holidays"] = [_iso(lo) if lo == hi else f"{_iso(lo)}..{_iso(hi)}" for lo, hi in holidays]
+    yearly = draw(st.lists(st.tuples(days, st.integers(0, 5)), max_size=2))
+    calendar["yearly_holidays"] = [
+        _month_day(lo) if width == 0 else f"{_month_day(lo)}..{_month_day(lo + width)}" for lo, width in yearly
+    ]
+    taken = {day for lo, hi in holidays for day in range(lo, hi + 1)}
+    calendar["working"] = [_iso(day) for day in draw(st.lists(days, max_size=5, unique=True)) if day not in taken]
+    return calendar
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lab_calendars(), st.integers(1, 6))
+def test_the_model_allows_exactly_the_spans_counted_day_by_day(calendar: dict[str, Any], length: int) -> None:
+    document = {
+        "qualplan": 1,
+        "id": "ranks",
+        "start": START.isoformat(),
+        "horizon": f"{HORIZON}d",
+        "calendars": {"lab": calendar},
+        "tasks": [{"id": "t", "duration": f"{length}d", "calendar": "lab"}],
+    }
+    problem = compile_plan(Plan.model_validate(document))
+    expected = {(start, end) for start in range(HORIZON) if (end := oracle_end(calendar, start, length)) is not None}
+    # The compiled calendar agrees with the oracle ...
+    assert {(s, problem.end_of("t", s)) for s in range(HORIZON) if problem.end_of("t", s) is not None} == expected
+    if not expected:
+        return  # the static checks reject such a plan: no start fits
+    # ... and so does the CP-SAT model, over the whole horizon (no CPM tightening).
+    builder = ModelBuilder(problem, tighten=False)
+    builder.add_constraints()
+    variables = builder.tasks["t"]
+    found: set[tuple[int, int]] = set()
+
+    class Collect(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            found.add((self.value(variables.start), self.value(variables.end)))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.num_workers = 1
+    status = solver.solve(builder.model, Collect())
+    assert status == cp_model.OPTIMAL
+    assert found == expected
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lab_calendars(), st.lists(st.tuples(st.integers(1, 5), st.integers(0, HORIZON - 1)), min_size=1, max_size=3))
+def test_solved_spans_agree_with_the_verifier_and_a_day_by_day_count(
+    calendar: dict[str, Any], shapes: list[tuple[int, int]]
+) -> None:
+    tasks = [
+        {"id": f"t{index}", "duration": f"{length}d", "calendar": "lab", "not_before": _iso(earliest)}
+        for index, (length, earliest) in enumerate(shapes)
+    ]
+    # Each task on its own: the best schedule starts it on its first start that fits.
+    first_fits = {}
+    for task, (length, earliest) in zip(tasks, shapes, strict=True):
+        fits = [s for s in range(earliest, HORIZON) if oracle_end(calendar, s, length) is not None]
+        if not fits:
+            return  # the static checks reject a task that cannot fit
+        first_fits[task["id"]] = (fits[0], oracle_end(calendar, fits[0], length))
+    document = {
+        "qualplan": 1,
+        "id": "spans",
+        "start": START.isoformat(),
+        "horizon": f"{HORIZON}d",
+        "calendars": {"lab": calendar},
+        "tasks": tasks,
+        "milestones": with_milestones(tasks),
+    }
+    problem = compile_plan(Plan.model_validate(document))
+    result = ensure_verified(solve(problem, time_limit=5.0, options=SolveOptions(greedy=False)))
+    assert result.schedule is not None and result.proven
+    times = schedule_times(problem, result.schedule)
+    assert {task: (times.start[task], times.end[task]) for task in problem.tasks} == first_fits
+
+
+@pytest.mark.parametrize("key", ["holidays", "yearly_holidays"])
+def test_a_calendar_closed_by_holidays_but_for_make_up_days_has_working_days(key: str):
+    closed = {"holidays": ["2026-01-05..2026-02-03"], "yearly_holidays": ["01-01..02-28"]}[key]
+    calendar = Calendar.model_validate({key: closed, "working": ["2026-01-10"]})
+    mask = working_days(calendar, dt.date(2026, 1, 5), 30)
+    assert [day for day, works in enumerate(mask) if works] == [5]
+
+
+# --- validation: errors and warnings of the two keys ----------------------------------------------
+
+HEAD = "qualplan: 1\nid: demo\nstart: 2026-01-05\ntasks:\n  - {id: a, duration: 2d, calendar: cn}\ncalendars:\n  cn:\n"
+
+
+def problems(calendar: str) -> tuple[list[str], list[str]]:
+    loaded = load_plan_text(HEAD + calendar, "p.yaml")
+    return [str(error) for error in loaded.errors], [str(warning) for warning in loaded.warnings]
+
+
+def test_a_make_up_day_inside_a_yearly_holiday_is_the_intended_override_not_an_error():
+    assert problems("    weekends: [sat, sun]\n    yearly_holidays: [10-01..10-07]\n    working: [2027-10-04]\n") == (
+        [],
+        [],
+    )
+
+
+def test_a_working_day_listed_as_a_holiday_is_an_error_naming_both_lines():
+    calendar = "    holidays:\n      - 2026-10-01..2026-10-07\n    working:\n      - 2026-10-07\n"
+    assert problems(calendar)[0] == [
+        "p.yaml:11:9: calendars.cn.working.#1: 2026-10-07 is listed as a make-up working day here and as a holiday "
+        "in calendars.cn.holidays.#1 on line 9 (2026-10-01..2026-10-07); a day either works or not: remove it "
+        "from 'working' or from 'holidays'"
+    ]
+
+
+def test_02_29_is_no_yearly_holiday_but_a_dated_29_february_is_a_make_up_day():
+    errors, _ = problems("    yearly_holidays: [02-28..02-29]\n    weekends: [sun]\n    working: [2032-02-29]\n")
+    assert errors == [
+        "p.yaml:8:23: calendars.cn.yearly_holidays.#1: 02-29 does not exist in every year; use 02-28 or 03-01"
+    ]
+
+
+def test_a_make_up_day_that_changes_nothing_is_a_warning():
+    errors, warnings = problems("    weekends: [sat, sun]\n    working: [2026-02-14, 2026-02-17, 2030-01-05]\n")
+    assert errors == []
+    assert warnings == [
+        "p.yaml:9:27: calendars.cn.working.#2: 2026-02-17 (Tuesday) is a working day of calendar 'cn' "
+        "anyway (neither a weekend day nor a holiday); a make-up working day overrides a weekend day or a "
+        "holiday: is the date right?"
+    ]
+
+
+def test_a_calendar_whose_only_working_days_are_make_up_days_is_valid():
+    calendar = "    weekends: [mon, tue, wed, thu, fri, sat, sun]\n    working: [2026-01-10..2026-01-11]\n"
+    assert problems(calendar) == ([], [])
+    assert problems("    weekends: [mon, tue, wed, thu, fri, sat, sun]\n")[0] == [
+        "p.yaml:7:3: calendars.cn: calendar 'cn' has no working day within the horizon (every day is a weekend or "
+        "holiday)"
+    ]
