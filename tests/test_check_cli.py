@@ -133,7 +133,9 @@ def test_invalid_plan_exits_2_with_every_error_on_stderr_and_nothing_on_stdout()
 def test_missing_file_and_empty_folder_exit_2(tmp_path):
     missing = invoke(str(tmp_path / "nowhere.yaml"))
     assert missing.exit_code == 2
-    assert "nowhere.yaml:1:1: cannot read the file" in missing.stderr
+    assert missing.stderr == f"qualplan check: {(tmp_path / 'nowhere.yaml').as_posix()}: no such file or folder\n"
+    others = invoke(str(tmp_path / "nowhere.yaml"), relative("met.yaml"), *FAST)
+    assert others.exit_code == 2 and "cells-met" in others.stdout  # the plans that exist are still checked
     empty = invoke(str(tmp_path))
     assert empty.exit_code == 2
     assert empty.stderr == f"qualplan check: no plan files (*.yaml, *.yml) found in {tmp_path.as_posix()}\n"

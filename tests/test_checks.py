@@ -239,3 +239,83 @@ def test_weeks_on_a_working_day_calendar_warn_that_they_count_working_days() -> 
         "p.yaml:7:27: tasks.build.duration: '8w' on calendar 'workdays' means 56 working days; "
         "write working days (e.g. '40d' for five-day weeks) if that is what you mean"
     ]
+
+
+# --- working-day calendars: weeks and cycles (issue 12) -----------------------------------------
+
+
+def test_a_fraction_of_a_week_on_a_calendar_suggests_a_valid_duration() -> None:
+    """'0.1w' suggested '0d', which is itself an error."""
+    body = (
+        "calendars:\n  workdays: {weekends: [sat, sun]}\ntasks:\n  - {id: build, duration: 0.1w, calendar: workdays}\n"
+    )
+    assert problems(body) == (
+        [],
+        [
+            "p.yaml:7:27: tasks.build.duration: '0.1w' on calendar 'workdays' means 1 working day; "
+            "write working days (e.g. '1d' for five-day weeks) if that is what you mean"
+        ],
+    )
+
+
+@given(st.integers(1, 400), st.sampled_from(["w", "mo", "y"]))
+def test_the_suggested_working_days_are_valid_and_cover_the_five_day_share(number: int, unit: str) -> None:
+    body = f"calendars:\n  c: {{weekends: [sat, sun]}}\ntasks:\n  - {{id: t, duration: {number}{unit}, calendar: c}}\n"
+    _, warnings = problems(body)
+    suggested = int(warnings[0].split("(e.g. '")[1].split("d'")[0])
+    days = number * {"w": 7, "mo": 30, "y": 365}[unit]
+    assert suggested >= 1
+    assert (suggested - 1) * 7 < days * 5 <= suggested * 7  # the ceiling of 5/7 of the days
+
+
+def test_cycles_on_a_working_day_calendar_warn_what_happens_and_how_to_write_it() -> None:
+    """177 days of cycling silently became 177 working days (issue 12, item 9)."""
+    body = (
+        "calendars:\n  workdays: {weekends: [sat, sun]}\n"
+        "tasks:\n"
+        "  - id: life\n"
+        "    cycles: {count: 1000, charge_c: 0.5, discharge_c: 1.0, cv_h: 0.5, rest_h: 0.25, "
+        "checkup_every: 100, checkup_h: 24}\n"
+        "    calendar: workdays\n"
+        "  - {id: free-running, cycles: {count: 10, charge_c: 1, discharge_c: 1}}\n"
+    )
+    assert problems(body) == (
+        [],
+        [
+            "p.yaml:9:15: tasks.life.calendar: on calendar 'workdays' the cycling (1000 cycles × 4 h + "
+            "10 check-ups × 24 h = 4240 h = 177 d) counts as 177 working days, so weekends and holidays stretch "
+            "the test; a cycler runs every day: remove 'calendar', or if the test really pauses on non-working "
+            "days, write 'duration: 177d' instead of 'cycles'"
+        ],
+    )
+
+
+# --- capacity changes: one per date (issue 12) ----------------------------------------------------
+
+
+@given(st.lists(st.integers(-30, 30), min_size=1, max_size=6))
+def test_capacity_changes_are_an_error_exactly_at_each_repeated_date(offsets: list[int]) -> None:
+    """Oracle: the i-th change is an error iff an earlier change has its date, whatever the start."""
+    start = dt.date(2026, 1, 5)
+    changes = "".join(
+        f"      - {{from: {start + dt.timedelta(days=offset)}, capacity: {number + 1}}}\n"
+        for number, offset in enumerate(offsets)
+    )
+    body = (
+        f"resources:\n  rig:\n    capacity: 1\n    changes:\n{changes}"
+        "tasks:\n  - {id: t, duration: 1d, uses: {rig: 1}}\n"
+    )
+    found = errors(body)
+    repeated = [index for index, offset in enumerate(offsets) if offset in offsets[:index]]
+    assert [error.split(": ")[1] for error in found] == [
+        f"resources.rig.changes.#{index + 1}.from" for index in repeated
+    ]
+    if not repeated:
+        plan = load_plan_text(HEAD + body, "p.yaml").plan
+        assert plan is not None
+        from qualplan.problem import compile_plan
+
+        # on or before the start, the latest change sets the capacity from the first day
+        before = [(offset, number + 1) for number, offset in enumerate(offsets) if offset <= 0]
+        day_zero = max(before)[1] if before else 1
+        assert compile_plan(plan).capacity_on("rig", 0) == day_zero

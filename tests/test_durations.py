@@ -126,3 +126,31 @@ def test_cycle_days_are_the_ceiling_of_the_exact_hours(
     assert hours == count * per_cycle + (count // every * 24 if every else 0)
     days = hours_to_days(hours)
     assert (days - 1) * 24 < hours <= days * 24
+
+
+# --- only ASCII digits are digits (issue 12) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["²", "٣", "٣d", "1.٥w", "１２w", "৩mo"])
+def test_digits_of_other_scripts_are_refused_with_a_proper_message(text: str) -> None:
+    """'²' crashed with Python's `invalid literal for int()`; '٣' was accepted as 3 days."""
+    with pytest.raises(DurationError, match=r"^'.+' is not a duration; write its number with the digits 0-9 "):
+        parse_duration(text)
+
+
+@given(st.text(min_size=1, max_size=6))
+def test_a_duration_is_exactly_ascii_digits_and_a_unit(text: str) -> None:
+    """Oracle: accepted if and only if the stripped text is [0-9]+ or a number with a unit, in ASCII."""
+    import re
+
+    stripped = text.strip()
+    written = re.fullmatch(r"[0-9]+(\.[0-9]+)?(h|d|w|mo|y)|[0-9]+", stripped, re.ASCII) is not None
+    if stripped.startswith("-"):
+        written = False
+    try:
+        duration = parse_duration(text)
+    except DurationError:
+        assert not written
+    else:
+        assert written
+        assert duration.text.isascii()

@@ -505,3 +505,224 @@ def test_the_window_opening_comes_from_the_seasons_chain_when_the_lab_chain_take
         )
         == 1
     )
+
+
+# --- what a calendar costs, and which days a length counts (issue 12 item 9) -----------------
+
+SPRING_FESTIVAL = dict(
+    calendars={"works": {"weekends": ["sat", "sun"], "holidays": ["2026-02-15..2026-02-23"]}},
+    tasks=[
+        {"id": "build", "duration": "36d"},  # 2026-01-05 (Mon) .. 2026-02-09 (Mon)
+        {"id": "teardown", "duration": "5d", "after": ["build"], "calendar": "works"},
+    ],
+    milestones=[{"id": "report", "after": ["teardown"], "due": "2026-02-13"}],
+)
+
+
+def test_a_working_day_task_across_the_spring_festival_names_its_weekends_and_the_holiday():
+    problem = plan_of(**SPRING_FESTIVAL)
+    # By hand: teardown works Tue 02-10, Wed 11, Thu 12, Fri 13 and Tue 24: 5 working days over 15 days.
+    # Not worked: Sat 14, Sun 15, Sat 21, Sun 22 (weekend days, 15/21/22 inside the holiday too)
+    # and Mon 16 .. Fri 20, Mon 23 (the 6 days the Spring Festival adds to an ordinary week).
+    explanation = explain(result_of(problem, {"build": 0, "teardown": dt.date(2026, 2, 10)}))
+    link = explanation.milestone("report").chain[1]
+    assert (link.start, link.end, link.span) == (day("2026-02-10"), day("2026-02-24"), 15)
+    cost = link.calendar_cost
+    assert (cost.span, cost.working, cost.weekend_days, cost.holidays, cost.unnamed) == (
+        15,
+        5,
+        4,
+        (("2026-02-15..2026-02-23", 6),),
+        0,
+    )
+    text = render_text(explanation)
+    assert (
+        "    teardown 2026-02-10..2026-02-24 (5 working days of works span 15 d, "
+        "with 4 weekend days and 6 days of holiday 2026-02-15..2026-02-23): after build ends\n"
+    ) in text
+    # The short forms say which days they count: working days, and the elapsed span beside them.
+    assert "only shorter or overlapping tests will: build 36 d, teardown 5 working days (15 d elapsed)." in text
+    assert why_line(explanation, "report") == (
+        "why: the tests alone end 2026-02-24, 11 days late (build 36 d, teardown 5 working days (15 d elapsed)): "
+        "more equipment won't help"
+    )
+
+    import json
+
+    chain = json.loads(render_json(explanation))["milestones"][0]["chain"]
+    teardown, build = chain[1], chain[2]
+    assert {key: teardown[key] for key in ("duration_days", "duration_unit", "elapsed_days", "calendar")} == {
+        "duration_days": 5,
+        "duration_unit": "working_days",
+        "elapsed_days": 15,
+        "calendar": "works",
+    }
+    assert teardown["calendar_cost"] == {
+        "span_days": 15,
+        "working_days": 5,
+        "weekend_days": 4,
+        "holidays": [{"range": "2026-02-15..2026-02-23", "days": 6}],
+        "other_days_off": 0,
+    }
+    assert teardown["duration_text"] == (
+        "5 working days of works span 15 d, with 4 weekend days and 6 days of holiday 2026-02-15..2026-02-23"
+    )
+    assert (build["duration_unit"], build["elapsed_days"], build["calendar_cost"], build["duration_text"]) == (
+        "elapsed_days",
+        36,
+        None,
+        "36 d",
+    )
+    assert chain[0]["duration_unit"] is None  # the milestone
+
+
+def test_the_longest_tests_are_ranked_by_elapsed_days_not_by_their_count_of_working_days():
+    problem = plan_of(
+        calendars={"works": {"weekends": ["sat", "sun"]}},
+        tasks=[
+            {"id": "build", "duration": "50d", "calendar": "works"},  # 2026-01-05 .. 2026-03-13: 68 days
+            {"id": "soak", "duration": "60d", "after": ["build"]},
+        ],
+        milestones=[{"id": "m", "after": ["soak"], "due": "2026-03-31"}],
+    )
+    explanation = explain(result_of(problem, {"build": 0, "soak": day("2026-03-14")}))
+    link = explanation.milestone("m").chain[2]
+    assert (link.node, link.span, link.calendar_cost.weekend_days, link.calendar_cost.holidays) == ("build", 68, 18, ())
+    text = render_text(explanation)
+    assert "    build 2026-01-05..2026-03-13 (50 working days of works span 68 d, with 18 weekend days): " in text
+    assert why_line(explanation, "m").startswith(
+        "why: the tests alone end 2026-05-12, 42 days late (build 50 working days (68 d elapsed), soak 60 d)"
+    )
+
+
+def test_a_cycle_life_test_on_a_calendar_counts_its_derived_days_as_working_days():
+    problem = plan_of(
+        calendars={"works": {"weekends": ["sat", "sun"]}},
+        tasks=[
+            {
+                "id": "life",
+                "calendar": "works",
+                "cycles": {"count": 30, "charge_c": 1, "discharge_c": 1, "checkup_every": 10, "checkup_h": 24},
+            }
+        ],
+        milestones=[{"id": "m", "after": ["life"]}],
+    )
+    # 30 × 2 h + 3 × 24 h = 132 h = 6 working days: Mon 01-05 .. Mon 01-12, 8 days with one weekend.
+    explanation = explain(result_of(problem, {"life": 0}))
+    text = render_text(explanation)
+    assert "  Set by life (30 cycles × 2 h + 3 check-ups × 24 h = 132 h = 6 working days).\n" in text
+    assert (
+        "    life 2026-01-05..2026-01-12 (30 cycles × 2 h + 3 check-ups × 24 h = 132 h = 6 working days of works "
+        "span 8 d, with 2 weekend days): plan start 2026-01-05\n"
+    ) in text
+
+
+# --- explain --milestone: the resource picture is about that milestone (issue 12 item 9) -----
+
+TWO_LABS = dict(
+    resources={"cycler": {"capacity": 1}, "bunker": {"capacity": 1}, "shaker": {"capacity": 1}},
+    tasks=[
+        {"id": "life-a", "duration": "20d", "uses": {"cycler": 1}},
+        {"id": "life-b", "duration": "20d", "uses": {"cycler": 1}},
+        {"id": "nail", "duration": "10d", "uses": {"bunker": 1}},
+        {"id": "crush", "duration": "5d", "after": ["nail"], "uses": {"bunker": 1}},
+        {"id": "vibration", "duration": "50d", "uses": {"shaker": 1}},
+    ],
+    milestones=[
+        {"id": "cells-done", "after": ["life-a", "life-b"], "due": "2026-01-24"},
+        {"id": "abuse-done", "after": ["crush"], "due": "2026-02-28"},
+        {"id": "sop", "after": ["cells-done", "abuse-done"]},
+    ],
+)
+
+
+def test_explaining_one_milestone_shows_only_the_resources_its_tasks_hold_and_its_own_bottleneck():
+    problem = plan_of(**TWO_LABS)
+    result = result_of(problem, {"life-a": 0, "life-b": 20, "nail": 0, "crush": 10, "vibration": 0})
+
+    # The whole plan: the cycler makes cells-done 20 days late.
+    assert explain(result).bottleneck == "cycler"
+
+    # abuse-done waits only for the bunker tests, which nothing delays: its picture is the bunker alone,
+    # up to its own date, and its bottleneck is none, without a word about the whole plan's.
+    explanation = explain(result, milestone="abuse-done")
+    assert (explanation.scope, explanation.scope_tasks, explanation.bottleneck) == ("abuse-done", 2, None)
+    assert [use.id for use in explanation.resources] == ["bunker"]
+    assert [month.month for month in explanation.resources[0].months] == ["2026-01"]
+    text = render_text(explanation)
+    assert (
+        "Resources that the 2 tasks before abuse-done hold (all tasks' use by month 2026-01..2026-01, "
+        "one bar per month; peak; days each blocks abuse-done's critical chain):\n"
+        "  bunker  █  peak 100% in 2026-01; blocks 0 days (0%)\n"  # busy every day up to 2026-01-19
+        "  Bottleneck for abuse-done: none; lab capacity does not make it later.\n"
+    ) in text
+    assert "cycler" not in text and "makes no milestone later" not in text
+
+    # cells-done: its own bottleneck, the cycler.
+    text = render_text(explain(result, milestone="cells-done"))
+    assert "Resources that the 2 tasks before cells-done hold (" in text
+    assert "  Bottleneck for cells-done: cycler.\n" in text
+    assert "bunker" not in text
+
+    # A milestone whose tasks hold nothing says so.
+    problem = plan_of(
+        **{
+            **TWO_LABS,
+            "tasks": [*TWO_LABS["tasks"], {"id": "paper", "duration": "3d"}],
+            "milestones": [*TWO_LABS["milestones"], {"id": "filed", "after": ["paper"]}],
+        }
+    )
+    result = result_of(problem, {"life-a": 0, "life-b": 20, "nail": 0, "crush": 10, "vibration": 0, "paper": 0})
+    text = render_text(explain(result, milestone="filed"))
+    assert text.endswith(
+        "\nResources: the 1 task before filed holds no lab resource, so lab capacity cannot delay filed.\n"
+    )
+
+    import json
+
+    data = json.loads(render_json(explain(result, milestone="abuse-done")))
+    assert data["resource_scope"] == {"milestone": "abuse-done", "tasks_before": 2}
+    assert [use["id"] for use in data["resources"]] == ["bunker"]
+    assert data["bottleneck"] is None
+    assert json.loads(render_json(explain(result)))["resource_scope"] is None
+
+
+def test_no_bottleneck_is_named_but_the_delay_is_not_denied_when_a_schedule_has_slack():
+    problem = plan_of(
+        resources={"rig": {"capacity": 1}},
+        tasks=[{"id": "a", "duration": "5d", "uses": {"rig": 1}}],
+        milestones=[{"id": "m", "after": ["a"]}],
+    )
+    explanation = explain(result_of(problem, {"a": 10}))  # a schedule not proved optimal: 10 days of slack
+    assert (explanation.milestone("m").bounds.lab_cost, explanation.bottleneck) == (10, None)
+    text = render_text(explanation)
+    assert (
+        "  Bottleneck: none named; lab capacity makes m later, but no resource holds its critical chain back.\n" in text
+    )
+    assert "makes no milestone later" not in text
+
+
+def test_window_costs_that_do_not_add_up_are_said_to_be_each_window_alone():
+    problem = plan_of(
+        windows={
+            "winter": {"yearly": {"from": "12-15", "to": "03-10"}},
+            "summer": {"yearly": {"from": "06-15", "to": "08-31"}},
+        },
+        tasks=[
+            {"id": "build", "duration": "30d"},  # 2026-01-05 .. 02-03
+            {"id": "cold", "duration": "60d", "after": ["build"], "window": "winter"},
+            {"id": "hot", "duration": "30d", "after": ["cold"], "window": "summer"},
+        ],
+        milestones=[{"id": "m", "after": ["hot"]}],
+    )
+    # cold 2026-12-15 .. 2027-02-12, hot 2027-06-15 .. 07-14. Physics: cold 02-04 .. 04-04, hot 04-05 .. 05-04.
+    # Without winter, hot waits for summer 2026: 2026-07-14; without summer, hot runs 2027-02-13 .. 03-14.
+    explanation = explain(result_of(problem, {"build": 0, "cold": dt.date(2026, 12, 15), "hot": dt.date(2027, 6, 15)}))
+    bounds = explanation.milestone("m").bounds
+    d = dt.date
+    assert bounds.seasons_cost == (d(2027, 7, 14) - d(2026, 5, 4)).days == 436
+    assert bounds.window_costs == (("winter", 365), ("summer", (d(2027, 7, 14) - d(2027, 3, 14)).days))
+    assert "windows cost 436 days (lifting one alone wins: winter 365 d, summer 122 d)" in render_text(explanation)
+    assert (
+        why_line(explanation, "m") == "why: windows cost 436 days (lifting one alone wins: winter 365 d, summer 122 d)"
+    )

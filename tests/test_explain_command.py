@@ -107,3 +107,21 @@ def test_warnings_go_to_stderr_and_the_explanation_to_stdout(tmp_path: Path):
     assert outcome.exit_code == 0, outcome.stderr
     assert outcome.stderr == f"{path}:6:3: warning: resources.spare: no task uses resource 'spare'\n"
     assert outcome.stdout.startswith("two-rigs: verdict missed")
+
+
+def test_one_milestone_gets_its_own_resource_picture_and_a_conflict_heading_that_says_whose_it_is(plan: Path):
+    outcome = run(str(plan), "--milestone", "abuse-report", "--time-limit", "2", "--workers", "1")
+    assert outcome.exit_code == 0, outcome.stderr
+    text = outcome.stdout
+    assert "Resources that the 2 tasks before abuse-report hold (" in text
+    assert "  Bottleneck for abuse-report: bunker.\n" in text
+    # The conflict search is over the whole plan: abuse-report has no due date, and the heading says so.
+    assert (
+        "The plan misses a due date because these rules cannot all hold together "
+        "(no due date of abuse-report is among them):\n"
+        f"  {plan}:5: resource bunker capacity 1\n"
+        f"  {plan}:10: milestone abuse-done due 2026-01-24\n"
+    ) in text
+
+    outcome = run(str(plan), "--milestone", "abuse-done", "--time-limit", "2", "--workers", "1")
+    assert "\nThese rules cannot all hold together:\n" in outcome.stdout

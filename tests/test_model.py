@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from qualplan.model import Cycles, Milestone, Plan, Task, parse_date, parse_month_day
+from qualplan.model import MAX_PRIORITY, MAX_UNITS, Cycles, Milestone, Plan, Task, parse_date, parse_month_day
 
 BASE = {"qualplan": 1, "id": "p", "start": "2026-01-05", "tasks": [{"id": "a", "duration": "2w"}]}
 
@@ -79,3 +81,57 @@ def test_dates() -> None:
 def test_unknown_keys_are_refused() -> None:
     with pytest.raises(ValidationError, match="duraton"):
         Task.model_validate({"id": "a", "duraton": "2w"})
+
+
+# --- numbers past any sense (issue 12) ------------------------------------------------------------
+
+
+def _valid(document: dict) -> bool:
+    try:
+        Plan.model_validate(document)
+    except ValidationError:
+        return False
+    return True
+
+
+@given(st.integers(-(2**70), 2**70) | st.integers(MAX_UNITS - 3, MAX_UNITS + 3))
+def test_capacities_changes_and_uses_are_accepted_exactly_from_0_to_the_limit(units: int) -> None:
+    """2**63 crashed (OverflowError), 2**63 - 1 with two users overflowed the solver's sums."""
+    expected = 0 <= units <= MAX_UNITS
+    tasks = [{"id": "a", "duration": "2w", "uses": {"r": units}}]
+    assert _valid({**BASE, "resources": {"r": {"capacity": units}}}) is expected
+    assert (
+        _valid({**BASE, "resources": {"r": {"capacity": 1, "changes": [{"from": "2026-02-01", "capacity": units}]}}})
+        is expected
+    )
+    assert _valid({**BASE, "resources": {"r": {"capacity": MAX_UNITS}}, "tasks": tasks}) is expected
+
+
+@given(st.integers(-(2**70), 2**70) | st.integers(MAX_PRIORITY - 3, MAX_PRIORITY + 3))
+def test_priorities_are_accepted_exactly_from_1_to_the_limit(priority: int) -> None:
+    """2**62 crashed with a five-line TypeError."""
+    milestones = [{"id": "m", "after": ["a"], "priority": priority}]
+    assert _valid({**BASE, "milestones": milestones}) is (1 <= priority <= MAX_PRIORITY)
+
+
+def test_the_limits_are_in_the_json_schema() -> None:
+    from qualplan.commands.schema import build_schema
+
+    definitions = build_schema()["$defs"]
+    assert definitions["Resource"]["properties"]["capacity"]["maximum"] == MAX_UNITS
+    assert definitions["CapacityChange"]["properties"]["capacity"]["maximum"] == MAX_UNITS
+    (units,) = definitions["Task"]["properties"]["uses"]["patternProperties"].values()
+    assert units["maximum"] == MAX_UNITS
+    assert definitions["Milestone"]["properties"]["priority"]["maximum"] == MAX_PRIORITY
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٦-٠١-٠٥", "2026-01-0٥", "２０２６-01-05"])
+def test_dates_take_only_ascii_digits(text: str) -> None:
+    with pytest.raises(ValueError, match="expected a date YYYY-MM-DD"):
+        parse_date(text)
+
+
+def test_yearly_days_take_only_ascii_digits() -> None:
+    """'٠٣-١٠' was read as 03-10."""
+    with pytest.raises(ValueError, match="expected a yearly day MM-DD"):
+        parse_month_day("٠٣-١٠")

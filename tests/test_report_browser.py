@@ -150,6 +150,44 @@ def test_zooming_the_schedule_zooms_the_resource_charts(browser: Browser, tmp_pa
     assert errors(page) == []
 
 
+def axis_ticks(page: Page, axis: str) -> list[list[str]]:
+    """The Gantt's ticks on ``axis`` as drawn: [the instant as an ISO time, its label]."""
+    return page.evaluate(
+        f"document.getElementById('qualplan-gantt')._fullLayout.{axis}._vals"
+        ".map(v => [new Date(v.x).toISOString(), v.text])"
+    )
+
+
+def test_the_top_and_bottom_date_axes_agree_on_every_gridline(browser: Browser, tmp_path: Path) -> None:
+    """Each gridline is labelled, on both axes, with the month that starts at it (issue 12: the top axis
+    read "2026-06" at the gridline of 1 July, the bottom axis "2026-07")."""
+    path = _ladder_report(tmp_path)
+    page = open_page(browser, path)
+    page.wait_for("document.querySelector('#qualplan-gantt .x2tick') !== null")
+    bottom, top = axis_ticks(page, "xaxis"), axis_ticks(page, "xaxis2")
+    assert top == bottom
+    assert len(bottom) >= 4
+    for instant, label in bottom:
+        assert instant == f"{label}-01T00:00:00.000Z"  # a month's first midnight, named by that month
+    drawn = page.evaluate(
+        "['xtick', 'x2tick'].map(c => Array.from(document.querySelectorAll('#qualplan-gantt .' + c + ' text'))"
+        ".map(e => e.textContent))"
+    )
+    assert drawn[0] == drawn[1] == [label for _, label in bottom]
+    page.screenshot(ARTIFACTS / "report-ladder-axes.png")
+
+    # Zoomed in to a few weeks, ticks fall on days and name the whole date, the same on both axes.
+    page.evaluate(
+        "Plotly.relayout(document.getElementById('qualplan-gantt'), {'xaxis.range': ['2026-06-20', '2026-07-12']})"
+        ".then(() => true)"
+    )
+    page.wait_for("document.getElementById('qualplan-gantt')._fullLayout.xaxis2._vals[0].text.length === 10")
+    bottom, top = axis_ticks(page, "xaxis"), axis_ticks(page, "xaxis2")
+    assert top == bottom
+    assert all(instant == f"{label}T00:00:00.000Z" for instant, label in bottom)
+    assert errors(page) == []
+
+
 @pytest.mark.parametrize("plan", BUNDLED, ids=[path.stem for path in BUNDLED])
 def test_every_bundled_plan_gives_a_report_that_draws(browser: Browser, tmp_path: Path, plan: Path) -> None:
     output = tmp_path / f"{plan.stem}.html"

@@ -133,11 +133,15 @@ def test_hover_gives_dates_duration_arithmetic_resources_and_standard() -> None:
     trace = _trace(figure, "Critical chain (milestone not late)")
     assert trace["customdata"][0] == (
         "<b>Cycle life: 1000 cycles; 25 °C #1</b><br>cell-cycle · stage 10Ah cell<br>"
-        "2026-01-15 → 2026-02-13 (30 days on the calendar)<br>duration: 30d = 30 d<br>"
+        "2026-01-15 → 2026-02-13 (30 d elapsed)<br>duration: 30d = 30 d<br>"
         "resources: cycler × 3<br>standard: GB/T 31484-2015 6.4<br>critical for: cells-done"
     )
     module = _trace(figure, "On the critical chain of a late milestone")
-    assert "duration: 60d = 60 d, counted in working days of calendar workdays" in module["customdata"][1]
+    # A task on a calendar says which days its duration counts, and what fills the rest of its span.
+    assert (
+        "2026-01-15 → 2026-04-08 (84 d elapsed: 60 working days and 24 weekend days)<br>"
+        "duration: 60d = 60 working days of calendar workdays<br>"
+    ) in module["customdata"][1]
     assert module["customdata"][1].endswith("critical for: sop (13 days late)")
 
 
@@ -183,6 +187,31 @@ def test_the_timeline_zooms_and_pans() -> None:
     assert figure["layout"]["xaxis"]["type"] == "date"
     assert figure["layout"]["yaxis"]["fixedrange"] is True  # zoom along time only
     assert html.PLOT_CONFIG["scrollZoom"] is True
+
+
+def test_the_top_and_bottom_date_axes_label_each_gridline_with_the_month_it_starts() -> None:
+    """plotly.js defaults an overlaying axis to ``tickmode: "sync"``, which put the top axis's ticks
+    minutes before midnight: the gridline of 1 July read "2026-06" on top and "2026-07" below."""
+    layout = _gantt(*_ladder())["layout"]
+    bottom, top = layout["xaxis"], layout["xaxis2"]
+    assert (top["overlaying"], top["matches"], top["side"]) == ("x", "x", "top")
+    for axis in (bottom, top):
+        assert (axis["type"], axis["tickmode"], axis["ticklabelmode"], axis["tickformat"]) == (
+            "date",
+            "auto",  # each axis places its own ticks at midnight, never synced by pixel
+            "instant",  # a label names the instant of its gridline: the month that starts there
+            "%Y-%m",
+        )
+    # Zoomed in, ticks less than a month apart name their day (and below a day their hour), not a month again.
+    assert (
+        top["tickformatstops"]
+        == bottom["tickformatstops"]
+        == [
+            {"dtickrange": [None, DAY - 1], "value": "%Y-%m-%d %H:%M"},
+            {"dtickrange": [DAY - 1, 28 * DAY - 1], "value": "%Y-%m-%d"},
+            {"dtickrange": [28 * DAY - 1, None], "value": "%Y-%m"},
+        ]
+    )
 
 
 # --- resources ------------------------------------------------------------------------------
@@ -273,15 +302,24 @@ def test_the_page_holds_the_verdict_milestones_and_explanations() -> None:
     assert "weighted lateness is at least 26 days; this schedule has 26" in page
     row = re.search(r'<tr class="late">.*?</tr>', page).group()
     assert "2026-12-31" in row and "2027-01-13" in row and "13 d late" in row
+    # A date is never broken across lines at its hyphens in a narrow column.
+    assert '<td class="date">2026-12-31</td><td class="date">2027-01-13</td>' in row
+    assert "td.date { white-space: nowrap; }" in page
     # The chain at a glance: its stages nearest first, its longest tests, a link to the whole chain.
     assert '<span class="stages">Pack ← Module ← 10Ah cell</span>' in row
+    # The same length in the chain column as in the "why": working days, with the elapsed days beside them.
     assert (
-        "longest: <code>module-abuse</code> 84 d, <code>pack-winter</code> 30 d, <code>cell-build</code> 10 d"
-        ' · <a href="#explain-sop">all 3 tasks</a>'
+        "longest: <code>module-abuse</code> 60 working days (84 d elapsed), <code>pack-winter</code> 30 d, "
+        '<code>cell-build</code> 10 d · <a href="#explain-sop">all 3 tasks</a>'
     ) in row
     assert "windows cost 250 days (winter 250 d)" in row
     assert '<article class="milestone" id="explain-sop">' in page
     assert "window winter closed until 2026-12-15" in page
+    assert (
+        '<td class="date">2026-01-15 → 2026-04-08</td>'
+        "<td>60 working days of workdays span 84 d, with 24 weekend days</td>"
+    ) in page
+    assert "<td>60d = 60 working days of calendar workdays (84 d elapsed)</td>" in page  # the task table
     # The late milestone's chain table is open, the met one's folded.
     assert re.search(r'id="explain-sop">.*?<details open>', page, re.S)
     assert re.search(r'id="explain-cells-done">\n[^\n]*\n[^\n]*\n[^\n]*\n<details><summary>', page)

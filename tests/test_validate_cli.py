@@ -110,10 +110,66 @@ def test_a_file_name_with_a_comma_is_escaped_in_the_annotation(tmp_path: Path, m
     assert out.startswith("::error file=a%2Cb.yaml,line=5,col=23::")
 
 
-def test_a_missing_file_is_bad_input(plans: Path) -> None:
-    code, out, _ = invoke("validate", "plans/nope.yaml")
+def test_a_missing_path_is_a_command_line_error_on_stderr_and_the_others_are_still_validated(plans: Path) -> None:
+    code, out, err = invoke("validate", "plans/nope.yaml", "plans/ok.yaml")
     assert code == 2
-    assert out.startswith("plans/nope.yaml:1:1: cannot read the file: No such file or directory\n")
+    assert err == "qualplan validate: plans/nope.yaml: no such file or folder\n"
+    assert out == "1 file: 1 valid, 0 invalid (0 errors, 0 warnings)\n"
+
+
+def test_without_a_plans_folder_the_error_goes_to_stderr_not_stdout(tmp_path: Path, monkeypatch) -> None:
+    """Issue 12: `qualplan validate` in a folder without plans/ printed its error on stdout."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("validate")
+    assert (code, out) == (2, "")
+    assert err == "qualplan validate: plans: no such file or folder\n"
+
+
+def test_a_folder_scan_skips_other_yaml_and_hidden_folders_and_says_so(plans: Path) -> None:
+    (plans / ".pre-commit-config.yaml").write_text("repos:\n  - repo: local\n")
+    (plans / ".github" / "workflows").mkdir(parents=True)
+    (plans / ".github" / "workflows" / "ci.yml").write_text("on: push\n")
+    (plans / ".venv").mkdir()
+    (plans / ".venv" / "broken.yaml").write_text("qualplan: 1\nnot: valid\n")
+    code, out, _ = invoke("validate", ".", "--format", "text")
+    assert out.splitlines()[-1] == (
+        "2 files: 1 valid, 1 invalid (2 errors, 0 warnings; 1 YAML file skipped: not a plan)"
+    )
+    assert ".pre-commit-config" not in out.replace("skipped", "") and ".venv" not in out
+    assert code == 2
+    code, out, _ = invoke("validate", ".", "--format", "json")
+    assert json.loads(out)["skipped"] == [{"file": ".pre-commit-config.yaml", "reason": "not a plan"}]
+    # a file named on the command line is always checked
+    code, out, _ = invoke("validate", ".pre-commit-config.yaml")
+    assert (code, out.splitlines()[-1]) == (2, "1 file: 0 valid, 1 invalid (5 errors, 0 warnings)")
+
+
+def test_a_folder_with_only_other_yaml_says_what_it_skipped(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: docs\n")
+    code, _, err = invoke("validate", str(tmp_path))
+    assert code == 2
+    assert (
+        err
+        == f"qualplan validate: no plan files (*.yaml, *.yml) found in {tmp_path} (1 YAML file skipped: not a plan)\n"
+    )
+
+
+def test_a_dangling_link_in_a_scanned_folder_is_an_error_not_silence(plans: Path) -> None:
+    (plans / "plans" / "moved.yaml").symlink_to("gone.yaml")
+    code, out, _ = invoke("validate")
+    assert code == 2
+    assert out.splitlines()[0] == (
+        "plans/moved.yaml:1:1: cannot read the file: it is a symbolic link to 'gone.yaml', which does not exist"
+    )
+
+
+def test_version_prints_the_package_version_without_importing_the_solver(plans: Path) -> None:
+    code, out, _ = invoke("--version")
+    assert (code, out) == (0, "qualplan 0.1.0\n")
+    completed = run_cli("--version", cwd=plans)
+    assert completed.stdout == "qualplan 0.1.0\n" and completed.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines() if "|" in line}
+    assert not any(name.startswith(("ortools", "numba")) for name in imported)
 
 
 def test_a_folder_without_plans_is_bad_input(tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
         _empty_stages_in_after,
         _cycles,
         _uses_within_capacity,
+        _one_capacity_change_per_date,
         _unused_resources,
         _due_before_start,
         _calendar_durations_in_elapsed_units,
@@ -357,6 +358,21 @@ def _uses_within_capacity(parts: _Parts) -> Iterator[Finding]:
                 )
 
 
+def _one_capacity_change_per_date(parts: _Parts) -> Iterator[Finding]:
+    """Two capacity changes of one resource on the same date: which one holds is nowhere written."""
+    for name, resource in parts.resources.items():
+        first: dict[dt.date, int] = {}
+        for position, change in enumerate(resource.changes):
+            if change.from_ not in first:
+                first[change.from_] = position
+                continue
+            yield Finding(
+                ("resources", name, "changes", position, "from"),
+                f"a second capacity change on {change.from_} (change #{first[change.from_] + 1} is on the same "
+                "date); give one change per date",
+            )
+
+
 def _units(count: int) -> str:
     return f"{count} unit" if count == 1 else f"{count} units"
 
@@ -387,21 +403,39 @@ def _due_before_start(parts: _Parts) -> Iterator[Finding]:
 
 
 def _calendar_durations_in_elapsed_units(parts: _Parts) -> Iterator[Finding]:
-    """Warn where ``8w`` on a working-day calendar would mean 56 *working* days.
+    """Warn where ``8w`` or ``cycles`` on a working-day calendar would count *working* days.
 
     Format 1 counts a calendar task's duration in working days, so a week is 7
     working days there; a planner who means "8 working weeks" wants ``40d``.
-    (Seen when the bundled plans were written: an easy trap.)
+    (Seen when the bundled plans were written: an easy trap.) The same rule
+    turns 177 days of cycling into 177 working days, about 35 weeks of a
+    five-day calendar instead of 25, though a cycler runs through the weekend.
     """
     for index, task in parts.tasks:
-        if task.calendar is None or task.duration is None:
+        if task.calendar is None:
+            continue
+        if task.cycles is not None:
+            days = task.cycles.days
+            yield Finding(
+                ("tasks", index, "calendar"),
+                f"on calendar '{task.calendar}' the cycling ({task.cycles.arithmetic()}) counts as {days} "
+                "working days, so weekends and holidays stretch the test; a cycler runs every day: remove "
+                f"'calendar', or if the test really pauses on non-working days, write 'duration: {days}d' "
+                "instead of 'cycles'",
+                warning=True,
+            )
+            continue
+        if task.duration is None:
             continue
         unit = task.duration.text.lstrip("0123456789.")
         if unit in ("w", "mo", "y"):
+            # Rounded up, so that even '0.1w' (1 day) suggests a valid duration of at least one day.
+            working = -(-task.duration.days * 5 // 7)
             yield Finding(
                 ("tasks", index, "duration"),
-                f"'{task.duration.text}' on calendar '{task.calendar}' means {task.duration.days} working days; "
-                f"write working days (e.g. '{task.duration.days * 5 // 7}d' for five-day weeks) "
+                f"'{task.duration.text}' on calendar '{task.calendar}' means "
+                f"{_days(task.duration.days, 'working days')}; "
+                f"write working days (e.g. '{working}d' for five-day weeks) "
                 "if that is what you mean",
                 warning=True,
             )

@@ -9,7 +9,9 @@ never load the solver.
 from __future__ import annotations
 
 import enum
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -58,6 +60,25 @@ Workers = Annotated[int, typer.Option("--workers", min=1, help="Solver threads."
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Solver random seed (same seed, same output).")]
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"qualplan {version('qualplan')}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    # The app's own options (only --version); its help text is the Typer(help=...) above.
+    return None
+
+
 @app.command()
 def validate(
     paths: Paths = None,
@@ -69,7 +90,7 @@ def validate(
     """Check plan files against plan format 1 without solving them."""
     from qualplan.commands.validate import run
 
-    _exit(run(paths or DEFAULT_PATHS, output_format.value if output_format else None))
+    _finish(lambda: run(paths or DEFAULT_PATHS, output_format.value if output_format else None))
 
 
 @app.command()
@@ -83,7 +104,7 @@ def check(
     """Schedule each plan and say whether its due dates are met, missed, or undecided."""
     from qualplan.commands.check import run
 
-    _exit(run(paths or DEFAULT_PATHS, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(lambda: run(paths or DEFAULT_PATHS, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
 
 
 @app.command()
@@ -98,7 +119,7 @@ def explain(
     """Say why each milestone lands where it does: test physics, seasons, or lab capacity."""
     from qualplan.commands.explain import run
 
-    _exit(run(plan, milestone, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(lambda: run(plan, milestone, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
 
 
 @app.command()
@@ -112,7 +133,7 @@ def report(
     """Write a self-contained interactive HTML report (Gantt, resources, verdicts)."""
     from qualplan.commands.report import run
 
-    _exit(run(plan, output, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed))
 
 
 @app.command()
@@ -120,7 +141,7 @@ def schema() -> None:
     """Print the JSON Schema of plan format 1 (for editor completion)."""
     from qualplan.commands.schema import run
 
-    _exit(run())
+    _finish(run)
 
 
 @import_app.command("psplib")
@@ -134,22 +155,50 @@ def import_psplib(
     """Convert a PSPLIB RCPSP instance into a plan file."""
     from qualplan.commands.import_psplib import run
 
-    _exit(run(source, output))
+    _finish(lambda: run(source, output))
 
 
-def _exit(code: ExitCode) -> None:
-    raise typer.Exit(int(code))
+def _finish(command: Callable[[], ExitCode]) -> None:
+    """Run a command and exit with its code; a stop request (Ctrl-C, SIGTERM) is one line and 130 / 143.
+
+    This must happen inside the command: typer turns a ``KeyboardInterrupt``
+    that reaches it into a silent exit 130.
+    """
+    from qualplan import cancel
+
+    try:
+        code = int(command())
+    except cancel.Interrupted as stop:
+        code = _interrupted(stop.exit_code)
+    except KeyboardInterrupt:  # a second Ctrl-C while the command was stopping
+        code = _interrupted(cancel.EXIT_CODES[signal.SIGINT])
+    raise typer.Exit(code)
+
+
+def _interrupted(code: int) -> int:
+    sys.stderr.write("qualplan: interrupted\n")
+    sys.stderr.flush()
+    return code
 
 
 def main() -> None:
-    """Entry point: any unexpected exception is a bug, reported in one line with exit code 4."""
+    """Entry point: any unexpected exception is a bug, reported in one line with exit code 4.
+
+    Ctrl-C and SIGTERM become a stop request that the running command honours at
+    its next safe point (``qualplan.cancel``): it writes no output file, prints
+    ``qualplan: interrupted`` and exits 130 (SIGINT) or 143 (SIGTERM).
+    """
+    from qualplan import cancel
+
+    cancel.install_handlers()
     try:
         app()
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        sys.stderr.write("qualplan: interrupted\n")
-        sys.exit(130)
+        sys.exit(_interrupted(cancel.EXIT_CODES[signal.SIGINT]))
+    except cancel.Interrupted as stop:
+        sys.exit(_interrupted(stop.exit_code))
     except BaseException as error:
         sys.stderr.write(f"qualplan: internal error (a bug, please report it): {type(error).__name__}: {error}\n")
         sys.exit(int(ExitCode.INTERNAL))

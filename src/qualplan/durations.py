@@ -22,6 +22,7 @@ UNIT_DAYS: dict[str, Fraction] = {
 }
 
 _DURATION = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?)(?P<unit>h|d|w|mo|y)$")
+_WHOLE_DAYS = re.compile(r"^[0-9]+$")
 
 
 class DurationError(ValueError):
@@ -59,9 +60,12 @@ def parse_duration(value: object) -> Duration:
     text = value.strip()
     if text.startswith("-"):
         raise DurationError(f"negative durations are not allowed, got '{value}'")
-    if text.isdigit():
+    if _WHOLE_DAYS.match(text):
         return Duration(text=text, days=int(text))
     match = _DURATION.match(text)
+    if match is None and any(not character.isascii() and character.isnumeric() for character in text):
+        # str.isdigit() and int() accept '٣' (3) and choke on '²': only 0-9 are digits in a plan.
+        raise DurationError(f"'{value}' is not a duration; write its number with the digits 0-9 (e.g. '3d', '12w')")
     if match is None:
         raise DurationError(
             f"'{value}' is not a duration; write <number><unit> with unit h, d, w, mo or y (e.g. '12w', '30h', '1.5mo')"

@@ -15,8 +15,10 @@ The steps, each of which can only add positioned errors (never raise on bad inpu
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -45,6 +47,20 @@ MAX_VALUES = 200_000
 #: Errors listed per file; a file with more is garbled, and its first errors say how.
 MAX_ERRORS = 200
 PLAN_SUFFIXES = (".yaml", ".yml")
+#: A plan's top-level ``qualplan:`` key at the start of a line, found without parsing: how a folder
+#: scan tells plans from other YAML files (``.pre-commit-config.yaml``, CI workflows).
+_PLAN_KEY = re.compile(r"""^\ufeff?(?:\{[ \t]*)?["']?qualplan["']?[ \t]*:""", re.MULTILINE)
+#: The same key anywhere in a flow mapping (``{id: x, qualplan: 1}``), for files written in flow style.
+_FLOW_KEY = re.compile(r"""[{,]\s*["']?qualplan["']?[ \t]*:""")
+#: Lines before a document's content: blank lines, comments, directives, the document marker.
+_PREAMBLE = re.compile(r"^(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\n|%[^\n]*\n|---[ \t]*\n)*")
+#: Byte order marks of the encodings a plan is sometimes saved in by mistake (longest first).
+_FOREIGN_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32", "utf-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32", "utf-32"),
+    (b"\xff\xfe", "UTF-16", "utf-16"),
+    (b"\xfe\xff", "UTF-16", "utf-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,17 @@ class LoadedPlan:
         return not self.errors
 
 
+@dataclass(frozen=True)
+class FoundFiles:
+    """What ``scan_plan_files`` found: plan files to check, and what it left out and why."""
+
+    files: list[Path] = field(default_factory=list)
+    #: YAML files in scanned folders without a top-level ``qualplan:`` key.
+    not_plans: list[Path] = field(default_factory=list)
+    #: Paths given that do not exist (a command-line error, not a file error).
+    missing: list[Path] = field(default_factory=list)
+
+
 def load_plan(path: Path) -> LoadedPlan:
     """Load and check one plan file. Never raises on bad input; problems are in ``.errors``."""
     path = Path(path)
@@ -85,6 +112,8 @@ def load_plan(path: Path) -> LoadedPlan:
             data = handle.read(MAX_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
+        if path.is_symlink() and not path.exists():
+            reason = f"it is a symbolic link to '{os.readlink(path)}', which does not exist"
         return _failed(path, str(path), 1, 1, f"cannot read the file: {reason}")
     return _load(data, str(path), path)
 
@@ -95,14 +124,62 @@ def load_plan_text(data: bytes | str, name: str) -> LoadedPlan:
 
 
 def find_plan_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders searched recursively for ``*.yaml``/``*.yml`` (sorted, no repeats)."""
-    found: list[Path] = []
+    """The plan files ``scan_plan_files`` finds, missing paths included (they fail to load)."""
+    found = scan_plan_files(paths)
+    return list(dict.fromkeys([*found.files, *found.missing]))
+
+
+def scan_plan_files(paths: Iterable[Path]) -> FoundFiles:
+    """Files as given; folders searched recursively for plan files (sorted, no repeats).
+
+    A file named on the command line is always taken. In a folder, only
+    ``*.yaml``/``*.yml`` files that look like plans are (a top-level
+    ``qualplan:`` key, found without parsing), so ``qualplan validate .`` skips
+    ``.pre-commit-config.yaml``; hidden folders (``.git``, ``.venv``) are not
+    entered. A symbolic link that leads nowhere is taken, so that loading it
+    reports it rather than it vanishing from the check.
+    """
+    found = FoundFiles()
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(item for item in path.rglob("*") if item.suffix in PLAN_SUFFIXES and item.is_file()))
+            for item in _yaml_files_under(path):
+                (found.files if _is_plan_candidate(item) else found.not_plans).append(item)
+        elif path.exists() or path.is_symlink():
+            found.files.append(path)
         else:
-            found.append(path)
-    return list(dict.fromkeys(found))
+            found.missing.append(path)
+    return FoundFiles(list(dict.fromkeys(found.files)), list(dict.fromkeys(found.not_plans)), found.missing)
+
+
+def looks_like_plan(data: bytes) -> bool:
+    """Whether file bytes hold a top-level ``qualplan:`` key (in UTF-8, or UTF-16/32 saved by mistake).
+
+    Exact for block style; a file written as one flow mapping is taken when
+    ``qualplan:`` is a key anywhere in it, so a plan is never skipped.
+    """
+    foreign = _foreign_encoding(data)
+    text = data.decode(foreign[1] if foreign else "utf-8", errors="replace")
+    if _PLAN_KEY.search(text):
+        return True
+    # A file written as one flow mapping: the key may sit anywhere (erring towards checking the file).
+    return text[_PREAMBLE.match(text).end() :].lstrip().startswith("{") and _FLOW_KEY.search(text) is not None
+
+
+def _yaml_files_under(folder: Path) -> list[Path]:
+    found = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found += [Path(root, name) for name in names if name.endswith(PLAN_SUFFIXES)]
+    return sorted(found)
+
+
+def _is_plan_candidate(path: Path) -> bool:
+    """A plan by its content; a file that cannot be read (a dangling link) is kept, to be reported."""
+    try:
+        with path.open("rb") as handle:
+            return looks_like_plan(handle.read(MAX_BYTES + 1))
+    except OSError:
+        return True
 
 
 # --- the steps -------------------------------------------------------------------------------------
@@ -166,6 +243,9 @@ def _decode(data: bytes | str) -> str | tuple[int, int, str]:
             line, column = _offset_position(data, error.start)
             return line, column, f"the text holds U+{ord(data[error.start]):04X}, a lone surrogate, not a character"
         return data.removeprefix("\ufeff")
+    foreign = _foreign_encoding(data)
+    if foreign is not None:
+        return 1, 1, f"the file is not UTF-8 (it looks like {foreign[0]}); save it as UTF-8"
     bom = len(data) - len(data.removeprefix(b"\xef\xbb\xbf"))
     data = data[bom:]
     try:
@@ -180,6 +260,33 @@ def _decode(data: bytes | str) -> str | tuple[int, int, str]:
             f"the file is not UTF-8: byte 0x{data[error.start]:02x} at offset {bom + error.start} "
             "cannot be decoded; save the file as UTF-8",
         )
+
+
+def _foreign_encoding(data: bytes) -> tuple[str, str] | None:
+    """(name, Python codec) when ``data`` is UTF-16 or UTF-32 text, else None.
+
+    With a byte order mark this is certain. Without one, the sign is the NUL
+    bytes that ASCII characters (every key of a plan) get in those encodings,
+    always at the same places: the high byte of each UTF-16 unit, the top two
+    bytes of each UTF-32 unit. UTF-8 text has none (YAML forbids U+0000).
+    """
+    for bom, name, codec in _FOREIGN_BOMS:
+        if data.startswith(bom):
+            return name, codec
+    sample = data[: 4096 - 4096 % 4]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    zeros = [sample[phase::4].count(0) / len(sample[phase::4]) for phase in range(4)]
+    if min(zeros[2:]) > 0.9 and zeros[0] < 0.5:
+        return "UTF-32", "utf-32-le"
+    if min(zeros[:2]) > 0.9 and zeros[3] < 0.5:
+        return "UTF-32", "utf-32-be"
+    even, odd = (zeros[0] + zeros[2]) / 2, (zeros[1] + zeros[3]) / 2
+    if odd > 0.1 and even < 0.02:
+        return "UTF-16", "utf-16-le"
+    if even > 0.1 and odd < 0.02:
+        return "UTF-16", "utf-16-be"
+    return None
 
 
 def _parse(text: str) -> tuple[Node | None, list[ComposeProblem]]:
@@ -298,4 +405,13 @@ def _failed(
     return LoadedPlan(path, None, (error,), (), source or SourceMap(None))
 
 
-__all__ = ["LoadedPlan", "PlanError", "find_plan_files", "load_plan", "load_plan_text"]
+__all__ = [
+    "FoundFiles",
+    "LoadedPlan",
+    "PlanError",
+    "find_plan_files",
+    "load_plan",
+    "load_plan_text",
+    "looks_like_plan",
+    "scan_plan_files",
+]

@@ -29,8 +29,9 @@ from qualplan.durations import Duration, cycle_hours, exact, hours_to_days, pars
 FORMAT_VERSION = 1
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 _SLUG = re.compile(SLUG_PATTERN)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH_DAY = re.compile(r"^\d{2}-\d{2}$")
+# re.ASCII: without it \d also matches other scripts' digits, and int("٠٣") is 3.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_MONTH_DAY = re.compile(r"^\d{2}-\d{2}$", re.ASCII)
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 #: The weekday names of plan files, Monday first, as ``date.weekday()`` numbers them.
 WEEKDAYS: tuple[str, ...] = get_args(Weekday)
@@ -208,8 +209,14 @@ YearlyRangeField = Annotated[
         }
     ),
 ]
+#: The largest capacity or use a plan may give (plan format 1): past any lab, and small enough
+#: that the solver's sums of uses over a thousand tasks stay far inside 64-bit integers.
+MAX_UNITS = 1_000_000_000
+#: The largest milestone priority: priority × days late, summed, must stay inside 64-bit integers.
+MAX_PRIORITY = 1_000_000
 Count = Annotated[int, Field(strict=True, ge=1)]
-Units = Annotated[int, Field(strict=True, ge=0)]
+Units = Annotated[int, Field(strict=True, ge=0, le=MAX_UNITS)]
+Priority = Annotated[int, Field(strict=True, ge=1, le=MAX_PRIORITY)]
 # Infinity would pass `gt=0` and then break the exact (Fraction) cycle arithmetic.
 PositiveNumber = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegativeNumber = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -413,7 +420,7 @@ class Milestone(_Model):
     after: list[After] | None = None
     at: PlanDate | None = None
     due: PlanDate | None = None
-    priority: Count = 1
+    priority: Priority = 1
 
     @field_validator("after", mode="before")
     @classmethod

@@ -78,6 +78,8 @@ def translate(error: dict[str, Any]) -> Finding:
         return Finding(loc, f"expected a list, got {describe(value)}")
     if kind == "greater_than_equal":
         return Finding(loc, f"must be at least {_number(ctx['ge'])}, got {describe(value)}")
+    if kind == "less_than_equal":
+        return Finding(loc, f"must be at most {ctx['le']:,} (the largest format 1 allows), got {describe(value)}")
     if kind == "greater_than":
         return Finding(loc, f"must be more than {_number(ctx['gt'])}, got {describe(value)}")
     if kind == "too_short":

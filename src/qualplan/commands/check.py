@@ -1,11 +1,13 @@
 """``qualplan check [PATH ...]``: schedule each plan and say whether its due dates are met.
 
-Per plan file: load (errors to stderr, exit 2), compile, solve, re-check the
-schedule with ``verify`` (a rule broken is a bug: one line, exit 4), then print
-it in the chosen format. Several plans combine their exit codes with
-``exitcodes.combine``. stdout carries only the output format's text, so
-``--format json`` can be piped straight into ``jq``; everything else (plan
-errors, the progress line, internal errors) goes to stderr.
+Each plan file goes through the shared pipeline (``commands.pipeline``: load,
+errors and warnings to stderr, compile, solve, verify) and is then printed in
+the chosen format. Several plans combine their exit codes with
+``exitcodes.combine``; a plan that is invalid, or that meets a bug (one line on
+stderr, exit code 4), never stops the others from being checked and printed.
+stdout carries only the output format's text, so ``--format json`` can be
+piped straight into ``jq``; everything else (plan errors, the progress line,
+internal errors) goes to stderr.
 
 Nothing here imports OR-Tools at module level: ``qualplan --help`` must stay fast.
 """
@@ -13,93 +15,85 @@ Nothing here imports OR-Tools at module level: ``qualplan --help`` must stay fas
 from __future__ import annotations
 
 import shutil
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from qualplan import cancel
+from qualplan.commands import pipeline
+from qualplan.commands.pipeline import VERDICT_EXIT, Outcome, Request, SolveSettings, Streams
 from qualplan.exitcodes import ExitCode, combine
-from qualplan.result import SolveResult, Verdict
+from qualplan.result import SolveResult
 
-#: The exit code of each verdict (plan-format.md, "Exit codes").
-VERDICT_EXIT = {Verdict.MET: ExitCode.OK, Verdict.MISSED: ExitCode.MISSED, Verdict.UNKNOWN: ExitCode.UNDECIDED}
+__all__ = ["PIPE_WIDTH", "SINGLE_PLAN_FORMATS", "VERDICT_EXIT", "exit_code", "run"]
+
 #: Formats that hold one plan: several plans would make several CSV headers or gantt blocks in one stream.
 SINGLE_PLAN_FORMATS = ("csv", "mermaid")
 #: Width of the text table when stdout is not a terminal (a file or a CI log).
 PIPE_WIDTH = 120
 
 
-@dataclass(frozen=True)
-class Checked:
-    """One plan file's outcome: its exit code, and its result when it was solved and verified."""
-
-    path: Path
-    code: ExitCode
-    result: SolveResult | None = None
-
-
-def run(paths: list[Path], output_format: str, *, time_limit: float, workers: int, seed: int) -> ExitCode:
+def run(
+    paths: list[Path],
+    output_format: str,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> ExitCode:
     """Check every plan file under ``paths``; print results on stdout; return the combined exit code."""
-    from qualplan.loader import find_plan_files
+    from qualplan.loader import scan_plan_files
 
-    files = find_plan_files(paths)
+    streams = Streams.of(stdout, stderr)
+    found = scan_plan_files(paths)
+    for path in found.missing:
+        streams.error(f"qualplan check: {path.as_posix()}: no such file or folder")
+    files = found.files
+    if not files and found.missing:
+        return ExitCode.BAD_INPUT
     if not files:
         shown = ", ".join(path.as_posix() for path in paths)
-        _error(f"qualplan check: no plan files (*.yaml, *.yml) found in {shown}")
+        skipped = len(found.not_plans)
+        note = f" ({skipped} YAML file{'s' if skipped > 1 else ''} skipped: not a plan)" if skipped else ""
+        streams.error(f"qualplan check: no plan files (*.yaml, *.yml) found in {shown}{note}")
         return ExitCode.BAD_INPUT
     if output_format in SINGLE_PLAN_FORMATS and len(files) > 1:
-        _error(
+        streams.error(
             f"qualplan check: --format {output_format} writes one plan, but {len(files)} plan files were given; "
             "name one plan file"
         )
         return ExitCode.BAD_INPUT
 
-    checked: list[Checked] = []
+    settings = SolveSettings(time_limit=time_limit, workers=workers, seed=seed)
+    outcomes: list[Outcome] = []
+    documents: list[dict[str, Any]] = []
+    printed = 0
     for path in files:
-        outcome = check_file(path, time_limit=time_limit, workers=workers, seed=seed)
-        checked.append(outcome)
-        if output_format == "text" and outcome.result is not None:
-            _write(("\n" if any(item.result for item in checked[:-1]) else "") + _text(outcome))
-        elif output_format in SINGLE_PLAN_FORMATS and outcome.result is not None:
-            _write(_single_plan_format(output_format, outcome.result))
+        outcome = pipeline.process(Request(path, settings), streams)
+        if outcome.result is not None:
+            try:
+                rendered = _render(outcome, output_format, streams)
+            except cancel.Interrupted:
+                raise
+            except Exception as error:  # a bug while rendering one plan must not hide the others
+                outcome = pipeline.failed(outcome, error, streams)
+            else:
+                if output_format == "json":
+                    documents.append(rendered)
+                else:
+                    streams.write(("\n" if printed and output_format == "text" else "") + rendered)
+                    printed += 1
+        outcomes.append(outcome)
 
-    if output_format == "json":
-        documents = [_document(item) for item in checked if item.result is not None]
-        if documents:
-            from qualplan.report import json_doc
+    if output_format == "json" and documents:
+        from qualplan.report import json_doc
 
-            _write(json_doc.render_many(documents) if len(files) > 1 else json_doc.dumps(documents[0]))
+        streams.write(json_doc.render_many(documents) if len(files) > 1 else json_doc.dumps(documents[0]))
     elif output_format == "text" and len(files) > 1:
-        _write(f"\n{_summary(checked)}\n")
-    return combine(item.code for item in checked)
-
-
-def check_file(path: Path, *, time_limit: float, workers: int, seed: int) -> Checked:
-    """Load, solve and verify one plan file; its problems go to stderr."""
-    from qualplan.loader import load_plan
-
-    loaded = load_plan(path)
-    for warning in loaded.warnings:
-        _error(f"{warning.file}:{warning.line}:{warning.column}: warning: {_after_position(warning)}")
-    if not loaded.ok or loaded.plan is None:
-        for error in loaded.errors:
-            _error(str(error))
-        return Checked(path, ExitCode.BAD_INPUT)
-
-    from qualplan.problem import compile_plan
-    from qualplan.progress import SolveProgress
-    from qualplan.solver import solve
-    from qualplan.verify import ScheduleRejected, ensure_verified
-
-    problem = compile_plan(loaded.plan)
-    with SolveProgress(loaded.plan.id) as progress:
-        result = solve(problem, time_limit=time_limit, workers=workers, seed=seed, progress=progress.report)
-    try:
-        ensure_verified(result)
-    except ScheduleRejected as rejected:
-        _error(f"qualplan: internal error (a bug, please report it): {path.as_posix()}: {rejected}")
-        return Checked(path, ExitCode.INTERNAL)
-    return Checked(path, exit_code(result), result)
+        streams.write(f"\n{_summary(outcomes)}\n")
+    missing = [ExitCode.BAD_INPUT] if found.missing else []
+    return combine([*(outcome.code for outcome in outcomes), *missing])
 
 
 def exit_code(result: SolveResult) -> ExitCode:
@@ -110,32 +104,37 @@ def exit_code(result: SolveResult) -> ExitCode:
 # --- output ------------------------------------------------------------------------
 
 
-def _text(outcome: Checked) -> str:
+def _render(outcome: Outcome, output_format: str, streams: Streams) -> Any:
+    """One solved plan in ``output_format``: text, or for JSON the document as a dict."""
+    assert outcome.result is not None
+    if output_format == "json":
+        from qualplan.report import json_doc
+
+        return json_doc.document(outcome.result, outcome.path)
+    if output_format == "text":
+        return _text(outcome, streams)
+    return _single_plan_format(output_format, outcome.result)
+
+
+def _text(outcome: Outcome, streams: Streams) -> str:
     from qualplan.explain import why_lines
     from qualplan.report import text
 
     assert outcome.result is not None
-    terminal = sys.stdout.isatty()
+    terminal = streams.out.isatty()
     width = shutil.get_terminal_size().columns if terminal else PIPE_WIDTH
     # One line per late milestone on what sets its date (no solver runs: milliseconds).
     why = why_lines(outcome.result)
     return text.render(outcome.result, outcome.path, why=why, color=terminal, width=width)
 
 
-def _summary(checked: list[Checked]) -> str:
+def _summary(outcomes: list[Outcome]) -> str:
     from qualplan.report import text
 
-    verdicts = [item.result.verdict for item in checked if item.result is not None]
-    invalid = sum(item.code is ExitCode.BAD_INPUT for item in checked)
-    failed = sum(item.code is ExitCode.INTERNAL for item in checked)
+    verdicts = [outcome.result.verdict for outcome in outcomes if outcome.result is not None]
+    invalid = sum(outcome.code is ExitCode.BAD_INPUT for outcome in outcomes)
+    failed = sum(outcome.code is ExitCode.INTERNAL for outcome in outcomes)
     return text.summary(verdicts, invalid=invalid, failed=failed)
-
-
-def _document(outcome: Checked) -> dict[str, Any]:
-    from qualplan.report import json_doc
-
-    assert outcome.result is not None
-    return json_doc.document(outcome.result, outcome.path)
 
 
 def _single_plan_format(output_format: str, result: SolveResult) -> str:
@@ -146,17 +145,3 @@ def _single_plan_format(output_format: str, result: SolveResult) -> str:
     from qualplan.report import mermaid
 
     return mermaid.render(result)
-
-
-def _after_position(problem: Any) -> str:
-    return f"{problem.path}: {problem.message}" if problem.path else problem.message
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _error(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import sys
 from pathlib import Path
+from typing import TextIO
 
+from qualplan.commands import pipeline
+from qualplan.commands.pipeline import Request, SolveSettings, Streams
 from qualplan.exitcodes import ExitCode
-
-#: Solver seconds per shrinking step of the conflict search (it runs only when the verdict is
-#: `missed`); its first solve, which proves the conflict, gets the full --time-limit, and the
-#: shrinking steps together get --time-limit again (deterministic seconds), so explain takes about
-#: 3 × --time-limit at worst.
-CONFLICT_STEP_LIMIT = 2.0
 
 
 def run(
@@ -23,43 +19,32 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
 ) -> ExitCode:
     """Load, solve, verify and explain one plan; print the explanation on stdout.
 
     Exit 0 once explained (whatever the verdict: ``check`` is the command whose
-    exit code says met/missed), 2 on an invalid plan or an unknown ``--milestone``.
+    exit code says met/missed), 2 on an invalid plan or an unknown ``--milestone``,
+    4 on a bug (one line on stderr).
     """
-    from qualplan.loader import load_plan
-
-    loaded = load_plan(Path(plan))
-    for warning in loaded.warnings:
-        where = f"{warning.file}:{warning.line}:{warning.column}"
-        sys.stderr.write(f"{where}: warning: {warning.path + ': ' if warning.path else ''}{warning.message}\n")
-    if not loaded.ok or loaded.plan is None:
-        for error in loaded.errors:
-            sys.stderr.write(f"{error}\n")
-        return ExitCode.BAD_INPUT
-    if milestone is not None and all(item.id != milestone for item in loaded.plan.milestones):
-        sys.stderr.write(unknown_milestone_message(plan, milestone, [item.id for item in loaded.plan.milestones]))
+    streams = Streams.of(stdout, stderr)
+    request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed))
+    loaded = pipeline.load(request, streams)
+    if loaded.plan is None:
+        return loaded.code
+    known = [item.id for item in loaded.plan.milestones]
+    if milestone is not None and milestone not in known:
+        streams.err.write(unknown_milestone_message(plan, milestone, known))
         return ExitCode.BAD_INPUT
 
-    from qualplan.explain import explain, render_json, render_text
-    from qualplan.problem import compile_plan
-    from qualplan.solver import solve
-    from qualplan.verify import ensure_verified
+    from qualplan.explain import render_json, render_text
 
-    result = ensure_verified(solve(compile_plan(loaded.plan), time_limit=time_limit, workers=workers, seed=seed))
-    explanation = explain(
-        result,
-        milestone=milestone,
-        source=loaded.source,
-        source_file=str(plan),
-        conflict_time_limit=min(CONFLICT_STEP_LIMIT, time_limit),
-        conflict_first_limit=time_limit,
-        conflict_budget=time_limit,
-        seed=seed,
-    )
-    sys.stdout.write(render_json(explanation) if output_format == "json" else render_text(explanation))
+    solved = pipeline.solve_loaded(loaded, streams)
+    if solved.result is None:
+        return solved.code
+    explanation = pipeline.explain_outcome(solved, milestone=milestone)
+    streams.write(render_json(explanation) if output_format == "json" else render_text(explanation))
     return ExitCode.OK
 
 

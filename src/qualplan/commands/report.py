@@ -1,73 +1,56 @@
 """``qualplan report PLAN -o report.html``: write the plan's self-contained HTML report.
 
-Load (plan errors to stderr, exit 2, nothing written), compile, solve, verify
-(a schedule that breaks a rule is a bug: exit 4 through ``cli.main``), explain,
-render, then write the file atomically (``qualplan.atomic``): a failure leaves
-any previous report as it was. Exit 0 once written, whatever the verdict:
-``check`` is the command whose exit code says met or missed.
+The output path is checked first (``atomic.check_target``: its folder must
+exist, and only a regular file is ever replaced), so a bad ``-o`` costs no
+solve. Then the shared pipeline (load, errors and warnings to stderr, compile,
+solve, verify: a schedule that breaks a rule is a bug, exit 4), explain,
+render, and the file is written atomically (``qualplan.atomic``): a failure or
+a Ctrl-C leaves any previous report as it was. Exit 0 once written, whatever
+the verdict: ``check`` is the command whose exit code says met or missed.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from typing import TextIO
 
+from qualplan.commands import pipeline
+from qualplan.commands.pipeline import Request, SolveSettings, Streams
 from qualplan.exitcodes import ExitCode
 
-#: Solver seconds per shrinking step of the conflict search, as ``qualplan explain`` uses.
-CONFLICT_STEP_LIMIT = 2.0
 
-
-def run(plan: Path, output: Path, *, time_limit: float, workers: int, seed: int) -> ExitCode:
+def run(
+    plan: Path,
+    output: Path,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> ExitCode:
     """Write the report of ``plan`` to ``output``; print the path written on stdout."""
-    from qualplan.loader import load_plan
+    from qualplan.atomic import TargetRefused, check_target, write_atomic
 
-    output = Path(output)
-    if not output.parent.is_dir():
-        _error(f"qualplan report: cannot write {output}: folder {output.parent} does not exist")
-        return ExitCode.BAD_INPUT
-    if output.is_dir():
-        _error(f"qualplan report: cannot write {output}: it is a folder; give a file name such as report.html")
-        return ExitCode.BAD_INPUT
-
-    loaded = load_plan(Path(plan))
-    for warning in loaded.warnings:
-        _error(str(warning))
-    if not loaded.ok or loaded.plan is None:
-        for error in loaded.errors:
-            _error(str(error))
+    streams = Streams.of(stdout, stderr)
+    try:
+        output = check_target(output)
+    except TargetRefused as refused:
+        streams.error(f"qualplan report: cannot write {output}: {refused}")
         return ExitCode.BAD_INPUT
 
-    from qualplan.atomic import write_atomic
-    from qualplan.explain import explain
-    from qualplan.problem import compile_plan
-    from qualplan.progress import SolveProgress
+    request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed))
+    outcome = pipeline.process(request, streams)
+    if outcome.result is None:
+        return outcome.code
+
     from qualplan.report import html
-    from qualplan.solver import solve
-    from qualplan.verify import ensure_verified
 
-    problem = compile_plan(loaded.plan)
-    with SolveProgress(loaded.plan.id) as progress:
-        result = solve(problem, time_limit=time_limit, workers=workers, seed=seed, progress=progress.report)
-    result = ensure_verified(result)
-    explanation = explain(
-        result,
-        source=loaded.source,
-        source_file=str(plan),
-        conflict_time_limit=min(CONFLICT_STEP_LIMIT, time_limit),
-        conflict_first_limit=time_limit,
-        seed=seed,
-    )
-    page = html.render(result, explanation)
+    page = html.render(outcome.result, pipeline.explain_outcome(outcome))
     try:
         write_atomic(output, page)
     except OSError as error:
-        _error(f"qualplan report: cannot write {output}: {error.strerror or error}")
+        streams.error(f"qualplan report: cannot write {output}: {error.strerror or error}")
         return ExitCode.BAD_INPUT
-    sys.stdout.write(f"{output}\n")
+    streams.write(f"{output}\n")
     return ExitCode.OK
-
-
-def _error(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()

@@ -11,9 +11,9 @@ output by the tests.
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any
+from typing import Any, TextIO
 
+from qualplan.commands.streams import Streams
 from qualplan.exitcodes import ExitCode
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -51,12 +51,12 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "to": "Last day of each occurrence, MM-DD, inclusive.",
     },
     "Resource": {
-        "capacity": "Units available on each day (a non-negative integer).",
+        "capacity": "Units available on each day (an integer from 0 to 1,000,000,000).",
         "changes": "Capacity steps: from a date on, the resource has a new capacity.",
     },
     "CapacityChange": {
         "from": "The first day (YYYY-MM-DD) with the new capacity.",
-        "capacity": "Units available from that day on.",
+        "capacity": "Units available from that day on (at most 1,000,000,000). One change per date.",
     },
     "Stage": {
         "id": "Id of the stage; shares one namespace with task and milestone ids.",
@@ -69,7 +69,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "duration": "Length: <number><unit> (h, d, w = 7 d, mo = 30 d, y = 365 d) or whole days; "
         "fractions of a day round up. Give this or `cycles`.",
         "cycles": "A cycle-life test whose duration is derived from cycles and C-rates. Give this or `duration`.",
-        "uses": "Resource id -> units held from start to end.",
+        "uses": "Resource id -> units held from start to end (at most 1,000,000,000).",
         "after": "Dependencies: ids of tasks, stages or milestones, or {on, type, lag} entries.",
         "calendar": "Count the duration in working days of this calendar (an id under `calendars`).",
         "window": "The task lies wholly inside one occurrence of this window (an id under `windows`).",
@@ -97,7 +97,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "after": "Reached when all of these are done (non-empty); or give `at` instead.",
         "at": "A fixed date (YYYY-MM-DD) for an outside event; no `after` then.",
         "due": "Target date (YYYY-MM-DD): met when the milestone's date is on or before it.",
-        "priority": "Weight of each day late, an integer >= 1. Default 1.",
+        "priority": "Weight of each day late, an integer from 1 to 1,000,000. Default 1.",
     },
 }
 
@@ -149,6 +149,7 @@ def schema_text() -> str:
     return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def run() -> ExitCode:
-    sys.stdout.write(schema_text())
+def run(*, stdout: TextIO | None = None) -> ExitCode:
+    """Print the schema on ``stdout`` (default: the process's)."""
+    Streams.of(stdout).write(schema_text())
     return ExitCode.OK

@@ -9,51 +9,68 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from qualplan import cancel
+from qualplan.commands.streams import Streams
 from qualplan.exitcodes import ExitCode
-from qualplan.loader import LoadedPlan, PlanError, find_plan_files, load_plan
+from qualplan.loader import FoundFiles, LoadedPlan, PlanError, load_plan, scan_plan_files
 
 FORMATS = ("text", "json", "github")
 
 
-def run(paths: Sequence[Path], output_format: str | None = None, *, out: TextIO | None = None) -> ExitCode:
+def run(
+    paths: Sequence[Path],
+    output_format: str | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> ExitCode:
     """Validate every plan file in ``paths``; 0 when all are valid, 2 when any is not (or none is found).
 
     ``output_format`` None means ``github`` under GitHub Actions, else ``text``.
+    A path that does not exist is a bad command line: it is reported on stderr
+    (exit 2) and the other paths are still validated.
     """
-    out = out or sys.stdout
+    streams = Streams.of(stdout, stderr)
     chosen = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if chosen not in FORMATS:
-        sys.stderr.write(f"qualplan validate: unknown format '{chosen}'; use one of {', '.join(FORMATS)}\n")
+        streams.error(f"qualplan validate: unknown format '{chosen}'; use one of {', '.join(FORMATS)}")
         return ExitCode.BAD_INPUT
-    files = find_plan_files(paths)
-    if not files:
-        shown = ", ".join(str(path) for path in paths)
-        sys.stderr.write(f"qualplan validate: no plan files (*.yaml, *.yml) found in {shown}\n")
+    found = scan_plan_files(paths)
+    for path in found.missing:
+        streams.error(f"qualplan validate: {path}: no such file or folder")
+    if not found.files:
+        if not found.missing:
+            shown = ", ".join(str(path) for path in paths)
+            streams.error(f"qualplan validate: no plan files (*.yaml, *.yml) found in {shown}{_skipped(found)}")
         return ExitCode.BAD_INPUT
-    results = [load_plan(path) for path in files]
+    results = []
+    for path in found.files:
+        cancel.check()  # Ctrl-C between files stops at once, not after the whole folder
+        results.append(load_plan(path))
     render = {"text": render_text, "json": render_json, "github": render_github}[chosen]
-    out.write(render(results))
-    return ExitCode.OK if all(result.ok for result in results) else ExitCode.BAD_INPUT
+    streams.write(render(results, found.not_plans))
+    valid = all(result.ok for result in results) and not found.missing
+    return ExitCode.OK if valid else ExitCode.BAD_INPUT
 
 
 # --- renderers (pure: results in, text out) ----------------------------------------------------
 
 
-def summary(results: Sequence[LoadedPlan]) -> str:
-    """``3 files: 2 valid, 1 invalid (3 errors, 1 warning)``."""
+def summary(results: Sequence[LoadedPlan], not_plans: Sequence[Path] = ()) -> str:
+    """``3 files: 2 valid, 1 invalid (3 errors, 1 warning)``, and the YAML files a folder scan skipped."""
     invalid = sum(not result.ok for result in results)
     errors = sum(len(result.errors) for result in results)
     warnings = sum(len(result.warnings) for result in results)
     counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-    return f"{_plural(len(results), 'file')}: {len(results) - invalid} valid, {invalid} invalid ({counts})"
+    skipped = f"; {_plural(len(not_plans), 'YAML file')} skipped: not a plan" if not_plans else ""
+    return f"{_plural(len(results), 'file')}: {len(results) - invalid} valid, {invalid} invalid ({counts}{skipped})"
 
 
-def render_text(results: Sequence[LoadedPlan]) -> str:
+def render_text(results: Sequence[LoadedPlan], not_plans: Sequence[Path] = ()) -> str:
     """``FILE:LINE:COLUMN: key.path: message`` per error; warnings say ``warning:``; then the summary."""
     lines = []
     for result in results:
@@ -63,12 +80,12 @@ def render_text(results: Sequence[LoadedPlan]) -> str:
                 lines.append(f"{where}: warning: {str(problem)[len(where) + 2 :]}")
             else:
                 lines.append(str(problem))
-    lines.append(summary(results))
+    lines.append(summary(results, not_plans))
     return "\n".join(lines) + "\n"
 
 
-def render_json(results: Sequence[LoadedPlan]) -> str:
-    """One JSON document: every file with its errors and warnings, and the totals."""
+def render_json(results: Sequence[LoadedPlan], not_plans: Sequence[Path] = ()) -> str:
+    """One JSON document: every file with its errors and warnings, the YAML files skipped, and the totals."""
     document = {
         "format": 1,
         "valid": all(result.ok for result in results),
@@ -81,12 +98,13 @@ def render_json(results: Sequence[LoadedPlan]) -> str:
             }
             for result in results
         ],
-        "summary": summary(results),
+        "skipped": [{"file": str(path), "reason": "not a plan"} for path in not_plans],
+        "summary": summary(results, not_plans),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_github(results: Sequence[LoadedPlan]) -> str:
+def render_github(results: Sequence[LoadedPlan], not_plans: Sequence[Path] = ()) -> str:
     """GitHub Actions workflow commands: ``::error file=…,line=…,col=…::message``, then the summary."""
     lines = []
     for result in results:
@@ -98,8 +116,12 @@ def render_github(results: Sequence[LoadedPlan]) -> str:
             )
             message = f"{problem.path}: {problem.message}" if problem.path else problem.message
             lines.append(f"::{level} {properties}::{_escape_data(message)}")
-    lines.append(summary(results))
+    lines.append(summary(results, not_plans))
     return "\n".join(lines) + "\n"
+
+
+def _skipped(found: FoundFiles) -> str:
+    return f" ({_plural(len(found.not_plans), 'YAML file')} skipped: not a plan)" if found.not_plans else ""
 
 
 def _in_order(result: LoadedPlan) -> list[PlanError]:

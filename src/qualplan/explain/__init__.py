@@ -30,7 +30,7 @@ from qualplan.explain.records import (
     ResourceUse,
     Rule,
 )
-from qualplan.explain.resources import resource_picture
+from qualplan.explain.resources import resource_picture, tasks_before
 from qualplan.explain.text import render_text, why_line
 from qualplan.graph import Times
 from qualplan.problem import Problem
@@ -91,9 +91,12 @@ def explain(
 
     explained = [_milestone(problem, layered, times, usage, milestone_id) for milestone_id in ids]
 
+    # Asked about one milestone, the resource picture is about it too: the lab its tasks hold.
+    scope = tasks_before(problem, milestone) if milestone is not None else None
     if usage is not None:
         dates = [item.date for item in explained if item.date is not None]
-        resources, bottleneck = resource_picture(problem, usage, explained, max(dates) if dates else None)
+        last = max(dates) if dates else None
+        resources, bottleneck = resource_picture(problem, usage, explained, last, scope=scope)
     else:
         resources, bottleneck = (), None
 
@@ -121,6 +124,8 @@ def explain(
         resources=resources,
         bottleneck=bottleneck,
         conflict=conflict,
+        scope=milestone,
+        scope_tasks=len(scope) if scope is not None else 0,
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from qualplan.explain.calendar_cost import calendar_cost
 from qualplan.explain.records import ChainLink, Reason
 from qualplan.graph import Times, first_fit, link_bounds
 from qualplan.model import WEEKDAYS
@@ -135,7 +136,8 @@ def _task_link(
     start, end = times.start[node], times.end[node]
 
     def link(reasons: list[Reason]) -> ChainLink:
-        return ChainLink(node, False, start, end, spec.length, spec.calendar, task.arithmetic(), tuple(reasons))
+        cost = None if start is None or end is None else calendar_cost(problem, node, start, end)
+        return ChainLink(node, False, start, end, spec.length, spec.calendar, task.arithmetic(), tuple(reasons), cost)
 
     if start is None or end is None:
         return link([Reason("unscheduled")]), None

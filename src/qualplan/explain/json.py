@@ -13,8 +13,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from qualplan.explain.records import ChainLink, Explanation, MilestoneExplanation, Reason
-from qualplan.explain.text import advice, bounds_sentence, headline, why_line
+from qualplan.explain.records import CalendarCost, ChainLink, Explanation, MilestoneExplanation, Reason
+from qualplan.explain.text import advice, bounds_sentence, headline, link_length, why_line
 
 DateOf = Callable[[int | None], str | None]
 
@@ -52,6 +52,10 @@ def explanation_dict(explanation: Explanation) -> dict[str, Any]:
             }
             for use in explanation.resources
         ],
+        # With --milestone the resources and the bottleneck are that milestone's (the tasks before it).
+        "resource_scope": None
+        if explanation.scope is None
+        else {"milestone": explanation.scope, "tasks_before": explanation.scope_tasks},
         "bottleneck": explanation.bottleneck,
         "conflict": None
         if explanation.conflict is None
@@ -97,9 +101,26 @@ def _link(link: ChainLink, date: DateOf) -> dict[str, Any]:
         "start": date(link.start),
         "end": date(link.end),
         "duration_days": link.length,
+        # What `duration_days` counts: working days of `calendar`, or elapsed days.
+        "duration_unit": None if link.is_milestone else ("working_days" if link.calendar else "elapsed_days"),
+        "elapsed_days": link.span,
         "calendar": link.calendar,
+        "calendar_cost": _calendar_cost(link.calendar_cost),
         "arithmetic": link.arithmetic,
+        "duration_text": None if link.is_milestone or link.start is None else link_length(link),
         "reasons": [_reason(reason, date) for reason in link.reasons],
+    }
+
+
+def _calendar_cost(cost: CalendarCost | None) -> dict[str, Any] | None:
+    if cost is None:
+        return None
+    return {
+        "span_days": cost.span,
+        "working_days": cost.working,
+        "weekend_days": cost.weekend_days,
+        "holidays": [{"range": label, "days": days} for label, days in cost.holidays],
+        "other_days_off": cost.unnamed,
     }
 
 

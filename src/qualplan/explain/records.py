@@ -51,6 +51,24 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class CalendarCost:
+    """What a working-day task's calendar adds to its span: the days from start to end that are not worked.
+
+    Every non-working day of the span is counted once: a weekend day (of the
+    calendar's `weekends`) as a weekend day, even inside a holiday range, and any
+    other day under the first holiday range that holds it. So each holiday's
+    count is the days it adds to an ordinary week, and
+    ``span == working + weekend_days + sum of the holidays' days + unnamed``.
+    """
+
+    span: int  # elapsed days from start to end, inclusive
+    working: int  # working days of the calendar in the span (the task's duration)
+    weekend_days: int
+    holidays: tuple[tuple[str, int], ...] = ()  # (holiday range as written, days it adds), in calendar order
+    unnamed: int = 0  # non-working weekdays in no named range (none while holidays are only listed ranges)
+
+
+@dataclass(frozen=True)
 class ChainLink:
     """A task or milestone on a critical chain, with why it is not a day earlier."""
 
@@ -62,6 +80,15 @@ class ChainLink:
     calendar: str | None
     arithmetic: str | None  # how a task's duration is derived ("1000 cycles × 4 h ... = 177 d")
     reasons: tuple[Reason, ...]
+    #: a scheduled task with a calendar: the weekend days and holidays between its start and end
+    calendar_cost: CalendarCost | None = None
+
+    @property
+    def span(self) -> int | None:
+        """Elapsed days from start to end inclusive (a task's; None for a milestone or without dates)."""
+        if self.is_milestone or self.start is None or self.end is None:
+            return None
+        return self.end - self.start + 1
 
 
 @dataclass(frozen=True)
@@ -167,6 +194,10 @@ class Explanation:
     bottleneck: str | None
     conflict: Conflict | None = None
     notes: tuple[str, ...] = field(default=())
+    #: the milestone the resource picture is about (``explain(milestone=...)``); None: the whole plan
+    scope: str | None = None
+    #: with ``scope``: how many tasks come before that milestone (the tasks whose resources are shown)
+    scope_tasks: int = 0
 
     def milestone(self, milestone_id: str) -> MilestoneExplanation:
         return next(item for item in self.milestones if item.id == milestone_id)

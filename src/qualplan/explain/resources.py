@@ -10,14 +10,36 @@ from qualplan.explain.records import MilestoneExplanation, MonthUse, ResourceUse
 from qualplan.problem import Problem
 
 
+def tasks_before(problem: Problem, milestone: str) -> tuple[str, ...]:
+    """Every task the milestone waits for, directly or through other tasks and milestones, in plan order."""
+    found: set[str] = set()
+    stack = [milestone]
+    while stack:
+        for link in problem.preds[stack.pop()]:
+            if link.pred not in found:
+                found.add(link.pred)
+                stack.append(link.pred)
+    return tuple(task for task in problem.tasks if task in found)
+
+
 def resource_picture(
-    problem: Problem, usage: Usage, milestones: Sequence[MilestoneExplanation], last_day: int | None
+    problem: Problem,
+    usage: Usage,
+    milestones: Sequence[MilestoneExplanation],
+    last_day: int | None,
+    *,
+    scope: Sequence[str] | None = None,
 ) -> tuple[tuple[ResourceUse, ...], str | None]:
     """Each resource's monthly use over the schedule and the days it blocks on the chains.
 
     A task that sits on several milestones' chains counts once. The share is
     blocked days over the days from the plan start to ``last_day`` (the latest
     milestone date explained).
+
+    ``scope`` (the tasks before one milestone, see ``tasks_before``) narrows the
+    picture to that milestone: only the resources those tasks hold, over the
+    months up to ``last_day`` (its date); each month's use is still that of
+    every task, because that is what the milestone's tasks compete with.
 
     The bottleneck is the resource that blocks the most chain days of milestones
     that lab capacity actually makes later (lab bound above the seasons bound).
@@ -36,9 +58,13 @@ def resource_picture(
                 blocked[reason.on] = blocked.get(reason.on, 0) + (reason.delay or 0)
 
     span = (last_day + 1) if last_day is not None else 0
-    schedule_end = _last_end(usage)
+    # About one milestone, months after its date cannot delay it.
+    schedule_end = _last_end(usage) if scope is None else last_day
+    held = None if scope is None else {resource for task in scope for resource, _ in problem.tasks[task].uses}
     uses = []
     for resource in problem.capacity_steps:
+        if held is not None and resource not in held:
+            continue
         months = _months(problem, usage, resource, schedule_end)
         days = blocked.get(resource, 0)
         uses.append(

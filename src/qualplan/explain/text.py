@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qualplan.explain.records import Bounds, ChainLink, Conflict, Explanation, MilestoneExplanation, Reason
+from qualplan.explain.records import (
+    Bounds,
+    CalendarCost,
+    ChainLink,
+    Conflict,
+    Explanation,
+    MilestoneExplanation,
+    Reason,
+)
 
 #: How many of the longest tests the advice names.
 _DOMINANT = 3
@@ -25,12 +33,13 @@ def render_text(explanation: Explanation, *, chains: bool | None = None) -> str:
         detail = chains if chains is not None else bool(item.late_days) or len(explanation.milestones) == 1
         lines.append("")
         lines.extend(milestone_lines(explanation, item, chain=detail))
-    if explanation.resources:
+    scheduled = any(item.chain for item in explanation.milestones)
+    if explanation.resources or (explanation.scope is not None and scheduled):
         lines.append("")
         lines.extend(resource_lines(explanation))
     if explanation.conflict is not None:
         lines.append("")
-        lines.extend(conflict_lines(explanation.conflict))
+        lines.extend(conflict_lines(explanation.conflict, scope=explanation.scope))
     return "\n".join(lines) + "\n"
 
 
@@ -202,11 +211,67 @@ def link_line(explanation: Explanation, link: ChainLink) -> str:
     elif link.start is None or link.end is None:
         head = f"{link.node} not scheduled"
     else:
-        days = f"{link.length} working days of {link.calendar}" if link.calendar else f"{link.length} d"
-        if link.arithmetic and "cycles" in link.arithmetic:
-            days = link.arithmetic if not link.calendar else f"{link.arithmetic}, as {days}"
-        head = f"{link.node} {_date(explanation, link.start)}..{_date(explanation, link.end)} ({days})"
+        head = f"{link.node} {_date(explanation, link.start)}..{_date(explanation, link.end)} ({link_length(link)})"
     return head + ": " + "; ".join(reason_text(explanation, reason) for reason in link.reasons)
+
+
+def link_length(link: ChainLink) -> str:
+    """A chain link's duration, saying which days it counts.
+
+    ``177 d`` (elapsed days) for a task that runs every day, its arithmetic when
+    derived from cycles; for a task on a calendar the working days, the elapsed
+    span and what fills the difference:
+    ``5 working days of works span 15 d, with 4 weekend days and 6 days of holiday 2026-02-15..2026-02-23``.
+    """
+    derived = link.arithmetic if link.arithmetic and "cycles" in link.arithmetic else None
+    if link.calendar is None:
+        return derived or f"{link.length} d"
+    text = f"{in_working_days(derived) if derived else _working_days(link.length)} of {link.calendar}"
+    cost = link.calendar_cost
+    if cost is None:
+        return text
+    text += f" span {cost.span} d"
+    breakdown = calendar_cost_text(cost)
+    return f"{text}, with {breakdown}" if breakdown else text
+
+
+def length_text(length: int | None, calendar: str | None, span: int | None) -> str:
+    """A task's duration in a few words, saying which days it counts.
+
+    ``177 d`` (elapsed) for a task that runs every day; ``50 working days (70 d
+    elapsed)`` for a task on a calendar (``span`` is its elapsed days, start to end).
+    """
+    if calendar is None:
+        return f"{length} d"
+    if span is None:
+        return _working_days(length)
+    return f"{_working_days(length)} ({span} d elapsed)"
+
+
+def elapsed_text(cost: CalendarCost | None, span: int) -> str:
+    """The elapsed days of a task from start to end, and for a task on a calendar what they hold:
+    ``84 d elapsed: 60 working days and 24 weekend days``; ``30 d elapsed`` for a task that runs every day."""
+    if cost is None:
+        return f"{span} d elapsed"
+    parts = [_working_days(cost.working)]
+    breakdown = calendar_cost_text(cost)
+    if breakdown:
+        parts.append(breakdown)
+    return f"{span} d elapsed: " + (" and ".join(parts) if " and " not in breakdown else ", ".join(parts))
+
+
+def calendar_cost_text(cost: CalendarCost) -> str:
+    """``4 weekend days and 6 days of holiday 2026-02-15..2026-02-23``; empty when every day works."""
+    parts = []
+    if cost.weekend_days:
+        parts.append(f"{cost.weekend_days} weekend day" + ("" if cost.weekend_days == 1 else "s"))
+    for label, count in cost.holidays:
+        parts.append(f"{count} day{'' if count == 1 else 's'} of holiday {label}")
+    if cost.unnamed:
+        parts.append(f"{cost.unnamed} other day{'' if cost.unnamed == 1 else 's'} off")
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def reason_text(explanation: Explanation, reason: Reason) -> str:
@@ -249,10 +314,26 @@ def reason_text(explanation: Explanation, reason: Reason) -> str:
 
 
 def resource_lines(explanation: Explanation) -> list[str]:
-    """Per resource: use by month (a bar per month), the peak, the critical-chain days it blocks; the bottleneck."""
+    """Per resource: use by month (a bar per month), the peak, the critical-chain days it blocks; the bottleneck.
+
+    Explaining one milestone (``explanation.scope``), the lines are about it: the
+    resources its tasks hold, and the bottleneck of its date, never the whole plan's.
+    """
+    scope = explanation.scope
     months = [month.month for month in explanation.resources[0].months] if explanation.resources else []
     span = f"{months[0]}..{months[-1]}, one bar per month" if months else "no months"
-    lines = [f"Resources (use by month {span}; peak; critical-chain days blocked):"]
+    if scope is None:
+        lines = [f"Resources (use by month {span}; peak; critical-chain days blocked):"]
+    else:
+        count = explanation.scope_tasks
+        before = f"the {count} task{'' if count == 1 else 's'} before {scope}"
+        hold = "holds" if count == 1 else "hold"
+        if not explanation.resources:
+            return [f"Resources: {before} {hold} no lab resource, so lab capacity cannot delay {scope}."]
+        lines = [
+            f"Resources that {before} {hold} (all tasks' use by month {span}; peak; "
+            f"days each blocks {scope}'s critical chain):"
+        ]
     width = max(len(use.id) for use in explanation.resources)
     for use in explanation.resources:
         peak_month = max(use.months, key=lambda month: month.share, default=None)
@@ -260,11 +341,24 @@ def resource_lines(explanation: Explanation) -> list[str]:
         bars = "".join(_bar(month.share) for month in use.months)
         blocks = f"blocks {_days(use.blocked_days)} ({use.blocked_share:.0%})"
         lines.append(f"  {use.id:<{width}}  {bars}  {peak}; {blocks}")
-    if explanation.bottleneck is not None:
-        lines.append(f"  Bottleneck: {explanation.bottleneck}.")
-    else:
-        lines.append("  Bottleneck: none; lab capacity makes no milestone later.")
+    lines.append("  " + bottleneck_sentence(explanation))
     return lines
+
+
+def bottleneck_sentence(explanation: Explanation) -> str:
+    """``Bottleneck: cycler.``, or why none is named, for the whole plan or the one milestone explained."""
+    scope = explanation.scope
+    head = "Bottleneck" if scope is None else f"Bottleneck for {scope}"
+    if explanation.bottleneck is not None:
+        return f"{head}: {explanation.bottleneck}."
+    delayed = [item.id for item in explanation.milestones if item.bounds.lab_cost]
+    if delayed:
+        # Lab capacity costs days, but no resource holds a task of the chain back (a schedule with slack).
+        which = scope if scope is not None else ", ".join(delayed)
+        return f"{head}: none named; lab capacity makes {which} later, but no resource holds its critical chain back."
+    if scope is not None:
+        return f"{head}: none; lab capacity does not make it later."
+    return f"{head}: none; lab capacity makes no milestone later."
 
 
 _BARS = " ▁▂▃▄▅▆▇█"
@@ -277,11 +371,20 @@ def _bar(share: float) -> str:
     return _BARS[max(1, min(8, round(share * 8)))]
 
 
-def conflict_lines(conflict: Conflict) -> list[str]:
-    """The rules that cannot all hold together, each with file:line."""
+def conflict_lines(conflict: Conflict, *, scope: str | None = None) -> list[str]:
+    """The rules that cannot all hold together, each with file:line.
+
+    The search is over the whole plan; with ``scope`` (one milestone explained) the
+    heading says so, since the set need not involve that milestone at all.
+    """
     if not conflict.rules:
         return [f"Conflicting rules: {conflict.note}."]
     head = "These rules cannot all hold together"
+    if scope is not None and not any(rule.kind == "due" and rule.subject == scope for rule in conflict.rules):
+        head = (
+            "The plan misses a due date because these rules cannot all hold together "
+            f"(no due date of {scope} is among them)"
+        )
     head += ":" if conflict.minimal else " (the set may not be minimal):"
     lines = [head]
     for rule in conflict.rules:
@@ -315,16 +418,42 @@ def _chain_entry(explanation: Explanation, link: ChainLink) -> str:
     if link.is_milestone:
         return f"{link.node} (fixed at {_date(explanation, link.start)})"
     if link.arithmetic and "cycles" in link.arithmetic:
-        return f"{link.node} ({link.arithmetic})"
+        arithmetic = in_working_days(link.arithmetic) if link.calendar else link.arithmetic
+        return f"{link.node} ({arithmetic})"
     return link.node
 
 
+def _working_days(count: int | None) -> str:
+    return f"{count} working day" if count == 1 else f"{count} working days"
+
+
+def in_working_days(arithmetic: str) -> str:
+    """A derivation that ends in ``= N d``, for a task on a calendar: ``= N working days`` (``60d = 60 working days``).
+
+    The arithmetic comes from the plan model, which does not know that a
+    calendar makes its days working days.
+    """
+    body, sep, last = arithmetic.rpartition("= ")
+    if not sep or not last.endswith(" d") or not last[:-2].isdigit():
+        return arithmetic
+    return f"{body}= {_working_days(int(last[:-2]))}"
+
+
 def _window_list(bounds: Bounds) -> str:
+    """`` (winter 75 d)``: what each window costs alone.
+
+    Those costs need not add up to what the windows cost together (lifting one
+    window may leave the chain waiting for another); when they do not, the list
+    says that each is a cost alone, so no days seem to go missing.
+    """
     if not bounds.window_costs:
         return ""
-    return (
-        " (" + ", ".join(window if cost is None else f"{window} {cost} d" for window, cost in bounds.window_costs) + ")"
-    )
+    listed = ", ".join(window if cost is None else f"{window} {cost} d" for window, cost in bounds.window_costs)
+    known = [cost for _, cost in bounds.window_costs if cost is not None]
+    together = bounds.seasons_cost
+    if together is not None and len(known) == len(bounds.window_costs) and sum(known) != together:
+        return f" (lifting one alone wins: {listed})"
+    return f" ({listed})"
 
 
 def _opening(chain: tuple[ChainLink, ...], window: str) -> int | None:
@@ -351,9 +480,9 @@ def _fixed_root(explanation: Explanation, chain: tuple[ChainLink, ...]) -> str:
 
 
 def _dominant_tests(chain: tuple[ChainLink, ...], count: int = _DOMINANT) -> str:
-    """The longest tasks of a chain: ``a 177 d, b 70 d``."""
+    """The longest tasks of a chain by elapsed days: ``a 177 d, b 50 working days (70 d elapsed)``."""
     tasks = sorted(
         (link for link in chain if not link.is_milestone and link.length is not None),
-        key=lambda link: (-(link.length or 0), link.node),
+        key=lambda link: (-(link.span or link.length or 0), link.node),
     )[:count]
-    return ", ".join(f"{link.node} {link.length} d" for link in tasks)
+    return ", ".join(f"{link.node} {length_text(link.length, link.calendar, link.span)}" for link in tasks)

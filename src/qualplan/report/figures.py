@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from qualplan.explain.text import elapsed_text, in_working_days
 from qualplan.report.rows import MilestoneRow, StageGroup, TaskRow
 from qualplan.result import SolveResult
 
@@ -63,6 +64,25 @@ MILESTONE_CLASSES = (
     ("no-due", "Milestone without due date", NO_DUE),
 )
 MILESTONE_HEADER = "header:milestones"
+
+#: Every date axis of the report: a tick at the midnight that starts a month is labelled with that
+#: month, and once zoomed in to ticks less than a month apart, with the whole date (and the hour
+#: below a day, so that no two ticks read the same).
+#: ``tickmode`` is spelled out because plotly.js 4 defaults an overlaying axis (the Gantt's top
+#: axis) to "sync": it then places its ticks at the overlaid axis's pixel positions and
+#: interpolates their dates, which come out minutes before midnight, so the gridline of 1 July
+#: read "2026-06" on top and "2026-07" below (issue 12).
+DATE_TICKS = {
+    "type": "date",
+    "tickmode": "auto",
+    "ticklabelmode": "instant",
+    "tickformat": "%Y-%m",
+    "tickformatstops": [
+        {"dtickrange": [None, DAY_MS - 1], "value": "%Y-%m-%d %H:%M"},  # zoomed in to less than a day apart
+        {"dtickrange": [DAY_MS - 1, 28 * DAY_MS - 1], "value": "%Y-%m-%d"},
+        {"dtickrange": [28 * DAY_MS - 1, None], "value": "%Y-%m"},
+    ],
+}
 
 
 def text(value: object) -> str:
@@ -127,11 +147,9 @@ def task_hover(row: TaskRow, stage: str, milestones: dict[str, MilestoneRow]) ->
     """Everything a planner asks about a bar: dates, the duration's arithmetic, resources, standard."""
     assert row.start is not None and row.end is not None
     lines = [f"<b>{text(row.name)}</b>", f"{text(row.id)} · stage {text(stage)}"]
-    lines.append(f"{row.start.isoformat()} → {row.end.isoformat()} ({_days(row.span_days)} on the calendar)")
-    duration = f"duration: {text(row.arithmetic)}"
-    if row.calendar is not None:
-        duration += f", counted in working days of calendar {text(row.calendar)}"
-    lines.append(duration)
+    assert row.span_days is not None
+    lines.append(f"{row.start.isoformat()} → {row.end.isoformat()} ({elapsed_text(row.calendar_cost, row.span_days)})")
+    lines.append(f"duration: {text(duration_text(row))}")
     if row.uses:
         lines.append("resources: " + ", ".join(f"{text(name)} × {units}" for name, units in row.uses))
     if row.standard:
@@ -141,6 +159,14 @@ def task_hover(row: TaskRow, stage: str, milestones: dict[str, MilestoneRow]) ->
     if row.critical_for:
         lines.append("critical for: " + ", ".join(_milestone_state(milestones[m]) for m in row.critical_for))
     return "<br>".join(lines)
+
+
+def duration_text(row: TaskRow) -> str:
+    """The task's duration as the plan derives it, saying which days it counts:
+    ``2w = 14 d``, or ``60d = 60 working days of calendar workdays``."""
+    if row.calendar is None:
+        return row.arithmetic
+    return f"{in_working_days(row.arithmetic)} of calendar {row.calendar}"
 
 
 def milestone_hover(row: MilestoneRow, chain: tuple[str, ...]) -> str:
@@ -263,23 +289,21 @@ def gantt_figure(
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
     )
     figure.update_xaxes(
-        type="date",
         range=[first.isoformat(), last.isoformat()],
         rangeslider={"visible": True, "thickness": 0.05, "range": [first.isoformat(), last.isoformat()]},
         showgrid=True,
-        tickformat="%Y-%m",
         hoverformat="%Y-%m-%d",
+        **DATE_TICKS,
     )
     # The same dates along the top, so a tall chart can be read without scrolling to its foot.
     figure.update_layout(
         xaxis2={
-            "type": "date",
             "matches": "x",
             "overlaying": "x",
             "side": "top",
             "anchor": "y",
-            "tickformat": "%Y-%m",
             "showgrid": False,
+            **DATE_TICKS,
         }
     )
     figure.update_yaxes(
@@ -534,7 +558,7 @@ def resource_figure(
         figure.update_yaxes(
             range=[0, top * 1.15], fixedrange=True, title_text="units", automargin=False, row=index, col=1
         )
-    figure.update_xaxes(type="date", range=[first.isoformat(), last.isoformat()], tickformat="%Y-%m")
+    figure.update_xaxes(range=[first.isoformat(), last.isoformat()], **DATE_TICKS)
     figure.update_layout(
         template="plotly_white",
         height=max(260, 60 + 170 * len(resources)),

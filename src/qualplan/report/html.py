@@ -32,6 +32,8 @@ from qualplan.explain.text import (
     bounds_sentence,
     conflict_lines,
     headline,
+    length_text,
+    link_length,
     reason_text,
     resource_lines,
     why_line,
@@ -185,7 +187,7 @@ def _verdict_section(
         why = _e(why_line(explanation, milestone.id).removeprefix("why: ")) if explanation is not None else ""
         rows.append(
             f'<tr class="{state}"><td><b>{_e(milestone.name)}</b><br><code>{_e(milestone.id)}</code></td>'
-            f"<td>{_date(milestone.due)}</td><td>{_date(milestone.date)}</td>"
+            f'<td class="date">{_date(milestone.due)}</td><td class="date">{_date(milestone.date)}</td>'
             f'<td class="outcome">{_e(outcome)}</td><td>{milestone.priority}</td>'
             f"<td>{set_by}</td><td>{why}</td></tr>"
         )
@@ -212,7 +214,9 @@ def _set_by(result: SolveResult, milestone: str, chain: tuple[str, ...], by_id: 
         if not stages or stages[-1] != label:
             stages.append(label)
     longest = sorted(tasks, key=lambda task: -(task.span_days or 0))[:LONGEST_SHOWN]
-    tests = ", ".join(f"<code>{_e(task.id)}</code> {task.span_days} d" for task in longest)
+    tests = ", ".join(
+        f"<code>{_e(task.id)}</code> {_e(length_text(task.days, task.calendar, task.span_days))}" for task in longest
+    )
     count = f"{len(tasks)} task" if len(tasks) == 1 else f"{len(tasks)} tasks"
     return (
         f'<span class="stages">{" ← ".join(_e(stage) for stage in stages)}</span><br>'
@@ -272,9 +276,9 @@ def _explanation_section(explanation: Explanation, tasks: list[TaskRow]) -> str:
             else:
                 what = _e(task.name) if task is not None else ""
                 when = f"{_date(_day(explanation, link.start))} → {_date(_day(explanation, link.end))}"
-                length = _e(link.arithmetic or "")
+                length = _e(link_length(link)) if link.start is not None else ""
             rows.append(
-                f"<tr><td><code>{_e(link.node)}</code><br>{what}</td><td>{when}</td>"
+                f'<tr><td><code>{_e(link.node)}</code><br>{what}</td><td class="date">{when}</td>'
                 f"<td>{length}</td><td>{reasons}</td></tr>"
             )
         table = ""
@@ -309,8 +313,9 @@ def _task_table(result: SolveResult, tasks: list[TaskRow]) -> str:
         flag = "critical" if task.critical else ""
         rows.append(
             f'<tr class="{flag}"><td><code>{_e(task.id)}</code></td><td>{_e(task.name)}</td>'
-            f"<td>{_e(_stage_name(result, task.stage))}</td><td>{_date(task.start)}</td><td>{_date(task.end)}</td>"
-            f"<td>{_e(task.arithmetic)}</td><td>{uses}</td><td>{_e(task.standard or '')}</td></tr>"
+            f"<td>{_e(_stage_name(result, task.stage))}</td>"
+            f'<td class="date">{_date(task.start)}</td><td class="date">{_date(task.end)}</td>'
+            f"<td>{_e(_task_duration(task))}</td><td>{uses}</td><td>{_e(task.standard or '')}</td></tr>"
         )
     return (
         '<section id="tasks">\n<details>\n<summary>All tasks</summary>\n<table class="tasks">\n'
@@ -351,6 +356,14 @@ def _chains(explanation: Explanation | None) -> dict[str, tuple[str, ...]]:
     return {
         item.id: tuple(link.node for link in item.chain if not link.is_milestone) for item in explanation.milestones
     }
+
+
+def _task_duration(task: TaskRow) -> str:
+    """The task table's duration: the plan's derivation, and on a calendar the elapsed days too."""
+    text = figures.duration_text(task)
+    if task.calendar is not None and task.span_days is not None:
+        text += f" ({task.span_days} d elapsed)"
+    return text
 
 
 def _stage_name(result: SolveResult, stage: str | None) -> str:
@@ -433,6 +446,7 @@ tr.met .outcome { color: var(--met); font-weight: 600; }
 tr.critical td:first-child { border-left: 3px solid #f08c00; }
 .stages { font-weight: 600; }
 code { font-size: 0.85em; }
+td.date { white-space: nowrap; }
 pre { background: #f8f9fa; padding: 0.75rem; overflow-x: auto; }
 .plot { width: 100%; }
 article.milestone { margin-bottom: 1.5rem; }

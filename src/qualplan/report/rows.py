@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from qualplan.explain.calendar_cost import calendar_cost
+from qualplan.explain.records import CalendarCost
 from qualplan.result import SolveResult, schedule_times
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ class TaskRow:
     uses: tuple[tuple[str, int], ...]
     standard: str | None
     critical_for: tuple[str, ...] = ()  # milestones whose critical chain runs through this task
+    #: with a calendar and a schedule: the weekend days and holidays between start and end
+    calendar_cost: CalendarCost | None = None
 
     @property
     def critical(self) -> bool:
@@ -84,11 +88,13 @@ def task_rows(result: SolveResult, critical: dict[str, tuple[str, ...]] | None =
     critical = critical or {}
     rows = []
     for task in problem.plan.tasks:
-        start = end = None
+        start = end = cost = None
         if times is not None:
             start_day, end_day = times.start[task.id], times.end[task.id]
             start = problem.date(start_day) if start_day is not None else None
             end = problem.date(end_day) if end_day is not None else None
+            if start_day is not None and end_day is not None:
+                cost = calendar_cost(problem, task.id, start_day, end_day)
         rows.append(
             TaskRow(
                 id=task.id,
@@ -103,6 +109,7 @@ def task_rows(result: SolveResult, critical: dict[str, tuple[str, ...]] | None =
                 uses=tuple(task.uses.items()),
                 standard=task.standard,
                 critical_for=critical.get(task.id, ()),
+                calendar_cost=cost,
             )
         )
     return rows

@@ -1,0 +1,36 @@
+"""Where a command writes: the streams it was given, else the process's own.
+
+Every command's ``run`` takes ``stdout`` and ``stderr`` parameters (default:
+``sys.stdout`` and ``sys.stderr`` as they are when it runs, so pytest's capture
+and typer's runner see the output) and writes only through them, so tests can
+call it with ``StringIO``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+
+@dataclass(frozen=True)
+class Streams:
+    """A command's output (``out``) and everything else: errors, warnings, progress (``err``)."""
+
+    out: TextIO
+    err: TextIO
+
+    @classmethod
+    def of(cls, stdout: TextIO | None = None, stderr: TextIO | None = None) -> Streams:
+        """The given streams, or the process's own as they are now."""
+        return cls(stdout if stdout is not None else sys.stdout, stderr if stderr is not None else sys.stderr)
+
+    def write(self, text: str) -> None:
+        """Output, as is."""
+        self.out.write(text)
+        self.out.flush()
+
+    def error(self, line: str) -> None:
+        """One line on the error stream."""
+        self.err.write(line + "\n")
+        self.err.flush()

@@ -1,0 +1,166 @@
+"""Ctrl-C and SIGTERM end a command cleanly (issue 12): one line, exit 130 / 143, no file written.
+
+Each test runs the real ``qualplan`` entry point in a child process and signals
+it at a known moment. The moment is made known by a stand-in installed before
+``main()`` runs: a solve that marks a file when it starts and then waits for the
+stop request, as every solve does since the solver polls ``qualplan.cancel``; or
+a disk write that waits in ``fsync``, where a report of several MB used to leave
+its hidden temporary file behind. The last test uses the real solver on a plan
+that runs for a minute and checks that the stop is prompt.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "check"
+#: A child process's entry point: a stand-in from ``STAND_INS``, then ``qualplan.cli.main``.
+ENTRY = """
+import os, sys, time
+from pathlib import Path
+from qualplan import cancel
+
+marker = Path(sys.argv[1])
+stand_in = sys.argv[2]
+if stand_in == "solve-until-stopped":
+    import qualplan.solver
+
+    def solve(problem, **options):
+        marker.write_text("solving")
+        cancel.wait(120)  # a solve stops at its next step once a stop is requested
+        cancel.check()
+        raise AssertionError("no stop request came")
+
+    qualplan.solver.solve = solve
+elif stand_in == "solve-ignoring-stops":
+    import qualplan.solver
+
+    def solve(problem, **options):
+        marker.write_text("solving")
+        for _ in range(1200):
+            time.sleep(0.1)  # a solve that does not poll: only a second Ctrl-C ends it
+        raise AssertionError("no second Ctrl-C came")
+
+    qualplan.solver.solve = solve
+elif stand_in == "slow-disk":
+    real_fsync = os.fsync
+
+    def fsync(descriptor):
+        if not marker.exists():
+            marker.write_text("writing")
+            cancel.wait(120)  # the signal arrives while the bytes go to disk
+        real_fsync(descriptor)
+
+    os.fsync = fsync
+sys.argv = ["qualplan", *sys.argv[3:]]
+from qualplan.cli import main
+main()
+"""
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def start(tmp_path: Path, stand_in: str, *args: str) -> tuple[subprocess.Popen[str], Path]:
+    marker = tmp_path / "marker"
+    command = [sys.executable, "-c", ENTRY, str(marker), stand_in, *args]
+    child = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return child, marker
+
+
+def wait_for(marker: Path, child: subprocess.Popen[str], seconds: float = 120.0) -> None:
+    """Until the child reached the stand-in (a loaded machine may take long to import OR-Tools)."""
+    deadline = time.monotonic() + seconds
+    while not marker.exists():
+        if child.poll() is not None or time.monotonic() > deadline:
+            child.kill()
+            out, err = child.communicate()
+            pytest.fail(f"the child never reached the stand-in (exit {child.returncode}):\n{out}\n{err}")
+        time.sleep(0.05)
+
+
+def finish(child: subprocess.Popen[str], seconds: float = 60.0) -> tuple[int, str, str]:
+    try:
+        out, err = child.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        out, err = child.communicate()
+        pytest.fail(f"the command did not stop within {seconds} s of the signal:\n{out}\n{err}")
+    return child.returncode, out, err
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name.endswith(".tmp"))
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_check_stops_on_a_signal_with_one_line_and_its_exit_code(tmp_path: Path, signum: int, code: int) -> None:
+    child, marker = start(tmp_path, "solve-until-stopped", "check", str(DATA / "met.yaml"), "--format", "json")
+    wait_for(marker, child)
+    child.send_signal(signum)
+    assert finish(child) == (code, "", "qualplan: interrupted\n")
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_report_stopped_while_solving_writes_nothing(tmp_path: Path, signum: int, code: int) -> None:
+    (tmp_path / "report.html").write_text("the previous report")
+    child, marker = start(tmp_path, "solve-until-stopped", "report", str(DATA / "met.yaml"), "-o", "report.html")
+    wait_for(marker, child)
+    child.send_signal(signum)
+    assert finish(child) == (code, "", "qualplan: interrupted\n")
+    assert (tmp_path / "report.html").read_text() == "the previous report"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_report_stopped_while_writing_leaves_no_file_and_no_temporary(tmp_path: Path, signum: int, code: int) -> None:
+    """The defect: SIGINT/SIGTERM during the write left a hidden `.report.html.XXXX.tmp` of several MB."""
+    child, marker = start(
+        tmp_path, "slow-disk", "report", str(DATA / "met.yaml"), "-o", "report.html", "--time-limit", "1"
+    )
+    wait_for(marker, child)
+    assert leftovers(tmp_path) != []  # the temporary file is there, half written
+    child.send_signal(signum)
+    assert finish(child) == (code, "", "qualplan: interrupted\n")
+    assert sorted(os.listdir(tmp_path)) == ["marker"]
+
+
+def test_a_second_ctrl_c_forces_a_stop_that_did_not_come(tmp_path: Path) -> None:
+    child, marker = start(tmp_path, "solve-ignoring-stops", "check", str(DATA / "met.yaml"))
+    wait_for(marker, child)
+    child.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    assert child.poll() is None  # the first Ctrl-C only asked
+    child.send_signal(signal.SIGINT)
+    assert finish(child) == (130, "", "qualplan: interrupted\n")
+
+
+def _handlers_installed(pid: int) -> bool:
+    """Whether the process catches SIGTERM (its default is to die): ``cancel.install_handlers`` ran."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught & (1 << (signal.SIGTERM - 1)))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc to see the handlers installed")
+@pytest.mark.xfail(
+    strict=False,
+    reason="needs the solver-time branch: the solver on this branch does not poll qualplan.cancel yet, "
+    "so a running solve ends only at its time limit",
+)
+def test_the_real_solver_stops_within_seconds_of_ctrl_c(tmp_path: Path) -> None:
+    """The open PSPLIB instance with a minute to spend: Ctrl-C must end the command at once."""
+    command = [sys.executable, "-m", "qualplan", "check", str(DATA / "undecided.yaml"), "--time-limit", "60"]
+    child = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not _handlers_installed(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(3.0)  # well into the solve
+    child.send_signal(signal.SIGINT)
+    assert finish(child, seconds=10.0) == (130, "", "qualplan: interrupted\n")
