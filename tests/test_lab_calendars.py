@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from ortools.sat.python import cp_model
 
 from plan_factory import make_problem
 from qualplan.calendar import WorkingDays, working_days
+from qualplan.explain import explain, render_json, render_text
+from qualplan.explain.calendar_cost import calendar_cost
 from qualplan.loader import load_plan_text
 from qualplan.model import WEEKDAYS, Calendar, Plan
 from qualplan.problem import Problem, compile_plan
@@ -334,3 +337,120 @@ def test_a_calendar_whose_only_working_days_are_make_up_days_is_valid():
         "p.yaml:7:3: calendars.cn: calendar 'cn' has no working day within the horizon (every day is a weekend or "
         "holiday)"
     ]
+
+
+# --- explain: what a calendar costs, with yearly holidays and make-up days -----------------------
+
+NATIONAL_DAY = {
+    "weekends": ["sat", "sun"],
+    "yearly_holidays": ["10-01..10-07"],
+    "working": ["2027-10-09"],  # the Saturday after National Day 2027
+}
+
+
+def test_explain_names_the_yearly_holiday_with_its_year_and_the_make_up_day():
+    tasks = [
+        {"id": "build", "duration": "7d", "not_before": "2027-09-27"},  # Mon 09-27 .. Sun 10-03
+        {"id": "abuse", "duration": "5d", "calendar": "cn", "after": ["build"]},
+    ]
+    milestones = [{"id": "done", "after": ["abuse"]}]
+    problem = make_problem(tasks, horizon="3y", calendars={"cn": NATIONAL_DAY}, milestones=milestones)
+    explanation = explain(ensure_verified(solve(problem, time_limit=5.0)))
+    # abuse: Mon 10-04 .. Thu 10-07 are National Day 2027, so it starts Fri 10-08 and works
+    # Fri 08, Sat 09 (make-up), Mon 11, Tue 12, Wed 13; not worked: Sun 10 (weekend).
+    assert (
+        "    abuse 2027-10-08..2027-10-13 (5 working days of cn span 6 d, with 1 weekend day; "
+        "make-up working day 2027-10-09 (Sat) counted): after build ends; 2027-10-07 is a holiday "
+        "(10-01..10-07 (2027)) of calendar cn"
+    ) in render_text(explanation)
+
+
+def test_explain_counts_the_days_a_yearly_holiday_adds_to_a_span():
+    tasks = [{"id": "abuse", "duration": "5d", "calendar": "cn", "not_before": "2027-09-30"}]
+    problem = make_problem(tasks, horizon="3y", calendars={"cn": NATIONAL_DAY}, milestones=with_milestones(tasks))
+    explanation = explain(ensure_verified(solve(problem, time_limit=5.0)))
+    # Thu 09-30, Fri 10-08, Sat 10-09 (make-up), Mon 10-11, Tue 10-12: 13 days; not worked:
+    # Sat 02, Sun 03, Sun 10 (weekend) and Fri 01, Mon 04 .. Thu 07 (5 days of National Day).
+    link = explanation.milestone("abuse-done").chain[1]
+    assert link.calendar_cost.make_up_days == (dt.date(2027, 10, 9),)
+    assert (
+        "abuse 2027-09-30..2027-10-12 (5 working days of cn span 13 d, with 3 weekend days and 5 days of holiday "
+        "10-01..10-07 (2027); make-up working day 2027-10-09 (Sat) counted)"
+    ) in render_text(explanation)
+    cost = json.loads(render_json(explanation))["milestones"][0]["chain"][1]["calendar_cost"]
+    assert cost == {
+        "span_days": 13,
+        "working_days": 5,
+        "weekend_days": 3,
+        "holidays": [{"range": "10-01..10-07 (2027)", "days": 5}],
+        "other_days_off": 0,
+        "make_up_days": ["2027-10-09"],
+    }
+
+
+def oracle_cost(calendar: dict[str, Any], first: int, last: int) -> tuple[int, int, dict[str, int], list[dt.date]]:
+    """Working days, weekend days, the days each named holiday adds and the make-up days, date by date.
+
+    Named ranges: the dated holidays as written, then each yearly range's occurrences by year."""
+    named: list[tuple[str, dt.date, dt.date]] = []
+    for text in calendar["holidays"]:
+        lo, _, hi = text.partition("..")
+        named.append((text, dt.date.fromisoformat(lo), dt.date.fromisoformat(hi or lo)))
+    for text in calendar["yearly_holidays"]:
+        lo, _, hi = text.partition("..")
+        hi = hi or lo
+        for year in (2025, 2026, 2027):
+            begin = dt.date(year, int(lo[:2]), int(lo[3:]))
+            end = dt.date(year, int(hi[:2]), int(hi[3:]))
+            label = f"{text} ({year})"
+            if end < begin:
+                end = dt.date(year + 1, end.month, end.day)
+                label = f"{text} ({year}-{year + 1})"
+            if end >= START and begin <= START + dt.timedelta(days=HORIZON - 1):
+                named.append((label, begin, end))
+    working = weekend = 0
+    added: dict[str, int] = {}
+    make_up = []
+    for day in range(first, last + 1):
+        date = START + dt.timedelta(days=day)
+        is_weekend = WEEKDAYS[date.weekday()] in calendar["weekends"]
+        holders = [label for label, lo, hi in named if lo <= date <= hi]
+        if oracle_working(calendar, date):
+            working += 1
+            if is_weekend or holders:
+                make_up.append(date)
+        elif is_weekend:
+            weekend += 1
+        else:
+            added[holders[0]] = added.get(holders[0], 0) + 1
+    return working, weekend, added, make_up
+
+
+@settings(max_examples=150, deadline=None)
+@given(lab_calendars(), st.integers(1, 8), st.integers(0, HORIZON - 1))
+def test_the_calendar_cost_accounts_for_every_day_with_yearly_holidays_and_make_up_days(
+    calendar: dict[str, Any], length: int, earliest: int
+) -> None:
+    document = {
+        "qualplan": 1,
+        "id": "cost",
+        "start": START.isoformat(),
+        "horizon": f"{HORIZON}d",
+        "calendars": {"lab": calendar},
+        "tasks": [{"id": "t", "duration": f"{length}d", "calendar": "lab"}],
+    }
+    problem = compile_plan(Plan.model_validate(document))
+    start = next((s for s in range(earliest, HORIZON) if oracle_end(calendar, s, length) is not None), None)
+    if start is None:
+        return
+    end = oracle_end(calendar, start, length)
+    cost = calendar_cost(problem, "t", start, end)
+    working, weekend, added, make_up = oracle_cost(calendar, start, end)
+    assert (cost.working, cost.weekend_days, dict(cost.holidays), list(cost.make_up_days)) == (
+        working,
+        weekend,
+        added,
+        make_up,
+    )
+    assert cost.unnamed == 0
+    assert cost.span == end - start + 1 == working + weekend + sum(added.values())
