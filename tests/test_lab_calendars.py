@@ -24,6 +24,8 @@ from qualplan.explain.calendar_cost import calendar_cost
 from qualplan.loader import load_plan_text
 from qualplan.model import WEEKDAYS, Calendar, Plan
 from qualplan.problem import Problem, compile_plan
+from qualplan.report import figures
+from qualplan.report.rows import critical_map, milestone_rows, stage_groups, task_rows
 from qualplan.result import Schedule, schedule_times
 from qualplan.solver import SolveOptions, solve
 from qualplan.solver.builder import ModelBuilder
@@ -454,3 +456,28 @@ def test_the_calendar_cost_accounts_for_every_day_with_yearly_holidays_and_make_
     )
     assert cost.unnamed == 0
     assert cost.span == end - start + 1 == working + weekend + sum(added.values())
+
+
+# --- the report: holidays as gaps in the bars of working-day tasks ---------------------------------
+
+
+def test_the_gantt_chart_shows_the_holidays_inside_a_calendar_bar_but_not_its_make_up_days():
+    calendar = {**SPRING_FESTIVAL_2026, "yearly_holidays": ["10-01..10-07"]}
+    tasks = [
+        {"id": "teardown", "duration": "4d", "calendar": "cn", "not_before": "2026-02-12"},
+        {"id": "abuse", "duration": "3d", "calendar": "cn", "not_before": "2027-09-30"},
+        {"id": "cycling", "duration": "20d", "not_before": "2026-02-10"},  # no calendar: no gaps
+    ]
+    problem = make_problem(tasks, horizon="3y", calendars={"cn": calendar}, milestones=with_milestones(tasks))
+    result = ensure_verified(solve(problem, time_limit=5.0))
+    explanation = explain(result)
+    rows = task_rows(result, critical_map(explanation))
+    figure = figures.gantt_figure(result, stage_groups(result, rows), milestone_rows(result), {})
+    order = list(figure.layout.yaxis.categoryarray)
+    gaps = [
+        (order[round(shape.y0 + 0.4)], shape.x0, shape.x1) for shape in figure.layout.shapes if shape.name == "holiday"
+    ]
+    # teardown 2026-02-12..02-24: the festival 02-15..02-23 (the make-up Saturday 02-14 works);
+    # abuse 2027-09-30..10-11: National Day 2027, 10-01..10-07 (x1 is the close of the last day).
+    assert gaps == [("teardown", "2026-02-15", "2026-02-24"), ("abuse", "2027-10-01", "2027-10-08")]
+    assert any(trace.name == "Holiday of the task's calendar" for trace in figure.data)

@@ -69,6 +69,26 @@ def holiday_ranges(problem: Problem, calendar: str) -> tuple[tuple[str, int, int
     return tuple(ranges)
 
 
+def holiday_runs(problem: Problem, calendar: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The days from ``start`` to ``end`` that a named holiday range of ``calendar`` takes off
+    (its non-working days, weekend days inside the range included; make-up days excluded),
+    as runs of consecutive days ``(first, last)``: what a chart shades inside a bar."""
+    days = problem.calendars[calendar]
+    ranges = holiday_ranges(problem, calendar)
+    off = [
+        day
+        for day in range(start, end + 1)
+        if not days.is_working(day) and any(lo <= day <= hi for _, lo, hi in ranges)
+    ]
+    runs: list[tuple[int, int]] = []
+    for day in off:
+        if runs and runs[-1][1] == day - 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def is_weekend_day(problem: Problem, calendar: str, day: int) -> bool:
     """``day`` falls on one of the calendar's weekend days."""
     return WEEKDAYS[problem.date(day).weekday()] in problem.plan.calendars[calendar].weekends
