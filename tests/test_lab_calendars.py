@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -481,3 +483,35 @@ def test_the_gantt_chart_shows_the_holidays_inside_a_calendar_bar_but_not_its_ma
     # abuse 2027-09-30..10-11: National Day 2027, 10-01..10-07 (x1 is the close of the last day).
     assert gaps == [("teardown", "2026-02-15", "2026-02-24"), ("abuse", "2027-10-01", "2027-10-08")]
     assert any(trace.name == "Holiday of the task's calendar" for trace in figure.data)
+
+
+# --- docs/calendars-cn.md: the calendars ready to paste are valid and hold the official 2026 days --
+
+
+def _doc_plan(name: str):
+    """A plan whose ``calendars`` is the ready-to-paste block of ``name`` in docs/calendars-cn.md."""
+    text = (Path(__file__).parent.parent / "docs" / "calendars-cn.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if f"  {name}:" in b)
+    head = f"qualplan: 1\nid: doc\nstart: 2026-01-05\ntasks:\n  - {{id: a, duration: 2d, calendar: {name}}}\n"
+    return load_plan_text(head + block, "doc.yaml")
+
+
+@pytest.mark.parametrize("name", ["workdays-cn", "workdays-jp"])
+def test_the_documented_calendars_validate_without_warnings(name: str):
+    loaded = _doc_plan(name)
+    assert ([str(e) for e in loaded.errors], [str(w) for w in loaded.warnings]) == ([], [])
+
+
+def test_the_documented_chinese_calendar_has_the_official_248_working_days_of_2026():
+    calendar = _doc_plan("workdays-cn").plan.calendars["workdays-cn"]
+    mask = working_days(calendar, dt.date(2026, 1, 1), 365)
+    assert sum(mask) == 248
+    checked = ("2026-01-02", "2026-01-04", "2026-02-14", "2026-02-16", "2026-10-08", "2026-10-10")
+    assert [mask[(dt.date.fromisoformat(day) - dt.date(2026, 1, 1)).days] for day in checked] == [
+        False,  # the New Year bridge
+        True,  # make-up Sunday
+        True,  # make-up Saturday before the Spring Festival
+        False,  # New Year's Eve
+        True,  # the Thursday after National Day
+        True,  # make-up Saturday after it
+    ]
