@@ -144,6 +144,17 @@ def test_the_verifier_does_not_trust_the_compiled_calendar():
     assert violation.rule is Rule.CALENDAR
 
 
+def test_a_festival_and_its_make_up_saturday_before_it_are_one_step_of_the_rank():
+    problem = make_problem([{"id": "a", "duration": "1d", "calendar": "cn"}], calendars={"cn": SPRING_FESTIVAL_2026})
+    pattern = problem.calendars["cn"].week_pattern
+    day = problem.day
+    # Before every working day from Tue 02-24 on: 6 weekdays off (16-20, 23) and 1 Saturday
+    # worked (14), so 5 fewer working days than the weekly count; from Mon 03-02 on, the
+    # make-up Saturday 02-28 adds one back.
+    assert pattern.steps == ((day(dt.date(2026, 2, 24)), -5), (day(dt.date(2026, 3, 2)), 1))
+    assert pattern.makeups == (day(dt.date(2026, 2, 14)), day(dt.date(2026, 2, 28)))
+
+
 # --- the rank equations are exact: every (start, end) pair the model allows, on random calendars ----
 
 START = dt.date(2026, 12, 21)  # a Monday; the horizon runs over the year end

@@ -81,6 +81,9 @@ class WeekPattern:
     per_week: int  # K: working weekdays a week
     holidays: tuple[int, ...]  # non-working days that are working weekdays, ascending
     makeups: tuple[int, ...]  # working days that are weekend weekdays (make-up days), ascending
+    # (w, delta): from working day w on, the working days before a day differ from the weekly
+    # count by delta more; ascending w, no zero delta (see ``WorkingDays.week_pattern``)
+    steps: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -122,11 +125,24 @@ class WorkingDays:
     def week_pattern(self) -> WeekPattern:
         """The weekly shape and the days that break it, read from the mask: every day whose
         working status differs from its weekday's is a holiday (a working weekday that does
-        not work) or a make-up day (a weekend weekday that works)."""
+        not work) or a make-up day (a weekend weekday that works).
+
+        ``steps`` is what the rank equations count with. A holiday h takes one from the
+        working days before every later day, a make-up day m adds one; for a *working* day x,
+        ``[x > h]`` is ``[x >= w]`` with w the first working day after h, so every holiday
+        and make-up day followed by the same working day w is one step at w (a whole
+        Spring Festival is one step, its make-up Saturday before it included), and steps
+        that cancel out vanish."""
         before = tuple(sum(self.weekly[:d]) for d in range(7))
         holidays = tuple(day for day, works in enumerate(self.mask) if not works and self.weekly[day % 7])
         makeups = tuple(day for day, works in enumerate(self.mask) if works and not self.weekly[day % 7])
-        return WeekPattern(self.weekly, before, sum(self.weekly), holidays, makeups)
+        steps: dict[int, int] = {}
+        for day, delta in [*((h, -1) for h in holidays), *((m, 1) for m in makeups)]:
+            after = self.next_working(day + 1)
+            if after is not None:  # no working day follows: no working day's count changes
+                steps[after] = steps.get(after, 0) + delta
+        kept = tuple((day, delta) for day, delta in sorted(steps.items()) if delta)
+        return WeekPattern(self.weekly, before, sum(self.weekly), holidays, makeups, kept)
 
 
 def calendar_days(calendar: Calendar, start: dt.date, days: int) -> WorkingDays:

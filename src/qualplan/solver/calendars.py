@@ -12,19 +12,22 @@ docs/scheduling.md). Here ``R`` is written with a handful of variables instead:
   weekdays of the make-up days in the variable's range;
 - ``rho(x) = K q + c(d)`` counts the working *weekdays* before ``x`` (``K`` of them a
   week; ``c`` is a 7-entry element);
-- ``hol(x) = sum [x > h]`` over the holidays ``h`` that fall on working weekdays
-  and lie inside the variable's range (each term is one order literal of ``x``);
-- ``mk(x) = sum [x > m]`` over the make-up working days ``m`` (working days on
-  weekend weekdays, the Chinese 调休 Saturdays) inside the range, likewise;
+- ``hol(x) = sum [x > h]`` over the holidays ``h`` that fall on working weekdays,
+  and ``mk(x) = sum [x > m]`` over the make-up working days ``m`` (working days on
+  weekend weekdays, the Chinese 调休 Saturdays);
 - holidays are cut out of the start and end domains; a weekend offset is allowed
   only on a make-up day (one Boolean ``[d is a weekend offset]`` that enforces
   ``x in {make-up days}``), so no start or end falls on an ordinary weekend day.
 
 Then ``R(x) = rho(x) - hol(x) + mk(x)`` and the span rule is one linear equation.
-Every relation is exact, so a schedule of the model is a schedule of the plan; the
-size is ``O(holidays and make-up days in range)`` per task instead of
-``O(days in range)``, and a calendar without make-up days gets the same model as
-before they existed.
+Because ``x`` is always a working day, ``[x > h]`` is ``[x >= w]`` for the first
+working day ``w`` after ``h``: all holidays and make-up days followed by the same
+working day share one order literal, weighted by their net count
+(``WeekPattern.steps``), so a week-long festival with its make-up Saturday costs
+one literal, and only the steps inside the variable's range get one. Every
+relation is exact, so a schedule of the model is a schedule of the plan; the size
+is ``O(holiday runs and make-up days in range)`` per task instead of
+``O(days in range)``.
 """
 
 from __future__ import annotations
@@ -44,10 +47,8 @@ class DayRank:
     week: cp_model.IntVar
     offset: cp_model.IntVar
     weekday_rank: cp_model.IntVar  # c(offset)
-    holidays: tuple[tuple[int, cp_model.IntVar], ...]  # (h, [x > h]) for the holidays h in range
-    holidays_below: int  # holidays before the variable's lowest value
-    makeups: tuple[tuple[int, cp_model.IntVar], ...]  # (m, [x > m]) for the make-up days m in range
-    makeups_below: int  # make-up days before the variable's lowest value
+    steps: tuple[tuple[int, int, cp_model.IntVar], ...]  # (w, delta, [x >= w]) for the steps inside the range
+    steps_below: int  # the deltas of the steps at or before the variable's lowest value
     on_makeup: cp_model.IntVar | None  # [offset is a weekend weekday]; None without make-up days in range
 
     def rank(self, pattern: WeekPattern) -> cp_model.LinearExprT:
@@ -55,10 +56,8 @@ class DayRank:
         return (
             pattern.per_week * self.week
             + self.weekday_rank
-            - self.holidays_below
-            - sum(literal for _, literal in self.holidays)
-            + self.makeups_below
-            + sum(literal for _, literal in self.makeups)
+            + self.steps_below
+            + sum(delta * literal for _, delta, literal in self.steps)
         )
 
     def hint(self, model: cp_model.CpModel, pattern: WeekPattern, day: int) -> None:
@@ -66,8 +65,8 @@ class DayRank:
         model.add_hint(self.week, day // 7)
         model.add_hint(self.offset, day % 7)
         model.add_hint(self.weekday_rank, pattern.before[day % 7])
-        for threshold, literal in (*self.holidays, *self.makeups):
-            model.add_hint(literal, day > threshold)
+        for threshold, _, literal in self.steps:
+            model.add_hint(literal, day >= threshold)
         if self.on_makeup is not None:
             model.add_hint(self.on_makeup, not pattern.working[day % 7])
 
@@ -98,30 +97,15 @@ def day_rank(model: cp_model.CpModel, pattern: WeekPattern, day: cp_model.IntVar
         on_makeup = model.new_bool_var(f"{name}.makeup")
         model.add_element(offset, [0 if works else 1 for works in pattern.working], on_makeup)
         model.add_linear_expression_in_domain(day, Domain.from_values(makeups)).only_enforce_if(on_makeup)
-    return DayRank(
-        week,
-        offset,
-        weekday_rank,
-        _order_literals(model, day, pattern.holidays, lo, hi, name),
-        sum(1 for h in pattern.holidays if h < lo),
-        _order_literals(model, day, pattern.makeups, lo, hi, name),
-        sum(1 for m in pattern.makeups if m < lo),
-        on_makeup,
-    )
-
-
-def _order_literals(
-    model: cp_model.CpModel, day: cp_model.IntVar, thresholds: tuple[int, ...], lo: int, hi: int, name: str
-) -> tuple[tuple[int, cp_model.IntVar], ...]:
-    """``[day > t]`` for each threshold ``t`` with ``lo <= t < hi`` (outside it the value is fixed)."""
-    literals = []
-    for threshold in thresholds:
-        if lo <= threshold < hi:
-            literal = model.new_bool_var(f"{name}>{threshold}")
-            model.add(day >= threshold + 1).only_enforce_if(literal)
-            model.add(day <= threshold).only_enforce_if(~literal)
-            literals.append((threshold, literal))
-    return tuple(literals)
+    steps = []
+    for threshold, delta in pattern.steps:
+        if lo < threshold <= hi:
+            literal = model.new_bool_var(f"{name}>={threshold}")
+            model.add(day >= threshold).only_enforce_if(literal)
+            model.add(day <= threshold - 1).only_enforce_if(~literal)
+            steps.append((threshold, delta, literal))
+    below = sum(delta for threshold, delta in pattern.steps if threshold <= lo)
+    return DayRank(week, offset, weekday_rank, tuple(steps), below, on_makeup)
 
 
 def add_working_span(model: cp_model.CpModel, pattern: WeekPattern, length: int, start: DayRank, end: DayRank) -> None:
