@@ -9,11 +9,19 @@ import pytest
 from typer.testing import CliRunner
 
 from qualplan.cli import app
-from qualplan.commands.schema import SCHEMA_DIALECT, SCHEMA_ID, build_schema, schema_text
+from qualplan.commands.schema import (
+    FRAGMENT_SCHEMA_ID,
+    SCHEMA_DIALECT,
+    SCHEMA_ID,
+    build_fragment_schema,
+    build_schema,
+    schema_text,
+)
 from qualplan.loader import load_plan
 
 ROOT = Path(__file__).parent.parent
 COMMITTED = ROOT / "schema" / "qualplan-1.schema.json"
+COMMITTED_FRAGMENT = ROOT / "schema" / "qualplan-1-fragment.schema.json"
 VALID = sorted((Path(__file__).parent / "data" / "valid").glob("*.yaml"))
 
 
@@ -33,7 +41,8 @@ def test_schema_names_its_dialect_and_id_and_describes_every_key() -> None:
     schema = build_schema()
     assert schema["$schema"] == SCHEMA_DIALECT
     assert schema["$id"] == SCHEMA_ID
-    assert schema["required"] == ["qualplan", "id", "start", "tasks"]
+    # start and tasks: unless a portfolio's programmes or the plan's fragments bring them
+    assert schema["required"] == ["qualplan", "id"]
     for name, definition in [("Plan", schema), *schema["$defs"].items()]:
         for key, prop in definition["properties"].items():
             assert prop.get("description"), f"{name}.{key} has no description"
@@ -79,3 +88,43 @@ def test_every_bundled_plan_names_the_schema_on_its_first_line() -> None:
     for plan in sorted((ROOT / "plans").glob("*.y*ml")):
         first = plan.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../schema/qualplan-1.schema.json", plan.name
+
+
+def test_the_committed_fragment_schema_has_not_drifted_and_qualplan_schema_fragment_prints_it() -> None:
+    assert COMMITTED_FRAGMENT.read_text(encoding="utf-8") == schema_text(fragment=True), (
+        "schema/qualplan-1-fragment.schema.json is stale: "
+        "run `qualplan schema --fragment > schema/qualplan-1-fragment.schema.json`"
+    )
+    result = CliRunner().invoke(app, ["schema", "--fragment"])
+    assert result.exit_code == 0
+    assert result.stdout == COMMITTED_FRAGMENT.read_text(encoding="utf-8")
+    assert build_fragment_schema()["$id"] == FRAGMENT_SCHEMA_ID
+
+
+def test_the_schemas_take_includes_and_portfolios_as_the_loader_does() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    plan = jsonschema.Draft202012Validator(build_schema())
+    fragment = jsonschema.Draft202012Validator(build_fragment_schema())
+    portfolio = {"qualplan": 1, "id": "p", "programmes": [{"file": "a.yaml", "prefix": "a-"}]}
+    assert plan.is_valid(portfolio)
+    assert plan.is_valid({"qualplan": 1, "id": "p", "start": "2026-01-05", "include": ["labs/lab.yaml"]})
+    for bad in (
+        {"qualplan": 1, "id": "p", "include": ["labs/lab.yaml"]},  # no start, and no programmes to bring one
+        {"qualplan": 1, "id": "p", "start": "2026-01-05"},  # no tasks, and nothing to bring them
+        {**portfolio, "programmes": [{"file": "a.yaml"}]},  # a programme needs its prefix
+        {**portfolio, "programmes": [{"file": "a.yaml", "prefix": "A-"}]},
+        {**portfolio, "include": [""]},
+    ):
+        assert not plan.is_valid(bad), bad
+    lab = {"include": ["sites.yaml"], "resources": {"oven": {"capacity": 1}}, "tasks": [{"id": "a", "duration": 3}]}
+    assert fragment.is_valid(lab)
+    for bad in ({**lab, "start": "2026-01-05"}, {**lab, "qualplan": 1}, {**lab, "resources": {"oven": {}}}):
+        assert not fragment.is_valid(bad), bad
+
+
+def test_every_bundled_fragment_names_the_fragment_schema_on_its_first_line() -> None:
+    fragments = sorted((ROOT / "plans").glob("*/*.y*ml"))
+    assert fragments, "the bundled plans include at least one fragment"
+    for path in fragments:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../schema/qualplan-1-fragment.schema.json", path.name

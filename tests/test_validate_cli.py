@@ -74,6 +74,7 @@ def test_json_document(plans: Path) -> None:
         ("plans/sub/bad.yml", False),
     ]
     assert document["files"][1]["errors"][1] == {
+        "file": "plans/sub/bad.yml",  # an error may sit in a file the plan includes
         "line": 6,
         "column": 34,
         "path": "tasks.b.uses.oven",
@@ -228,7 +229,7 @@ def test_an_unexpected_exception_is_exit_4_in_one_line_never_1(plans: Path) -> N
         "import sys, qualplan.loader as loader\n"
         "def boom(path):\n"
         "    raise RuntimeError('simulated bug')\n"
-        "loader.load_plan = boom\n"
+        "loader.load_file = boom\n"
         "sys.argv = ['qualplan', 'validate', 'plans']\n"
         "from qualplan.cli import main\n"
         "main()\n"

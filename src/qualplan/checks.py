@@ -607,3 +607,20 @@ def _window_misfit(task: Task, longest: int | None, unit: str, start: dt.date) -
         f"a task of {_days(task.days, unit)}{after} cannot fit inside any occurrence of window '{task.window}' "
         f"within the horizon (the longest holds {_days(longest, unit)})"
     )
+
+
+def check_fragment(document: dict[str, Any]) -> list[Finding]:
+    """The checks a fragment (an included file) can make alone, with everything it includes.
+
+    Unique ids, dependency cycles among its own tasks, uses within the capacity
+    of its own resources, and the week-on-a-calendar warning. Not here: names it
+    cannot resolve (an ``after`` or ``uses`` may name what the including plan
+    defines), resources no task uses (a lab fragment lists the whole lab), and
+    every rule that needs the plan's ``start`` and ``horizon``. All of them run
+    on each plan that includes the fragment.
+    """
+    parts = _Parts.of(document, None)
+    findings: list[Finding] = []
+    for rule in (_unique_ids, _cycles, _uses_within_capacity, _calendar_durations_in_elapsed_units):
+        findings.extend(rule(parts))
+    return findings

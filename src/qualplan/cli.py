@@ -136,12 +136,40 @@ def report(
     _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed))
 
 
+class ExportFormat(enum.StrEnum):
+    mspdi = "mspdi"
+    ics = "ics"
+    xlsx = "xlsx"
+
+
 @app.command()
-def schema() -> None:
+def export(
+    plan: Annotated[Path, typer.Argument(help="The plan file.")],
+    to: Annotated[
+        ExportFormat,
+        typer.Option("--to", help="mspdi (MS Project XML), ics (iCalendar) or xlsx (DVP&R workbook)."),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    time_limit: TimeLimit = 10.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+) -> None:
+    """Write the scheduled plan for MS Project, calendar apps or Excel."""
+    from qualplan.commands.export import run
+
+    _finish(lambda: run(plan, output, to.value, time_limit=time_limit, workers=workers, seed=seed))
+
+
+@app.command()
+def schema(
+    fragment: Annotated[
+        bool, typer.Option("--fragment", help="The schema of a fragment (a file named in a plan's include).")
+    ] = False,
+) -> None:
     """Print the JSON Schema of plan format 1 (for editor completion)."""
     from qualplan.commands.schema import run
 
-    _finish(run)
+    _finish(lambda: run(fragment))
 
 
 @import_app.command("psplib")

@@ -24,7 +24,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from qualplan import checks
-from qualplan.model import Plan
+from qualplan.assembly import Located, PlanSources, assemble, place
+from qualplan.model import Fragment, Plan
+from qualplan.plan_kind import meant_as_fragment, plan_kind
 from qualplan.sourcemap import (
     ComposeError,
     ComposeProblem,
@@ -105,37 +107,61 @@ class FoundFiles:
 
 
 def load_plan(path: Path) -> LoadedPlan:
-    """Load and check one plan file. Never raises on bad input; problems are in ``.errors``."""
-    path = Path(path)
+    """Load and check one plan file. Never raises on bad input; problems are in ``.errors``.
+
+    A fragment (a file meant for a plan's ``include``) is an error here: it is no plan to schedule.
+    """
+    return _load_path(Path(path), fragments=False)
+
+
+def load_file(path: Path) -> LoadedPlan:
+    """Load and check a plan file or a fragment, whichever it is (``qualplan validate``).
+
+    A fragment is checked as far as it can be alone (``checks.check_fragment``);
+    its ``plan`` is always None.
+    """
+    return _load_path(Path(path), fragments=True)
+
+
+def load_plan_text(data: bytes | str, name: str) -> LoadedPlan:
+    """Load and check plan text; ``name`` is the file name used in messages (and where includes are found)."""
+    return _load(data, name, Path(name))
+
+
+def _load_path(path: Path, *, fragments: bool) -> LoadedPlan:
+    data = _read_bytes(path)
+    if isinstance(data, str):
+        return _failed(path, str(path), 1, 1, data)
+    return _load(data, str(path), path, fragments=fragments)
+
+
+def _read_bytes(path: Path) -> bytes | str:
+    """The file's first ``MAX_BYTES + 1`` bytes, or why it cannot be read."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
         if path.is_symlink() and not path.exists():
             reason = f"it is a symbolic link to '{os.readlink(path)}', which does not exist"
-        return _failed(path, str(path), 1, 1, f"cannot read the file: {reason}")
-    return _load(data, str(path), path)
+        return f"cannot read the file: {reason}"
 
 
-def load_plan_text(data: bytes | str, name: str) -> LoadedPlan:
-    """Load and check plan text; ``name`` is the file name used in messages."""
-    return _load(data, name, Path(name))
-
-
-def find_plan_files(paths: Iterable[Path]) -> list[Path]:
-    """The plan files ``scan_plan_files`` finds, missing paths included (they fail to load)."""
-    found = scan_plan_files(paths)
+def find_plan_files(paths: Iterable[Path], *, fragments: bool = False) -> list[Path]:
+    """The files ``scan_plan_files`` finds, missing paths included (they fail to load)."""
+    found = scan_plan_files(paths, fragments=fragments)
     return list(dict.fromkeys([*found.files, *found.missing]))
 
 
-def scan_plan_files(paths: Iterable[Path]) -> FoundFiles:
+def scan_plan_files(paths: Iterable[Path], *, fragments: bool = False) -> FoundFiles:
     """Files as given; folders searched recursively for plan files (sorted, no repeats).
 
     A file named on the command line is always taken. In a folder, only
     ``*.yaml``/``*.yml`` files that look like plans are (a top-level
     ``qualplan:`` key, found without parsing), so ``qualplan validate .`` skips
-    ``.pre-commit-config.yaml``; hidden folders (``.git``, ``.venv``) are not
+    ``.pre-commit-config.yaml``; with ``fragments``, also the files that look like
+    fragments (``plan_kind.plan_kind``): ``validate`` checks them, ``check`` has
+    nothing to schedule in them. Hidden folders (``.git``, ``.venv``) are not
     entered. A symbolic link that leads nowhere is taken, so that loading it
     reports it rather than it vanishing from the check.
     """
@@ -143,7 +169,8 @@ def scan_plan_files(paths: Iterable[Path]) -> FoundFiles:
     for path in map(Path, paths):
         if path.is_dir():
             for item in _yaml_files_under(path):
-                (found.files if _is_plan_candidate(item) else found.not_plans).append(item)
+                taken = _is_plan_candidate(item) or (fragments and _is_fragment(item))
+                (found.files if taken else found.not_plans).append(item)
         elif path.exists() or path.is_symlink():
             found.files.append(path)
         else:
@@ -182,53 +209,110 @@ def _is_plan_candidate(path: Path) -> bool:
         return True
 
 
+def _is_fragment(path: Path) -> bool:
+    data = _read_bytes(path)
+    return not isinstance(data, str) and plan_kind(data.decode("utf-8", errors="replace")) == "fragment"
+
+
 # --- the steps -------------------------------------------------------------------------------------
 
 
-def _load(data: bytes | str, name: str, path: Path) -> LoadedPlan:
-    text_or_error = _decode(data)
-    if isinstance(text_or_error, tuple):
-        return _failed(path, name, *text_or_error)
-    text = text_or_error
-    if not text.strip():
-        return _failed(path, name, 1, 1, "the file is empty; a plan starts with 'qualplan: 1'")
+#: What a file should be, in the messages about an empty or shapeless file.
+_EXPECTED = {
+    "plan": ("a plan starts with 'qualplan: 1'", "a plan is a mapping of keys ('qualplan: 1', 'id: ...', ...)"),
+    "fragment": (
+        "an included file holds calendars, windows, resources, stages, tasks or milestones",
+        "an included file is a mapping of keys ('resources: ...', 'tasks: ...', ...)",
+    ),
+}
+_FRAGMENT_ALONE = (
+    "this file is a fragment (it holds only calendars, windows, resources, stages, tasks, milestones or "
+    "include, and no 'qualplan: 1'): name it in a plan's 'include' and check that plan; a plan of its own "
+    "needs 'qualplan: 1', 'id' and 'start'"
+)
+
+
+def _load(data: bytes | str, name: str, path: Path, *, fragments: bool = False) -> LoadedPlan:
+    composed = _compose(data, name, "plan")
+    if isinstance(composed, PlanError):
+        return LoadedPlan(path, None, (composed,), (), SourceMap(None))
+    root, errors = composed
+    fragment = meant_as_fragment(root.index)
+    if fragment and not fragments:
+        return _failed(path, name, root.line, root.column, _FRAGMENT_ALONE)
+    source: SourceMap = SourceMap(root)
+    tree: Node = root
+    if fragment or "include" in root.index or "programmes" in root.index:
+        assembly = assemble(root, name, path, _read_named, fragment=fragment)
+        errors.extend(PlanError(p.file, p.line, p.column, p.path, p.message) for p in assembly.problems)
+        source, tree = assembly.sources, assembly.root
 
     try:
-        root, problems = _parse(text)
-    except ComposeError as error:
-        return _failed(path, name, error.line, error.column, error.message, shown_path=error.path)
-    source = SourceMap(root)
-    if root is None:
-        return _failed(path, name, 1, 1, "the file holds only comments; a plan starts with 'qualplan: 1'")
-    if not isinstance(root, Mapping):
-        return _failed(
-            path, name, root.line, root.column, "a plan is a mapping of keys ('qualplan: 1', 'id: ...', ...)"
-        )
-    errors = [PlanError(name, p.line, p.column, source.display(p.path), p.message) for p in problems]
-
-    try:
-        document = to_data(root, MAX_VALUES)
+        document = to_data(tree, MAX_VALUES)
     except ExpansionError as error:
-        return _failed(path, name, error.line, error.column, error.message, source, error.path)
+        file, *_ = source.locate((error.path,) if error.path else ())
+        return _failed(path, file or name, error.line, error.column, error.message, source, error.path)
 
     plan: Plan | None = None
     findings: list[Finding] = []
+    assert isinstance(document, dict)  # the root is a mapping
     try:
-        plan = Plan.model_validate(document)
+        if fragment:
+            Fragment.model_validate(document)
+        else:
+            plan = Plan.model_validate(document)
     except ValidationError as invalid:
         findings.extend(translate(error) for error in invalid.errors(include_url=False)[: MAX_ERRORS + 1])
-    assert isinstance(document, dict)  # the root is a mapping
-    findings.extend(checks.check(document, plan))
+    findings.extend(checks.check_fragment(document) if fragment else checks.check(document, plan))
 
     warnings = []
     for finding in findings:
         located = _locate(finding, name, source)
+        if located is None:
+            continue
         (warnings if finding.warning else errors).append(located)
     if errors:
         plan = None
     return LoadedPlan(
-        path, plan, _at_most(_sorted(errors), name), _at_most(_sorted(warnings), name, "warnings"), source
+        path,
+        plan,
+        _at_most(_sorted(errors, name), name),
+        _at_most(_sorted(warnings, name), name, "warnings"),
+        source,
     )
+
+
+def _compose(data: bytes | str, name: str, expect: str) -> tuple[Mapping, list[PlanError]] | PlanError:
+    """The file's root mapping and the problems found composing it (duplicate keys), or the one
+    problem that stops it (not UTF-8, empty, YAML syntax, not a mapping)."""
+    empty, shapeless = _EXPECTED[expect]
+    text_or_error = _decode(data)
+    if isinstance(text_or_error, tuple):
+        line, column, message = text_or_error
+        return PlanError(name, line, column, "", message)
+    text = text_or_error
+    if not text.strip():
+        return PlanError(name, 1, 1, "", f"the file is empty; {empty}")
+    try:
+        root, problems = _parse(text)
+    except ComposeError as error:
+        return PlanError(name, error.line, error.column, error.path, error.message)
+    if root is None:
+        return PlanError(name, 1, 1, "", f"the file holds only comments; {empty}")
+    if not isinstance(root, Mapping):
+        return PlanError(name, root.line, root.column, "", shapeless)
+    source = SourceMap(root)
+    return root, [PlanError(name, p.line, p.column, source.display(p.path), p.message) for p in problems]
+
+
+def _read_named(path: Path, name: str, expect: str) -> tuple[Mapping | None, list[Located]]:
+    """Read a file that a plan names (a fragment or a programme), under the same limits and YAML rules."""
+    data = _read_bytes(path)
+    composed = PlanError(name, 1, 1, "", data) if isinstance(data, str) else _compose(data, name, expect)
+    if isinstance(composed, PlanError):
+        return None, [Located(composed.file, composed.line, composed.column, composed.path, composed.message)]
+    root, errors = composed
+    return root, [Located(e.file, e.line, e.column, e.path, e.message) for e in errors]
 
 
 def _decode(data: bytes | str) -> str | tuple[int, int, str]:
@@ -363,24 +447,31 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-def _locate(finding: Finding, name: str, source: SourceMap) -> PlanError:
-    """A finding's position: the key it names, the value it is about, or the mapping that lacks a key."""
-    if finding.at_parent:
-        line, column = source.position(finding.path[:-1])
-    elif finding.at_key:
-        line, column = source.key_position(finding.path)
-    else:
-        line, column = source.position(finding.path)
+def _locate(finding: Finding, name: str, source: SourceMap) -> PlanError | None:
+    """A finding at its position (``sources.place``), in the file where that part of the plan is written.
+
+    None for a resource no task uses when the resource comes from another file:
+    a lab fragment lists the whole lab, and a plan need not use all of it.
+    """
+    line, column = place(finding, source)
     message = finding.message
-    if finding.related is not None:
+    if finding.related is not None:  # another entry of the same mapping, so of the same file
         other_line, _ = source.position(finding.related)
         message = message.replace("{related}", f"{source.display(finding.related)} on line {other_line}")
-    return PlanError(name, line, column, source.display(finding.path), message)
+    file, context = name, ""
+    if isinstance(source, PlanSources):
+        origin = source.file_at(finding.path[:-1] if finding.at_parent else finding.path)
+        if origin is not source.top:
+            if finding.warning and finding.path[:1] == ("resources",):
+                return None
+            file, context = origin.name, origin.context()
+    return PlanError(file, line, column, source.display(finding.path), message + context)
 
 
-def _sorted(errors: list[PlanError]) -> tuple[PlanError, ...]:
+def _sorted(errors: list[PlanError], name: str) -> tuple[PlanError, ...]:
+    """By position: the plan's own file first, then the files it names."""
     unique = dict.fromkeys(errors)
-    return tuple(sorted(unique, key=lambda e: (e.line, e.column, e.path, e.message)))
+    return tuple(sorted(unique, key=lambda e: (e.file != name, e.file, e.line, e.column, e.path, e.message)))
 
 
 def _at_most(problems: tuple[PlanError, ...], name: str, kind: str = "errors") -> tuple[PlanError, ...]:
@@ -410,6 +501,7 @@ __all__ = [
     "LoadedPlan",
     "PlanError",
     "find_plan_files",
+    "load_file",
     "load_plan",
     "load_plan_text",
     "looks_like_plan",

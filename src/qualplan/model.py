@@ -436,17 +436,32 @@ class Milestone(_Model):
         return self
 
 
+# --- includes and portfolios ---------------------------------------------------------
+
+#: A path to another plan file, relative to the file that names it.
+FilePath = Annotated[str, Field(min_length=1)]
+
+
+class Programme(_Model):
+    """One whole plan combined into a portfolio; its stage, task and milestone ids get ``prefix``."""
+
+    file: FilePath
+    prefix: Slug
+
+
 # --- the plan ----------------------------------------------------------------------
 
 
 class Plan(_Model):
-    """One plan file of format 1."""
+    """One plan file of format 1 (after its includes and programmes are merged in)."""
 
     qualplan: Literal[1]
     id: Slug
     title: str | None = None
     start: PlanDate
     horizon: DurationField = Duration("8y", 8 * 365)
+    include: list[FilePath] = []
+    programmes: list[Programme] = []
     calendars: dict[Slug, Calendar] = {}
     windows: dict[Slug, Window] = {}
     resources: dict[Slug, Resource] = {}
@@ -480,3 +495,15 @@ class Plan(_Model):
 
     def milestone(self, milestone_id: str) -> Milestone:
         return next(milestone for milestone in self.milestones if milestone.id == milestone_id)
+
+
+class Fragment(_Model):
+    """A file named in ``include``: definitions that join the including plan's as if written there."""
+
+    include: list[FilePath] = []
+    calendars: dict[Slug, Calendar] = {}
+    windows: dict[Slug, Window] = {}
+    resources: dict[Slug, Resource] = {}
+    stages: list[Stage] = []
+    tasks: list[Task] = []
+    milestones: list[Milestone] = []

@@ -397,6 +397,11 @@ class SourceMap:
         node = chain[-1][0]
         return node.line, node.column
 
+    def locate(self, path: Iterable[PathPart]) -> tuple[str | None, int, int]:
+        """(file, line, column) of the value at ``path``. The file is None for the plan's own file,
+        always here; a plan assembled from several files (``assembly.PlanSources``) names the others."""
+        return (None, *self.position(path))
+
     def key_position(self, path: Iterable[PathPart]) -> tuple[int, int]:
         """1-based (line, column) of the key at the end of ``path``; the value's position for list items."""
         chain = self._walk(path)

@@ -18,6 +18,7 @@ from qualplan.exitcodes import ExitCode
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:qualplan:plan-format:1"
+FRAGMENT_SCHEMA_ID = "urn:qualplan:plan-format:1:fragment"
 
 #: Hover help for every key, as a plan writer reads it: {model: {key: description}}.
 DESCRIPTIONS: dict[str, dict[str, str]] = {
@@ -25,14 +26,24 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "qualplan": "Format version of this file. Only 1 exists.",
         "id": "Id of the plan (a slug: lower-case letters, digits, '.', '_', '-').",
         "title": "A human-readable title.",
-        "start": "First day of the plan (YYYY-MM-DD): day 0; no task starts earlier.",
-        "horizon": "How far the schedule may reach: the latest end is start + horizon - 1. Default 8y.",
+        "start": "First day of the plan (YYYY-MM-DD): day 0; no task starts earlier. "
+        "In a portfolio it may be left out: it is then its programmes' earliest.",
+        "horizon": "How far the schedule may reach: the latest end is start + horizon - 1. Default 8y. "
+        "In a portfolio it may be left out: it then reaches the latest of its programmes'.",
+        "include": "Fragments (files of calendars, windows, resources, stages, tasks, milestones) whose "
+        "definitions join this plan's as if written here; paths relative to this file, inside its repository.",
+        "programmes": "Whole plans combined into this portfolio; each programme's stage, task and milestone ids "
+        "(and every reference to them) get its prefix, and calendars, windows and resources keep their names.",
         "calendars": "Working-day calendars by id; a task with `calendar` counts its duration in working days.",
         "windows": "Seasonal or booked windows by id; a task with `window` lies wholly inside one occurrence.",
         "resources": "Lab resources by id (cyclers, chambers, rigs) with the units available each day.",
         "stages": "Stages of the qualification ladder; they group tasks and can be named in `after`.",
         "tasks": "Tests and builds: each takes physical time and may hold resources. At least one.",
         "milestones": "Point events with optional due dates; the verdict is about these.",
+    },
+    "Programme": {
+        "file": "The programme's plan file, relative to this file.",
+        "prefix": "Put before each of the programme's stage, task and milestone ids (e.g. 'hq-').",
     },
     "Calendar": {
         "weekends": "Weekdays that never work (mon..sun). Default: none, every day works.",
@@ -131,6 +142,13 @@ def build_schema() -> dict[str, Any]:
     definitions["Milestone"]["oneOf"] = [{"required": ["after"]}, {"required": ["at"]}]
     for key in ("calendars", "windows", "resources"):
         definitions["Plan"]["properties"][key]["propertyNames"] = dict(_SLUG_KEYS)
+    # Fragments and programmes may bring the tasks, and a portfolio's start comes from its programmes.
+    definitions["Plan"]["required"] = ["qualplan", "id"]
+    definitions["Plan"]["allOf"] = [
+        {"anyOf": [{"required": ["start"]}, {"required": ["programmes"]}]},
+        {"anyOf": [{"required": ["tasks"]}, {"required": ["include"]}, {"required": ["programmes"]}]},
+    ]
+    definitions.pop("Fragment", None)
 
     plan = definitions.pop("Plan")
     return {
@@ -144,12 +162,40 @@ def build_schema() -> dict[str, Any]:
     }
 
 
-def schema_text() -> str:
-    """The schema as the committed file holds it: sorted keys, two-space indent, final newline."""
-    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def build_fragment_schema() -> dict[str, Any]:
+    """The JSON Schema of a fragment, a file named in ``include`` (a fresh dict).
+
+    Its keys are the plan's, with the same definitions and descriptions.
+    """
+    from qualplan.plan_kind import FRAGMENT_KEYS
+
+    plan = build_schema()
+    properties = {key: value for key, value in plan["properties"].items() if key in FRAGMENT_KEYS}
+    properties["include"] = {
+        **properties["include"],
+        "description": "More fragments whose definitions join the plan with this one's; paths relative to this file.",
+    }
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": FRAGMENT_SCHEMA_ID,
+        "title": "qualplan fragment (a file for a plan's include), format 1",
+        "description": "Calendars, windows, resources, stages, tasks and milestones that join the plans which "
+        "include this file (see docs/plan-format.md).",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+        "$defs": plan["$defs"],
+    }
 
 
-def run(*, stdout: TextIO | None = None) -> ExitCode:
-    """Print the schema on ``stdout`` (default: the process's)."""
-    Streams.of(stdout).write(schema_text())
+def schema_text(fragment: bool = False) -> str:
+    """The schema (of a plan, or of a fragment) as the committed file holds it: sorted keys, two-space
+    indent, final newline."""
+    schema = build_fragment_schema() if fragment else build_schema()
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def run(fragment: bool = False, *, stdout: TextIO | None = None) -> ExitCode:
+    """Print the schema of a plan (or of a fragment) on ``stdout`` (default: the process's)."""
+    Streams.of(stdout).write(schema_text(fragment))
     return ExitCode.OK

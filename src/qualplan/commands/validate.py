@@ -16,7 +16,7 @@ from typing import TextIO
 from qualplan import cancel
 from qualplan.commands.streams import Streams
 from qualplan.exitcodes import ExitCode
-from qualplan.loader import FoundFiles, LoadedPlan, PlanError, load_plan, scan_plan_files
+from qualplan.loader import FoundFiles, LoadedPlan, PlanError, load_file, scan_plan_files
 
 FORMATS = ("text", "json", "github")
 
@@ -39,7 +39,7 @@ def run(
     if chosen not in FORMATS:
         streams.error(f"qualplan validate: unknown format '{chosen}'; use one of {', '.join(FORMATS)}")
         return ExitCode.BAD_INPUT
-    found = scan_plan_files(paths)
+    found = scan_plan_files(paths, fragments=True)
     for path in found.missing:
         streams.error(f"qualplan validate: {path}: no such file or folder")
     if not found.files:
@@ -50,7 +50,7 @@ def run(
     results = []
     for path in found.files:
         cancel.check()  # Ctrl-C between files stops at once, not after the whole folder
-        results.append(load_plan(path))
+        results.append(load_file(path))
     render = {"text": render_text, "json": render_json, "github": render_github}[chosen]
     streams.write(render(results, found.not_plans))
     valid = all(result.ok for result in results) and not found.missing
@@ -125,11 +125,20 @@ def _skipped(found: FoundFiles) -> str:
 
 
 def _in_order(result: LoadedPlan) -> list[PlanError]:
-    return sorted([*result.errors, *result.warnings], key=lambda p: (p.line, p.column, p.path, p.message))
+    top = str(result.path)
+    return sorted(
+        [*result.errors, *result.warnings], key=lambda p: (p.file != top, p.file, p.line, p.column, p.path, p.message)
+    )
 
 
 def _problem_json(problem: PlanError) -> dict[str, object]:
-    return {"line": problem.line, "column": problem.column, "path": problem.path, "message": problem.message}
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "path": problem.path,
+        "message": problem.message,
+    }
 
 
 def _escape_data(text: str) -> str:

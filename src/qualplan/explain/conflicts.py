@@ -256,8 +256,8 @@ def _horizon_rule(problem: Problem, source: SourceMap | None, source_file: str |
 def _positioned(rule: Rule, path: tuple, source: SourceMap | None, source_file: str | None) -> Rule:
     if source is None:
         return rule
-    line, column = source.position(path)
-    return Rule(rule.kind, rule.subject, rule.text, source_file, line, column)
+    file, line, column = source.locate(path)  # an included file or a programme names itself
+    return Rule(rule.kind, rule.subject, rule.text, file or source_file, line, column)
 
 
 def _text(problem: Problem, kind: str, subject: str) -> str:
