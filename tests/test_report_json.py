@@ -65,6 +65,7 @@ def test_document_has_the_spec_fields_with_the_schedules_dates():
             "met": False,
             "name": "Cells qualified",
             "priority": 2,
+            "state": "planned",
         },
         {
             "id": "audit-done",
@@ -74,6 +75,7 @@ def test_document_has_the_spec_fields_with_the_schedules_dates():
             "met": None,
             "name": None,
             "priority": 1,
+            "state": "planned",
         },
     ]
     assert document["tasks"][1] == {
@@ -84,6 +86,7 @@ def test_document_has_the_spec_fields_with_the_schedules_dates():
         "uses": {"cycler-channel": 3, "climate-chamber": 1},
         "name": "60Ah cycle life, 25 °C",
         "stage": "cell",
+        "state": "planned",
     }
 
 
@@ -91,7 +94,7 @@ def test_added_fields_follow_the_spec_fields_in_a_fixed_order():
     document = json_doc.document(demo_result(), Path("plans/demo.yaml"))
     assert list(document) == [
         "format", "plan", "verdict", "proven", "milestones", "tasks",
-        "file", "status", "lateness", "lateness_bound", "conflicts",
+        "file", "status", "lateness", "lateness_bound", "conflicts", "status_date",
     ]  # fmt: skip
     assert document["file"] == "plans/demo.yaml"
     assert (document["status"], document["lateness"], document["lateness_bound"]) == ("optimal", 26, 26)

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from qualplan.actuals import TaskProgress, task_progress
 from qualplan.calendar import WorkingDays, calendar_days, first_fit, window_occurrences, working_days
 from qualplan.durations import DurationError, parse_duration
 from qualplan.model import Calendar, Milestone, Plan, Resource, Stage, Task, Window, parse_date, parse_day_range
@@ -61,6 +62,7 @@ def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
         _due_before_start,
         _calendar_durations_in_elapsed_units,
         _working_days_not_holidays,
+        _progress_needs_status_date,
     ):
         findings.extend(rule(parts))
     time_findings = list(_start_and_horizon(parts))
@@ -69,6 +71,7 @@ def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
         findings.extend(_calendars_have_working_days(parts))
         findings.extend(_make_up_days_override_something(parts))
         findings.extend(_tasks_fit(parts))
+        findings.extend(_progress(parts))
     return findings
 
 
@@ -89,6 +92,7 @@ class _Parts:
     stages: list[tuple[int, Stage]] = field(default_factory=list)
     tasks: list[tuple[int, Task]] = field(default_factory=list)
     milestones: list[tuple[int, Milestone]] = field(default_factory=list)
+    status_date: dt.date | None = None
 
     @classmethod
     def of(cls, raw: dict[str, Any], plan: Plan | None) -> _Parts:
@@ -104,9 +108,11 @@ class _Parts:
                 list(enumerate(plan.stages)),
                 list(enumerate(plan.tasks)),
                 list(enumerate(plan.milestones)),
+                plan.status_date,
             )
         parts = cls(raw)
         parts.start = _try(parse_date, raw.get("start"))
+        parts.status_date = _try(parse_date, raw.get("status_date")) if "status_date" in raw else None
         horizon = _try(parse_duration, raw.get("horizon", "8y"))
         if horizon is not None and horizon.days >= 1:
             parts.days, parts.horizon_text = horizon.days, horizon.text
@@ -541,6 +547,8 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
     fits: dict[tuple, bool] = {}
     longest: dict[tuple, int | None] = {}
     for index, task in parts.tasks:
+        if task.actual is not None:
+            continue  # a started task is where it is: `_progress` checks its dates
         if task.calendar is not None and (task.calendar not in calendars or not calendars[task.calendar].days):
             continue  # an unknown or invalid calendar, or one without working days, is reported elsewhere
         calendar = calendars.get(task.calendar) if task.calendar else None
@@ -555,7 +563,7 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
                 f"({_days(available, unit)}, {start} to {last_day})",
             )
             continue
-        earliest = 0 if task.not_before is None else max(0, (task.not_before - start).days)
+        earliest = max(0, (_earliest_date(parts, task) - start).days)
         if task.window is not None:
             if task.window not in occurrences:
                 continue  # an unknown or invalid window is reported elsewhere
@@ -571,7 +579,9 @@ def _tasks_fit(parts: _Parts) -> Iterator[Finding]:
                     first_fit(late_enough, earliest, length, calendar) is not None
                 )
             if not fits[question]:
-                misfit = _window_misfit(task, longest[task.window, task.calendar], unit, start)
+                bounded = task.not_before is not None or parts.status_date is not None
+                later = _earliest_date(parts, task) if bounded else None
+                misfit = _window_misfit(task, longest[task.window, task.calendar], unit, later)
                 yield Finding(("tasks", index, "window"), misfit)
         elif first_fit([(0, days - 1)], earliest, length, calendar) is None:
             yield Finding(
@@ -599,14 +609,204 @@ def _longest(spans: list[tuple[int, int]], calendar: WorkingDays | None) -> int 
     return max(bisect.bisect_right(calendar.days, hi) - bisect.bisect_left(calendar.days, lo) for lo, hi in spans)
 
 
-def _window_misfit(task: Task, longest: int | None, unit: str, start: dt.date) -> str:
+def _earliest_date(parts: _Parts, task: Task) -> dt.date:
+    """The first day a task that has not started may start: the plan start, its
+    ``not_before`` and the status date (unstarted work never begins before it)."""
+    assert parts.start is not None
+    return max(parts.start, task.not_before or parts.start, parts.status_date or parts.start)
+
+
+def _window_misfit(task: Task, longest: int | None, unit: str, earliest: dt.date | None) -> str:
     if longest is None:
         return f"window '{task.window}' has no occurrence within the horizon"
-    after = "" if task.not_before is None else f" starting no earlier than {max(task.not_before, start)}"
+    after = "" if earliest is None else f" starting no earlier than {earliest}"
     return (
         f"a task of {_days(task.days, unit)}{after} cannot fit inside any occurrence of window '{task.window}' "
         f"within the horizon (the longest holds {_days(longest, unit)})"
     )
+
+
+# --- progress: status date and actuals ------------------------------------------------------------
+
+
+def _progress_needs_status_date(parts: _Parts) -> Iterator[Finding]:
+    """Actual dates and remaining work are "as of" a date: without ``status_date`` they mean nothing."""
+    if "status_date" in parts.raw:
+        return
+    fix = "add 'status_date: YYYY-MM-DD' (the date the progress is recorded as of) at the top level"
+    for kind in ("tasks", "milestones"):
+        for index, item in parts.raw_items(kind):
+            for key in ("actual", "remaining"):
+                if key in item:
+                    yield Finding((kind, index, key), f"'{key}' needs the plan's 'status_date'; {fix}", at_key=True)
+
+
+def _progress(parts: _Parts) -> Iterator[Finding]:
+    """The rules of plan-format.md "Progress" that need the status date, in day numbers.
+
+    Actual dates lie between the plan start and the status date; a running task's
+    end stays inside the horizon; a milestone fixed by ``at`` before the status date
+    must have been reached; the tasks already under way fit their resources from the
+    status date on (an error: no schedule could help it), while over-use before it
+    is only a warning, as is a dependency that the actual dates break.
+    """
+    assert parts.start is not None and parts.days is not None
+    if parts.status_date is None:
+        return
+    start, last_day = parts.start, parts.start + dt.timedelta(days=parts.days - 1)
+    status = parts.status_date
+    if status > last_day:
+        yield Finding(
+            ("status_date",), f"the status date {status} is after the horizon's last day {last_day}; extend 'horizon'"
+        )
+        return
+    dated_ok: set[str] = set()
+    for index, task in parts.tasks:
+        if task.actual is None:
+            continue
+        problems = [
+            finding
+            for key, day in (("start", task.actual.start), ("end", task.actual.end))
+            if day is not None
+            for finding in _actual_date(("tasks", index, "actual", key), f"actual {key}", day, start, status)
+        ]
+        yield from problems
+        if not problems:
+            dated_ok.add(task.id)
+    for index, milestone in parts.milestones:
+        if milestone.actual is not None:
+            path = ("milestones", index, "actual")
+            problems = list(_actual_date(path, "actual date", milestone.actual, start, status))
+            yield from problems
+            if not problems:
+                dated_ok.add(milestone.id)
+        elif milestone.at is not None and milestone.at < status:
+            yield Finding(
+                ("milestones", index, "at"),
+                f"fixed date {milestone.at} is before the status date {status}, but the milestone has no 'actual'; "
+                "record the date it was reached ('actual: YYYY-MM-DD'), or move 'at'",
+            )
+    status_day = (status - start).days
+    calendars = {name: calendar_days(calendar, start, parts.days) for name, calendar in parts.calendars.items()}
+    progress: dict[str, TaskProgress] = {}
+    for index, task in parts.tasks:
+        if task.id not in dated_ok or (task.calendar is not None and task.calendar not in calendars):
+            continue
+        found = task_progress(task, start, status_day, calendars)
+        assert found is not None  # the task has an actual
+        if found.end is None or found.end > parts.days - 1:
+            key = "remaining" if task.remaining is not None else "actual"
+            how = "its remaining work" if task.remaining is not None else "its planned duration from its actual start"
+            yield Finding(
+                ("tasks", index, key),
+                f"the running task ends after the horizon's last day {last_day} with {how}; extend 'horizon'",
+            )
+            continue
+        progress[task.id] = found
+    yield from _progress_capacity(parts, progress, status_day)
+    yield from _out_of_sequence(parts, progress, status_day, dated_ok)
+
+
+def _actual_date(path: tuple, what: str, day: dt.date, start: dt.date, status: dt.date) -> Iterator[Finding]:
+    if day > status:
+        yield Finding(
+            path, f"{what} {day} is after the status date {status}; progress is recorded only up to the status date"
+        )
+    if day < start:
+        yield Finding(path, f"{what} {day} is before the plan start {start}; move 'start' back to {day} or earlier")
+
+
+def _progress_capacity(parts: _Parts, progress: dict[str, TaskProgress], status_day: int) -> Iterator[Finding]:
+    """The tasks under way alone must fit each resource from the status day on; before it, over-use
+    is a warning (the past is not checked, and no schedule can change it)."""
+    assert parts.start is not None and parts.days is not None
+    uses = {task.id: task.uses for _, task in parts.tasks if task.id in progress}
+    for name, resource in parts.resources.items():
+        held = [(task_id, units[name]) for task_id, units in uses.items() if units.get(name, 0) > 0]
+        if not held:
+            continue
+        capacity = _capacity_by_day(resource, parts.start, parts.days)
+        in_use = [0] * parts.days
+        for task_id, units in held:
+            for day in range(max(progress[task_id].start, 0), progress[task_id].end + 1):
+                in_use[day] += units
+        for past in (True, False):
+            days = range(0, min(status_day, parts.days)) if past else range(max(status_day, 0), parts.days)
+            worst = max(days, key=lambda day: (in_use[day] - capacity[day], -day), default=None)
+            if worst is None or in_use[worst] <= capacity[worst]:
+                continue
+            holders = ", ".join(
+                f"'{task_id}' {units}"
+                for task_id, units in held
+                if progress[task_id].start <= worst <= progress[task_id].end
+            )
+            date = parts.start + dt.timedelta(days=worst)
+            if past:
+                yield Finding(
+                    ("resources", name),
+                    f"before the status date the recorded work held {in_use[worst]} units of '{name}' on {date} "
+                    f"({holders}) but its capacity is {capacity[worst]}; days before the status date are not checked",
+                    at_key=True,
+                    warning=True,
+                )
+            else:
+                yield Finding(
+                    ("resources", name),
+                    f"the tasks under way alone hold {in_use[worst]} units of '{name}' on {date} ({holders}), "
+                    f"more than its capacity {capacity[worst]}; record the tasks that are done, or raise the capacity",
+                    at_key=True,
+                )
+
+
+def _capacity_by_day(resource: Resource, start: dt.date, days: int) -> list[int]:
+    """The capacity of ``resource`` on each day of the horizon (later changes on one day win)."""
+    capacity = [resource.capacity] * days
+    for change in sorted(resource.changes, key=lambda change: change.from_):
+        first = max(0, (change.from_ - start).days)
+        capacity[first:] = [change.capacity] * max(0, days - first)
+    return capacity
+
+
+def _out_of_sequence(
+    parts: _Parts, progress: dict[str, TaskProgress], status_day: int, dated_ok: set[str]
+) -> Iterator[Finding]:
+    """A warning for each dependency into a started task or reached milestone that its actual
+    dates break. A predecessor not yet started counts from the status day (it cannot start
+    earlier), so a warning is certain, never a guess about the schedule."""
+    assert parts.start is not None
+    reached = {milestone.id: milestone.actual for _, milestone in parts.milestones if milestone.id in dated_ok}
+    times: dict[str, tuple[int, int]] = {task_id: (found.start, found.end) for task_id, found in progress.items()}
+    times.update({m: ((day - parts.start).days,) * 2 for m, day in reached.items() if day is not None})
+    index_of = {item.id: (kind, index) for kind in ("tasks", "milestones") for index, item in getattr(parts, kind)}
+    kinds = {"finish": "finish-to-start", "start": "start-to-start", "end": "finish-to-finish"}
+    for link in parts.dependency_links():
+        if link.succ not in times:
+            continue
+        succ_start, succ_end = times[link.succ]
+        started = link.pred in times
+        pred_start, pred_end = times.get(link.pred, (status_day, status_day))
+        needed = link.earliest(pred_start, pred_end)
+        actual = succ_end if link.succ_side == "end" else succ_start
+        if actual >= needed:
+            continue
+        date = parts.start + dt.timedelta(days=actual)
+        if link.into_milestone:
+            subject = f"'{link.succ}' was reached {date}"
+        else:
+            subject = f"'{link.succ}' {'ends' if link.succ_side == 'end' else 'started'} {date}"
+        if started:
+            needed_date = parts.start + dt.timedelta(days=needed)
+            kind_name = "" if link.into_milestone else f"{kinds[link.type]} "
+            detail = f"its {kind_name}dependency on '{link.pred}' asks for {needed_date} or later"
+        else:
+            how = "" if link.into_milestone else f" ({kinds[link.type]})"
+            detail = f"'{link.pred}', which it waits for{how}, has not started by the status date"
+        kind, index = index_of[link.succ]
+        yield Finding(
+            _entry_path(parts, kind, index, link.pred),
+            f"out of sequence: {subject}, but {detail}; the actual dates stand",
+            warning=True,
+        )
 
 
 def check_fragment(document: dict[str, Any]) -> list[Finding]:

@@ -8,6 +8,7 @@ never load the solver.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import signal
 import sys
@@ -60,6 +61,29 @@ Workers = Annotated[int, typer.Option("--workers", min=1, help="Solver threads."
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Solver random seed (same seed, same output).")]
 
 
+def _date_option(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    from qualplan.model import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+StatusDate = Annotated[
+    Optional[dt.date],  # noqa: UP045 - typer needs Optional here
+    typer.Option(
+        "--status-date",
+        parser=_date_option,
+        metavar="DATE",
+        help="Re-plan from this date (YYYY-MM-DD) instead of the plan's status_date: no unstarted work begins earlier.",
+        show_default=False,
+    ),
+]
+
+
 def _show_version(value: bool) -> None:
     if value:
         from importlib.metadata import version
@@ -100,11 +124,32 @@ def check(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    status_date: StatusDate = None,
+    baseline: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--baseline",
+            metavar="OLD.json",
+            help="An earlier 'check --format json' output of the same plan: add each milestone's slip and "
+            "each task's variance against it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Schedule each plan and say whether its due dates are met, missed, or undecided."""
     from qualplan.commands.check import run
 
-    _finish(lambda: run(paths or DEFAULT_PATHS, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(
+        lambda: run(
+            paths or DEFAULT_PATHS,
+            output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            status_date=status_date,
+            baseline=baseline,
+        )
+    )
 
 
 @app.command()
@@ -115,11 +160,22 @@ def explain(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    status_date: StatusDate = None,
 ) -> None:
     """Say why each milestone lands where it does: test physics, seasons, or lab capacity."""
     from qualplan.commands.explain import run
 
-    _finish(lambda: run(plan, milestone, output_format.value, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(
+        lambda: run(
+            plan,
+            milestone,
+            output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            status_date=status_date,
+        )
+    )
 
 
 @app.command()
@@ -129,11 +185,12 @@ def report(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    status_date: StatusDate = None,
 ) -> None:
     """Write a self-contained interactive HTML report (Gantt, resources, verdicts)."""
     from qualplan.commands.report import run
 
-    _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed))
+    _finish(lambda: run(plan, output, time_limit=time_limit, workers=workers, seed=seed, status_date=status_date))
 
 
 class ExportFormat(enum.StrEnum):
@@ -158,6 +215,36 @@ def export(
     from qualplan.commands.export import run
 
     _finish(lambda: run(plan, output, to.value, time_limit=time_limit, workers=workers, seed=seed))
+
+
+@app.command()
+def status(
+    plan: Annotated[Path, typer.Argument(help="The plan file (never modified).")],
+    set_actuals: Annotated[
+        Path,
+        typer.Option(
+            "--set-actuals",
+            metavar="FROM.csv",
+            help="Progress rows id,start,end,remaining (header required): start only = running, "
+            "start and end = done; a milestone's start is the day it was reached.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="NEW.yaml", help="The plan file to write.")],
+    status_date: Annotated[
+        Optional[dt.date],  # noqa: UP045
+        typer.Option(
+            "--status-date",
+            parser=_date_option,
+            metavar="DATE",
+            help="Set the new plan's status_date (the day the progress is as of).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Record progress from a CSV file into a new plan file, keeping the original's comments and layout."""
+    from qualplan.commands.status import run
+
+    _finish(lambda: run(plan, set_actuals, output, status_date=status_date))
 
 
 @app.command()

@@ -158,8 +158,9 @@ def link_bounds(
 
 
 def milestone_date(problem: Problem, node: str, start: Mapping, end: Mapping) -> int | None:
-    """A milestone's date given its predecessors' times: its `at`, or the smallest day after all of them."""
-    fixed = problem.milestones[node].at
+    """A milestone's date given its predecessors' times: the day it was reached (``actual``), its
+    `at`, or the smallest day after all of them and not before the status date."""
+    fixed = problem.milestones[node].fixed
     if fixed is not None:
         return fixed
     date = None
@@ -168,4 +169,6 @@ def milestone_date(problem: Problem, node: str, start: Mapping, end: Mapping) ->
             return None
         reached = link.earliest(start[link.pred], end[link.pred])
         date = reached if date is None else max(date, reached)
+    if date is not None and problem.status_day is not None:
+        date = max(date, problem.status_day)  # not reached yet: at the close of the status date at the earliest
     return date

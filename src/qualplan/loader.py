@@ -496,6 +496,48 @@ def _failed(
     return LoadedPlan(path, None, (error,), (), source or SourceMap(None))
 
 
+def revalidate(loaded: LoadedPlan, changes: dict[str, object], *, cause: str) -> LoadedPlan:
+    """``loaded`` with top-level keys of its document replaced by ``changes``, validated and
+    checked again as a file would be (a command-line option that changes the plan in memory).
+
+    Positions stay those of the file (a key the change added has none of its own, so its
+    problems point at the closest key that exists); every error names ``cause`` (the
+    option, e.g. ``--status-date 2026-03-02``), since the file alone had none. The
+    warnings are the changed plan's.
+    """
+    if loaded.source.root is None:
+        raise ValueError("revalidate needs a plan that loaded from YAML")
+    document = to_data(loaded.source.root, MAX_VALUES)
+    assert isinstance(document, dict)  # a loaded plan's root is a mapping
+    document.update(changes)
+    name = str(loaded.path)
+    plan: Plan | None = None
+    findings: list[Finding] = []
+    try:
+        plan = Plan.model_validate(document)
+    except ValidationError as invalid:
+        findings.extend(translate(error) for error in invalid.errors(include_url=False)[: MAX_ERRORS + 1])
+    findings.extend(checks.check(document, plan))
+    errors, warnings = [], []
+    for finding in findings:
+        located = _locate(finding, name, loaded.source)
+        if located is None:
+            continue
+        if finding.warning:
+            warnings.append(located)
+        else:
+            errors.append(
+                PlanError(located.file, located.line, located.column, located.path, f"{located.message} (with {cause})")
+            )
+    return LoadedPlan(
+        loaded.path,
+        None if errors else plan,
+        _at_most(_sorted(errors, name), name),
+        _at_most(_sorted(warnings, name), name, "warnings"),
+        loaded.source,
+    )
+
+
 __all__ = [
     "FoundFiles",
     "LoadedPlan",
@@ -505,5 +547,6 @@ __all__ = [
     "load_plan",
     "load_plan_text",
     "looks_like_plan",
+    "revalidate",
     "scan_plan_files",
 ]

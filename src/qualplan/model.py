@@ -16,9 +16,11 @@ from typing import Annotated, Literal, get_args
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     PlainValidator,
+    Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -364,6 +366,34 @@ def _hours(value: Fraction) -> str:
     return f"{float(value):.4g}"
 
 
+class Actual(_Model):
+    """What really happened to a task by the status date: started, and maybe finished."""
+
+    start: PlanDate
+    end: PlanDate | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Actual:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}; an actual end is on or after its start")
+        return self
+
+
+#: Tags of the two forms of ``remaining``; ``validation_messages`` drops them from error paths.
+REMAINING_TAGS = ("remaining-duration", "remaining-cycles")
+
+
+def _remaining_form(value: object) -> str:
+    return REMAINING_TAGS[1] if isinstance(value, dict) else REMAINING_TAGS[0]
+
+
+#: The work a running task has left: a duration, or cycles (a mapping like ``cycles``).
+Remaining = Annotated[
+    Annotated[DurationField, Tag(REMAINING_TAGS[0])] | Annotated[Cycles, Tag(REMAINING_TAGS[1])],
+    Discriminator(_remaining_form),
+]
+
+
 class Task(_Model):
     """A test or build that takes physical time and holds lab resources."""
 
@@ -379,6 +409,8 @@ class Task(_Model):
     not_before: PlanDate | None = None
     samples: Count | None = None
     standard: str | None = None
+    actual: Actual | None = None  # progress by the status date (plan-format.md, "Progress")
+    remaining: Remaining | None = None  # a running task's work left from the status date
 
     @field_validator("after", mode="before")
     @classmethod
@@ -395,6 +427,41 @@ class Task(_Model):
                 "(use a milestone for a point event)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _remaining_of_running(self) -> Task:
+        if self.remaining is None:
+            return self
+        if self.actual is None:
+            raise ValueError(
+                "'remaining' is the work left of a running task, but this task has no 'actual' start; "
+                "add 'actual: {start: YYYY-MM-DD}' or remove 'remaining'"
+            )
+        if self.actual.end is not None:
+            raise ValueError(
+                "'remaining' is the work left of a running task, but this task is done (its 'actual' has an "
+                "'end'); remove 'remaining', or the actual end if it is still running"
+            )
+        if self.remaining_days == 0:
+            raise ValueError(
+                f"'remaining' '{self.remaining}' comes to 0 days; a running task has at least 1 day left "
+                "(give the actual 'end' if it is done)"
+            )
+        return self
+
+    @property
+    def state(self) -> Literal["planned", "running", "done"]:
+        """``done`` with an actual end, ``running`` with only an actual start, else ``planned``."""
+        if self.actual is None:
+            return "planned"
+        return "running" if self.actual.end is None else "done"
+
+    @property
+    def remaining_days(self) -> int | None:
+        """The days ``remaining`` comes to (working days on a calendar), None without it."""
+        if self.remaining is None:
+            return None
+        return self.remaining.days
 
     @property
     def days(self) -> int:
@@ -421,11 +488,16 @@ class Milestone(_Model):
     at: PlanDate | None = None
     due: PlanDate | None = None
     priority: Priority = 1
+    actual: PlanDate | None = None  # reached on this date (plan-format.md, "Progress")
 
     @field_validator("after", mode="before")
     @classmethod
     def _bare_ids(cls, value: object) -> object:
         return _after_entries(value)
+
+    @property
+    def state(self) -> Literal["planned", "reached"]:
+        return "planned" if self.actual is None else "reached"
 
     @model_validator(mode="after")
     def _after_or_at(self) -> Milestone:
@@ -460,6 +532,7 @@ class Plan(_Model):
     title: str | None = None
     start: PlanDate
     horizon: DurationField = Duration("8y", 8 * 365)
+    status_date: PlanDate | None = None  # the data date progress is recorded as of
     include: list[FilePath] = []
     programmes: list[Programme] = []
     calendars: dict[Slug, Calendar] = {}

@@ -4,6 +4,14 @@
 durations, calendars, windows and capacity steps into day numbers (day 0 is the
 plan's ``start``), and keeps the plan's order of tasks and milestones. It
 assumes the plan passed ``checks`` (every reference resolves, no cycles).
+
+Progress (plan-format.md, "Progress") is compiled here too, in one shape that every
+reader relies on (docs/architecture.md, "Progress in the compiled problem"):
+``Problem.status_day``; per task ``TaskSpec.state`` with ``fixed_start`` and
+``fixed_end``; per milestone ``MilestoneSpec.actual``. A started task becomes a
+plain every-day task of its fixed span, pinned at its actual start: no calendar,
+window or ``not_before`` (those no longer move it). Links into a started task or a
+reached milestone are not enforced, so they go to ``Problem.unenforced_links``.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+from qualplan.actuals import TaskProgress, TaskState, task_progress
 from qualplan.calendar import WorkingDays, calendar_days, window_occurrences
 from qualplan.graph import topological_order
 from qualplan.model import DependencyType, Milestone, Plan, Stage, Task
@@ -88,20 +97,46 @@ class TaskSpec:
     calendar: str | None
     window: str | None
     occurrences: tuple[tuple[int, int], ...] | None  # None when the task has no window
-    earliest: int  # from the plan start and `not_before`
+    earliest: int  # from the plan start, `not_before` and the status date (a started task: its actual start)
     not_before: int | None  # the day of `not_before` (may be before day 0), None when the task has none
     uses: tuple[tuple[str, int], ...]
     stage: str | None
+    progress: TaskProgress | None = None  # a started task's fixed days (``actuals.py``); None: planned
+
+    @property
+    def state(self) -> TaskState:
+        """``planned``, ``running`` or ``done`` (plan-format.md, "Progress")."""
+        return "planned" if self.progress is None else self.progress.state
+
+    @property
+    def fixed_start(self) -> int | None:
+        """A started task's actual start day; None for a planned task."""
+        return None if self.progress is None else self.progress.start
+
+    @property
+    def fixed_end(self) -> int | None:
+        """A started task's end day (done: its actual end; running: where its remaining work ends)."""
+        return None if self.progress is None else self.progress.end
 
 
 @dataclass(frozen=True)
 class MilestoneSpec:
-    """A milestone in day numbers."""
+    """A milestone in day numbers. A reached milestone has ``actual`` (and never ``at``)."""
 
     id: str
     at: int | None
     due: int | None
     priority: int
+    actual: int | None = None  # the day it was reached
+
+    @property
+    def fixed(self) -> int | None:
+        """The date the plan fixes: reached on ``actual``, or ``at``; None when links set it."""
+        return self.actual if self.actual is not None else self.at
+
+    @property
+    def state(self) -> Literal["planned", "reached"]:
+        return "planned" if self.actual is None else "reached"
 
 
 @dataclass(frozen=True)
@@ -115,6 +150,12 @@ class Problem:
     links: tuple[Link, ...]
     calendars: dict[str, WorkingDays]
     capacity_steps: dict[str, tuple[tuple[int, int], ...]]  # resource -> ((from day, units), ...)
+    #: The status date's day number (may be below 0, before the plan start); None without one.
+    #: No planned task starts before it, no milestone that is not reached falls before it, and
+    #: capacity holds from it on (started tasks hold their uses from it to their end).
+    status_day: int | None = None
+    #: Links into a started task or a reached milestone: kept for explanations, never enforced.
+    unenforced_links: tuple[Link, ...] = ()
 
     # --- dates and day numbers ---
 
@@ -235,7 +276,7 @@ def dependency_links(
 def compile_plan(plan: Plan) -> Problem:
     """Turn a checked plan into day numbers (see the module docstring)."""
     days = plan.horizon.days
-    links = dependency_links(plan.stages, plan.tasks, plan.milestones)
+    status_day = None if plan.status_date is None else (plan.status_date - plan.start).days
 
     calendars = {name: calendar_days(calendar, plan.start, days) for name, calendar in plan.calendars.items()}
 
@@ -244,13 +285,17 @@ def compile_plan(plan: Plan) -> Problem:
     tasks = {}
     for task in plan.tasks:
         not_before = None if task.not_before is None else (task.not_before - plan.start).days
+        progress = None if status_day is None else task_progress(task, plan.start, status_day, calendars)
+        if progress is not None:
+            tasks[task.id] = _started_task(task, progress)
+            continue
         tasks[task.id] = TaskSpec(
             id=task.id,
             length=task.days,
             calendar=task.calendar,
             window=task.window,
             occurrences=None if task.window is None else occurrences[task.window],
-            earliest=0 if not_before is None else max(0, not_before),
+            earliest=max(0, not_before or 0, status_day or 0),
             not_before=not_before,
             uses=tuple(task.uses.items()),
             stage=task.stage,
@@ -259,12 +304,20 @@ def compile_plan(plan: Plan) -> Problem:
     milestones = {
         milestone.id: MilestoneSpec(
             id=milestone.id,
-            at=None if milestone.at is None else (milestone.at - plan.start).days,
+            at=None if milestone.at is None or milestone.actual is not None else (milestone.at - plan.start).days,
             due=None if milestone.due is None else (milestone.due - plan.start).days,
             priority=milestone.priority,
+            actual=None if milestone.actual is None or status_day is None else (milestone.actual - plan.start).days,
         )
         for milestone in plan.milestones
     }
+
+    # A dependency into a started task or a reached milestone is not enforced: actuals are facts.
+    fixed = {task_id for task_id, spec in tasks.items() if spec.progress is not None}
+    fixed |= {milestone_id for milestone_id, spec in milestones.items() if spec.actual is not None}
+    every_link = dependency_links(plan.stages, plan.tasks, plan.milestones)
+    links = tuple(link for link in every_link if link.succ not in fixed)
+    unenforced = tuple(link for link in every_link if link.succ in fixed)
 
     capacity_steps = {}
     for name, resource in plan.resources.items():
@@ -285,4 +338,24 @@ def compile_plan(plan: Plan) -> Problem:
         links=links,
         calendars=calendars,
         capacity_steps=capacity_steps,
+        status_day=status_day,
+        unenforced_links=unenforced,
+    )
+
+
+def _started_task(task: Task, progress: TaskProgress) -> TaskSpec:
+    """A started task as a plain every-day task of its fixed span, pinned at its actual start
+    (``earliest``); its calendar, window and ``not_before`` no longer apply."""
+    assert progress.end is not None  # the checks reject a running task that ends past the horizon
+    return TaskSpec(
+        id=task.id,
+        length=progress.end - progress.start + 1,
+        calendar=None,
+        window=None,
+        occurrences=None,
+        earliest=progress.start,
+        not_before=None,
+        uses=tuple(task.uses.items()),
+        stage=task.stage,
+        progress=progress,
     )

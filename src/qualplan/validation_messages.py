@@ -17,7 +17,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from qualplan.model import Plan
+from qualplan.model import REMAINING_TAGS, Plan
 
 PathPart = str | int
 
@@ -47,7 +47,8 @@ _MISSING_HINTS = {
 
 def translate(error: dict[str, Any]) -> Finding:
     """One pydantic error (from ``ValidationError.errors()``) as a ``Finding``."""
-    loc: tuple[PathPart, ...] = tuple(error["loc"])
+    # A tagged union (``remaining``) puts the chosen form's tag in the path; a plan has no such key.
+    loc: tuple[PathPart, ...] = tuple(part for part in error["loc"] if part not in REMAINING_TAGS)
     kind: str = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}

@@ -9,6 +9,14 @@ wrong schedule in a report.
 ``verify`` checks a ``Schedule``; ``ensure_verified`` also checks that the rest
 of a ``SolveResult`` (lateness, bound, verdict, ``proven``) tells the truth about
 it, and raises ``ScheduleRejected`` otherwise: an internal error (exit 4).
+
+Progress (plan-format.md, "Progress") is read from the plan itself, not from the
+compiled ``TaskSpec.progress``: the actual dates, where a running task's work
+ends (counted here on the calendar's day mask), the status date. Started tasks
+and reached milestones must keep those days, no planned task starts before the
+status date and no milestone not reached falls before it, dependencies into a
+started task or reached milestone are not checked, and capacity is counted from
+the status date on.
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ class Rule(enum.StrEnum):
     WINDOW = "window"  # a window task is not inside one occurrence of its window
     DEPENDENCY = "dependency"  # an `after` entry does not hold
     CAPACITY = "capacity"  # more units in use on a day than the resource has
+    ACTUAL = "actual"  # a started task or reached milestone is not on its actual days
+    STATUS_DATE = "status-date"  # a planned task starts before the status date
     RESULT = "result"  # the result's lateness, bound, verdict or `proven` disagree with the schedule
 
 
@@ -146,18 +156,21 @@ class _Times:
 def verify(problem: Problem, schedule: Schedule) -> list[Violation]:
     """Every rule of the format that ``schedule`` breaks, in a fixed order; empty when it is valid."""
     violations = [*_unknown_tasks(problem, schedule)]
-    times = _times(problem, schedule)
+    progress = _progress(problem)
+    times = _times(problem, schedule, progress)
     for task_id in problem.tasks:
         if task_id not in schedule.starts:
             violations.append(
                 Violation(Rule.MISSING_START, (task_id,), f"task '{task_id}' has no start in the schedule")
             )
             continue
-        violations.extend(_task_span(problem, task_id, times))
-    for link in problem.links:
-        violations.extend(_dependency(problem, link, times))
+        violations.extend(_task_span(problem, task_id, times, progress))
+    violations.extend(_milestones_and_progress(problem, times, progress))
+    for link in (*problem.links, *problem.unenforced_links):
+        if link.succ not in progress.fixed:  # actuals are facts: a link into them is not checked
+            violations.extend(_dependency(problem, link, times))
     for resource in problem.capacity_steps:
-        violations.extend(_capacity(problem, resource, times))
+        violations.extend(_capacity(problem, resource, times, progress.status_day))
     violations.extend(_unknown_resources(problem))
     return violations
 
@@ -183,12 +196,103 @@ def lateness(problem: Problem, schedule: Schedule) -> int:
 # --- the rules -----------------------------------------------------------------------
 
 
-def _times(problem: Problem, schedule: Schedule) -> _Times:
+@dataclass(frozen=True)
+class _Progress:
+    """The plan's progress in day numbers, read from the plan: the status day (None without
+    one), each started task's days and each reached milestone's day."""
+
+    status_day: int | None
+    tasks: dict[str, tuple[int, int | None]]  # (start, end); end None: past the horizon
+    milestones: dict[str, int]
+
+    @property
+    def fixed(self) -> set[str]:
+        return {*self.tasks, *self.milestones}
+
+
+def _progress(problem: Problem) -> _Progress:
+    """Done tasks keep their actual start and end; a running task's end is the last day of its
+    ``remaining`` counted from the status date (working days of its calendar), or without it
+    the end of its planned duration from its actual start (the first working day on or after
+    it counting as day one), but never before the status date."""
+    plan = problem.plan
+    if plan.status_date is None:
+        return _Progress(None, {}, {})
+    status = problem.day(plan.status_date)
+    own = _OwnCalendars(problem)
+    tasks: dict[str, tuple[int, int | None]] = {}
+    for task in plan.tasks:
+        if task.actual is None:
+            continue
+        start = problem.day(task.actual.start)
+        working = own.days(task.calendar) if task.calendar is not None else None
+        if task.actual.end is not None:
+            end: int | None = problem.day(task.actual.end)
+        elif task.remaining is not None:
+            end = _count_days(working, status, task.remaining.days)
+        else:
+            planned = _count_days(working, start, task.days)
+            end = None if planned is None else max(planned, status)
+        tasks[task.id] = (start, end)
+    milestones = {m.id: problem.day(m.actual) for m in plan.milestones if m.actual is not None}
+    return _Progress(status, tasks, milestones)
+
+
+def _count_days(working: list[int] | None, first: int, count: int) -> int | None:
+    """The day on which ``count`` days (of the working day numbers ``working``, the verifier's
+    own count) counted from ``first`` end; None when the horizon ends first."""
+    if working is None:
+        return first + count - 1
+    last = bisect.bisect_left(working, max(first, 0)) + count - 1
+    return working[last] if last < len(working) else None
+
+
+def _milestones_and_progress(problem: Problem, times: _Times, progress: _Progress) -> Iterator[Violation]:
+    """Started tasks and reached milestones on their actual days; no planned task before the status date.
+    (A milestone not reached falls on the status date at the earliest by its definition, ``_times``.)"""
+    for task_id, (start, end) in progress.tasks.items():
+        if task_id not in times.start:
+            continue
+        if (times.start[task_id], times.end[task_id]) != (start, end):
+            expected = "?" if end is None else _span(problem, start, end)
+            yield Violation(
+                Rule.ACTUAL,
+                (task_id,),
+                f"task '{task_id}' runs {_span(problem, times.start[task_id], times.end[task_id])}, but its actual "
+                f"progress puts it on {expected}",
+            )
+    for milestone_id, day in progress.milestones.items():
+        if times.milestone.get(milestone_id) != day:
+            yield Violation(
+                Rule.ACTUAL,
+                (milestone_id,),
+                f"milestone '{milestone_id}' falls on {_date_or_none(problem, times.milestone.get(milestone_id))}, "
+                f"but it was reached on {_date(problem, day)}",
+            )
+    status = progress.status_day
+    if status is None:
+        return
+    for task_id, start in times.start.items():
+        if task_id not in progress.tasks and start < status:
+            yield Violation(
+                Rule.STATUS_DATE,
+                (task_id,),
+                f"task '{task_id}' has not started by the status date {_date(problem, status)}, but the schedule "
+                f"starts it {_date(problem, start)}",
+            )
+
+
+def _date_or_none(problem: Problem, day: int | None) -> str:
+    return "no date" if day is None else _date(problem, day)
+
+
+def _times(problem: Problem, schedule: Schedule, progress: _Progress) -> _Times:
     """Task spans from the starts, and milestone dates by the format's definition.
 
     A milestone's date is its ``at``, or the smallest day that satisfies all its
     ``after`` entries: ``pred end + lag`` (finish, end) or ``pred start + lag`` (start),
-    restated here on purpose rather than read from ``Link`` (see ``_dependency``).
+    restated here on purpose rather than read from ``Link`` (see ``_dependency``), and
+    with a status date not before it; a reached milestone's date is its actual date.
     A task's end is its ``length``-th day (working day with a calendar, counted with
     ``works_on``, not with the compiled calendar). A calendar task whose start is not
     a working day (or leaves too few working days) has no such end; ``_task_span``
@@ -205,8 +309,9 @@ def _times(problem: Problem, schedule: Schedule) -> _Times:
         last = first + spec.length - 1 if spec.calendar is None else working.end(spec.calendar, first, spec.length)
         start[task_id] = first
         end[task_id] = last if last is not None else _end_ignoring_calendar(problem, task_id, first)
-    milestone: dict[str, int | None] = {}
-    pending = list(problem.milestones)
+    milestone: dict[str, int | None] = dict(progress.milestones)
+    every_link = (*problem.links, *problem.unenforced_links)
+    pending = [milestone_id for milestone_id in problem.milestones if milestone_id not in milestone]
     # Milestones may follow milestones; resolve them in rounds (the graph is acyclic).
     while pending:
         waiting = []
@@ -215,7 +320,7 @@ def _times(problem: Problem, schedule: Schedule) -> _Times:
             if spec.at is not None:
                 milestone[milestone_id] = spec.at
                 continue
-            links = problem.preds[milestone_id]
+            links = [link for link in every_link if link.succ == milestone_id]
             if any(link.pred in problem.milestones and link.pred not in milestone for link in links):
                 waiting.append(milestone_id)
                 continue
@@ -228,6 +333,8 @@ def _times(problem: Problem, schedule: Schedule) -> _Times:
                     reached = None
                     break
                 reached.append((span[0] if link.type == "start" else span[1]) + link.lag)
+            if reached and progress.status_day is not None:
+                reached.append(progress.status_day)
             milestone[milestone_id] = max(reached) if reached else None
         if len(waiting) == len(pending):  # only a cyclic plan gets here; checks reject those
             milestone.update(dict.fromkeys(waiting))
@@ -249,22 +356,25 @@ def _unknown_tasks(problem: Problem, schedule: Schedule) -> Iterator[Violation]:
             )
 
 
-def _task_span(problem: Problem, task_id: str, times: _Times) -> Iterator[Violation]:
-    """Plan start, not_before, horizon, calendar and window of one task."""
+def _task_span(problem: Problem, task_id: str, times: _Times, progress: _Progress) -> Iterator[Violation]:
+    """Plan start, not_before, horizon, calendar and window of one task (of a started task only
+    the plan start and the horizon: its actual dates are facts that no other rule moves)."""
     task = problem.tasks[task_id]
     start, end = times.start[task_id], times.end[task_id]
     when = _span(problem, start, end)
+    started = task_id in progress.tasks
+    not_before = None if task.not_before is None or started else max(0, task.not_before)
     if start < 0:
         yield Violation(
             Rule.PLAN_START,
             (task_id,),
             f"task '{task_id}' starts {_date(problem, start)}, before the plan starts {_date(problem, 0)}",
         )
-    elif start < task.earliest:
+    elif not_before is not None and start < not_before:
         yield Violation(
             Rule.NOT_BEFORE,
             (task_id,),
-            f"task '{task_id}' starts {_date(problem, start)}, before its not_before {_date(problem, task.earliest)}",
+            f"task '{task_id}' starts {_date(problem, start)}, before its not_before {_date(problem, not_before)}",
         )
     # A calendar task that cannot fit its working days is reported once, by `_calendar`.
     fits_calendar = task.calendar is None or times.working.end(task.calendar, start, task.length) is not None
@@ -274,6 +384,8 @@ def _task_span(problem: Problem, task_id: str, times: _Times) -> Iterator[Violat
             (task_id,),
             f"task '{task_id}' ({when}) ends after the horizon's last day {_date(problem, problem.days - 1)}",
         )
+    if started:
+        return
     if task.calendar is not None:
         yield from _calendar(problem, task_id, start, times.working)
     if task.occurrences is not None:
@@ -342,11 +454,12 @@ def _dependency(problem: Problem, link: Link, times: _Times) -> Iterator[Violati
     )
 
 
-def _capacity(problem: Problem, resource: str, times: _Times) -> Iterator[Violation]:
+def _capacity(problem: Problem, resource: str, times: _Times, status_day: int | None) -> Iterator[Violation]:
     """Units in use on each day against that day's capacity, by a difference array over the days.
 
     One violation per run of consecutive over-capacity days, naming the worst day
-    and the tasks holding the resource then.
+    and the tasks holding the resource then. With a status date, days before it are
+    not counted: the past is not checked.
     """
     holders = [
         (task_id, units, times.start[task_id], times.end[task_id])
@@ -354,6 +467,10 @@ def _capacity(problem: Problem, resource: str, times: _Times) -> Iterator[Violat
         for name, units in spec.uses
         if name == resource and units > 0 and task_id in times.start
     ]
+    if status_day is not None:
+        holders = [
+            (task_id, units, max(start, status_day), end) for task_id, units, start, end in holders if end >= status_day
+        ]
     if not holders:
         return
     first = min(0, *(start for _, _, start, _ in holders))
@@ -464,7 +581,7 @@ def _objective_claims(result: SolveResult, terms: tuple[int, int, int]) -> list[
 def objective_terms(problem: Problem, schedule: Schedule) -> tuple[int, int, int]:
     """The three objective terms of plan-format.md, recomputed from the starts alone:
     weighted lateness, sum of milestone dates (day numbers), last task's end."""
-    times = _times(problem, schedule)
+    times = _times(problem, schedule, _progress(problem))
     late = 0
     for milestone_id, spec in problem.milestones.items():
         date = times.milestone[milestone_id]

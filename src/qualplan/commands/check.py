@@ -14,13 +14,15 @@ Nothing here imports OR-Tools at module level: ``qualplan --help`` must stay fas
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from qualplan import cancel
 from qualplan.commands import pipeline
-from qualplan.commands.pipeline import VERDICT_EXIT, Outcome, Request, SolveSettings, Streams
+from qualplan.commands.pipeline import VERDICT_EXIT, Outcome, Request, SolveSettings, Streams, changes
 from qualplan.exitcodes import ExitCode, combine
 from qualplan.result import SolveResult
 
@@ -39,13 +41,33 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    status_date: dt.date | None = None,
+    baseline: Path | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
-    """Check every plan file under ``paths``; print results on stdout; return the combined exit code."""
+    """Check every plan file under ``paths``; print results on stdout; return the combined exit code.
+
+    ``baseline`` (``--baseline OLD.json``): an earlier ``check --format json`` output; each
+    plan's milestones get their slip and its tasks their variance against it. A file that
+    cannot be used is a command-line error (exit 2, nothing checked); a plan it does not
+    hold is an error of that plan (exit 2 for it, the others still checked).
+    """
     from qualplan.loader import scan_plan_files
 
     streams = Streams.of(stdout, stderr)
+    old = None
+    if baseline is not None:
+        if output_format not in ("text", "json"):
+            streams.error(f"qualplan check: --baseline compares dates in the text or json format, not {output_format}")
+            return ExitCode.BAD_INPUT
+        from qualplan.report.baseline import BaselineError, load
+
+        try:
+            old = load(baseline)
+        except BaselineError as error:
+            streams.error(f"qualplan check: {error}")
+            return ExitCode.BAD_INPUT
     found = scan_plan_files(paths)
     for path in found.missing:
         streams.error(f"qualplan check: {path.as_posix()}: no such file or folder")
@@ -70,10 +92,19 @@ def run(
     documents: list[dict[str, Any]] = []
     printed = 0
     for path in files:
-        outcome = pipeline.process(Request(path, settings), streams)
+        outcome = pipeline.process(Request(path, settings, changes(status_date)), streams)
+        compared = None
+        if outcome.result is not None and old is not None:
+            from qualplan.report.baseline import BaselineError
+
+            try:
+                compared = old.for_plan(outcome.result.problem.plan.id)
+            except BaselineError as error:
+                streams.error(f"qualplan check: {path.as_posix()}: {error}")
+                outcome = replace(outcome, code=ExitCode.BAD_INPUT, result=None)
         if outcome.result is not None:
             try:
-                rendered = _render(outcome, output_format, streams)
+                rendered = _render(outcome, output_format, streams, compared, baseline)
             except cancel.Interrupted:
                 raise
             except Exception as error:  # a bug while rendering one plan must not hide the others
@@ -104,19 +135,33 @@ def exit_code(result: SolveResult) -> ExitCode:
 # --- output ------------------------------------------------------------------------
 
 
-def _render(outcome: Outcome, output_format: str, streams: Streams) -> Any:
-    """One solved plan in ``output_format``: text, or for JSON the document as a dict."""
+def _render(
+    outcome: Outcome,
+    output_format: str,
+    streams: Streams,
+    compared: dict[str, Any] | None = None,
+    baseline: Path | None = None,
+) -> Any:
+    """One solved plan in ``output_format``: text, or for JSON the document as a dict;
+    ``compared`` is its baseline document (``--baseline``, from the file ``baseline``)."""
     assert outcome.result is not None
     if output_format == "json":
         from qualplan.report import json_doc
 
-        return json_doc.document(outcome.result, outcome.path)
+        document = json_doc.document(outcome.result, outcome.path)
+        if compared is not None and baseline is not None:
+            from qualplan.report.baseline import annotate
+
+            document = annotate(document, compared, baseline)
+        return document
     if output_format == "text":
-        return _text(outcome, streams)
+        return _text(outcome, streams, compared, baseline)
     return _single_plan_format(output_format, outcome.result)
 
 
-def _text(outcome: Outcome, streams: Streams) -> str:
+def _text(
+    outcome: Outcome, streams: Streams, compared: dict[str, Any] | None = None, baseline: Path | None = None
+) -> str:
     from qualplan.explain import why_lines
     from qualplan.report import text
 
@@ -125,7 +170,17 @@ def _text(outcome: Outcome, streams: Streams) -> str:
     width = shutil.get_terminal_size().columns if terminal else PIPE_WIDTH
     # One line per late milestone on what sets its date (no solver runs: milliseconds).
     why = why_lines(outcome.result)
-    return text.render(outcome.result, outcome.path, why=why, color=terminal, width=width)
+    slips = line = None
+    if compared is not None and baseline is not None:
+        from qualplan.report import json_doc
+        from qualplan.report.baseline import milestone_slips, slip_text, summary_line
+
+        document = json_doc.document(outcome.result)
+        slips = {milestone: slip_text(variance) for milestone, variance in milestone_slips(document, compared).items()}
+        line = summary_line(document, compared, baseline)
+    return text.render(
+        outcome.result, outcome.path, why=why, color=terminal, width=width, slips=slips, baseline_line=line
+    )
 
 
 def _summary(outcomes: list[Outcome]) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 from typing import TextIO
 
 from qualplan.commands import pipeline
-from qualplan.commands.pipeline import Request, SolveSettings, Streams
+from qualplan.commands.pipeline import Request, SolveSettings, Streams, changes
 from qualplan.exitcodes import ExitCode
 
 
@@ -19,6 +20,7 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    status_date: dt.date | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
@@ -29,7 +31,9 @@ def run(
     4 on a bug (one line on stderr).
     """
     streams = Streams.of(stdout, stderr)
-    request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed))
+    request = Request(
+        Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed), changes(status_date)
+    )
     loaded = pipeline.load(request, streams)
     if loaded.plan is None:
         return loaded.code

@@ -27,6 +27,7 @@ Nothing here imports OR-Tools at module level: ``qualplan --help`` stays fast.
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -59,6 +60,26 @@ INTERNAL_ERROR = "qualplan: internal error (a bug, please report it)"
 
 #: Changes one loaded plan in memory (``--status-date``, ``--set``); returns it with any new errors.
 PlanChange = Callable[["LoadedPlan"], "LoadedPlan"]
+
+
+def changes(status_date: dt.date | None = None) -> tuple[PlanChange, ...]:
+    """The plan changes of the options every solving command shares (``--status-date``)."""
+    return () if status_date is None else (status_date_change(status_date),)
+
+
+def status_date_change(status_date: dt.date) -> PlanChange:
+    """``--status-date DATE``: the plan's ``status_date`` replaced by ``status_date`` (or set).
+
+    The changed plan is checked again like a file: an error the new date causes (an actual
+    date now after it) names the option and points at the actual's FILE:LINE:COLUMN.
+    """
+
+    def change(loaded: LoadedPlan) -> LoadedPlan:
+        from qualplan.loader import revalidate
+
+        return revalidate(loaded, {"status_date": status_date}, cause=f"--status-date {status_date.isoformat()}")
+
+    return change
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ the verdict: ``check`` is the command whose exit code says met or missed.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
 from qualplan.commands import pipeline
-from qualplan.commands.pipeline import Request, SolveSettings, Streams
+from qualplan.commands.pipeline import Request, SolveSettings, Streams, changes
 from qualplan.exitcodes import ExitCode
 
 
@@ -26,6 +27,7 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    status_date: dt.date | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
@@ -39,7 +41,9 @@ def run(
         streams.error(f"qualplan report: cannot write {output}: {refused}")
         return ExitCode.BAD_INPUT
 
-    request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed))
+    request = Request(
+        Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed), changes(status_date)
+    )
     outcome = pipeline.process(request, streams)
     if outcome.result is None:
         return outcome.code

@@ -30,6 +30,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "In a portfolio it may be left out: it is then its programmes' earliest.",
         "horizon": "How far the schedule may reach: the latest end is start + horizon - 1. Default 8y. "
         "In a portfolio it may be left out: it then reaches the latest of its programmes'.",
+        "status_date": "The data date (YYYY-MM-DD) that `actual` dates are recorded as of: no unstarted work "
+        "begins before it, and milestones not reached fall on it at the earliest.",
         "include": "Fragments (files of calendars, windows, resources, stages, tasks, milestones) whose "
         "definitions join this plan's as if written here; paths relative to this file, inside its repository.",
         "programmes": "Whole plans combined into this portfolio; each programme's stage, task and milestone ids "
@@ -87,6 +89,14 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "not_before": "Earliest start date (YYYY-MM-DD).",
         "samples": "Number of samples (informational in format 1).",
         "standard": "The standard and clause this test follows (informational).",
+        "actual": "Progress as of `status_date`: {start} (running) or {start, end} (done). Facts: no rule moves them.",
+        "remaining": "Work a running task has left from the status date: a duration (working days on a calendar) "
+        "or a cycles mapping. Without it, the task ends where its planned duration from the actual start ends, "
+        "but not before the status date.",
+    },
+    "Actual": {
+        "start": "The day the task really started (YYYY-MM-DD), between the plan start and the status date.",
+        "end": "The day it really ended (YYYY-MM-DD); leave out while it is still running.",
     },
     "Cycles": {
         "count": "Full cycles.",
@@ -109,6 +119,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "at": "A fixed date (YYYY-MM-DD) for an outside event; no `after` then.",
         "due": "Target date (YYYY-MM-DD): met when the milestone's date is on or before it.",
         "priority": "Weight of each day late, an integer from 1 to 1,000,000. Default 1.",
+        "actual": "The day the milestone was reached (YYYY-MM-DD), on or before `status_date`; its date from then on.",
     },
 }
 

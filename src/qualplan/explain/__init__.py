@@ -126,6 +126,7 @@ def explain(
         conflict=conflict,
         scope=milestone,
         scope_tasks=len(scope) if scope is not None else 0,
+        status_date=None if problem.plan.status_date is None else problem.plan.status_date.isoformat(),
     )
 
 
@@ -149,6 +150,7 @@ def _milestone(
         bounds=milestone_bounds(layered, milestone_id, date, chain),
         physics_chain=critical_chain(layered.no_windows, layered.physics, milestone_id),
         seasons_chain=critical_chain(problem, layered.seasons, milestone_id),
+        state=spec.state,
     )
 
 

@@ -10,16 +10,22 @@ by a resource that would exceed its capacity on some day T would occupy from Q.
 When neither holds, the found schedule has slack there and the walk says so
 rather than inventing a cause (it goes on through the predecessor that bounds
 the task most). Everything is read from the schedule: no solver.
+
+Progress ends a walk: a task done or running at the status date, or a milestone
+reached by it, is where it is by fact, not by any rule. A task not started that
+starts on the status date, or a milestone not reached that falls on it, names
+the status date as its cause.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from qualplan.actuals import planned_end
 from qualplan.explain.calendar_cost import calendar_cost, holiday_ranges
 from qualplan.explain.records import ChainLink, Reason
 from qualplan.graph import Times, first_fit, link_bounds
-from qualplan.model import WEEKDAYS
+from qualplan.model import WEEKDAYS, Cycles
 from qualplan.problem import Link, Problem
 
 
@@ -107,7 +113,9 @@ def _milestone_link(
     reasons: list[Reason] = []
     following: str | None = None
     binding: list[tuple[int, str]] = []
-    if spec.at is not None:
+    if spec.actual is not None:
+        reasons.append(Reason("reached", day=spec.actual))
+    elif spec.at is not None:
         reasons.append(Reason("fixed_date", day=spec.at))
     elif date is None:
         reasons.append(Reason("unscheduled"))
@@ -117,6 +125,8 @@ def _milestone_link(
             if reached == date:
                 reasons.append(_dependency(problem, link))
                 binding.append((reached, link.pred))
+        if date == problem.status_day:
+            reasons.append(Reason("status_date", day=date, milestone=True))
         following = rank(binding) if binding else None
     return ChainLink(node, True, date, date, None, None, None, tuple(reasons)), following
 
@@ -141,6 +151,8 @@ def _task_link(
 
     if start is None or end is None:
         return link([Reason("unscheduled")]), None
+    if spec.progress is not None:
+        return link([_progress_reason(problem, node)]), None
 
     latest = latest_own_start_before(problem, node, start)
     # Days at or below `floor` are all ruled out, by a tight link or by own rules.
@@ -165,7 +177,10 @@ def _task_link(
         and spec.earliest > 0
         and latest_own_start_before(problem, node, start, ignore_not_before=True) is not None
     ):
-        reasons.append(Reason("not_before", day=spec.earliest))
+        if spec.earliest == problem.status_day:
+            reasons.append(Reason("status_date", day=spec.earliest))
+        if spec.not_before is not None and spec.earliest == spec.not_before:
+            reasons.append(Reason("not_before", day=spec.earliest))
     if start == 0 or (latest is None and window is None and spec.earliest == 0 and not binding):
         reasons.append(Reason("plan_start", day=0))
 
@@ -190,6 +205,26 @@ def _task_link(
     if not bounds:
         return link(reasons), None
     return link(reasons), rank(bounds)
+
+
+def _progress_reason(problem: Problem, task_id: str) -> Reason:
+    """Why a started task is where it is: done (its actual dates), or running (where its
+    remaining work, or its planned duration from the actual start, ends)."""
+    spec = problem.tasks[task_id]
+    assert spec.progress is not None
+    if spec.progress.state == "done":
+        return Reason("done", day=spec.progress.end)
+    task = problem.plan.task(task_id)
+    if task.remaining is not None:
+        remaining = task.remaining
+        if isinstance(remaining, Cycles):
+            stated = f"{remaining.count} cycles"
+        else:
+            stated = f"{remaining.days} working days" if task.calendar is not None else f"{remaining.days} d"
+        return Reason("running", day=spec.progress.end, remaining=stated)
+    calendar = problem.calendars[task.calendar] if task.calendar is not None else None
+    planned = planned_end(calendar, spec.progress.start, task.days)
+    return Reason("running", day=spec.progress.end, planned=planned)
 
 
 def link_bound(problem: Problem, times: Times, link: Link) -> int | None:

@@ -33,6 +33,7 @@ def explanation_dict(explanation: Explanation) -> dict[str, Any]:
         "plan": explanation.plan,
         "verdict": explanation.verdict,
         "proven": explanation.proven,
+        "status_date": explanation.status_date,
         "milestones": [_milestone(explanation, item, date) for item in explanation.milestones],
         "resources": [
             {
@@ -75,6 +76,7 @@ def _milestone(explanation: Explanation, item: MilestoneExplanation, date: DateO
         "date": date(item.date),
         "due": date(item.due),
         "late_days": item.late_days,
+        "state": item.state,
         "bounds": {
             "physics": date(bounds.physics),
             "seasons": date(bounds.seasons),
@@ -144,4 +146,8 @@ def _reason(reason: Reason, date: DateOf) -> dict[str, Any]:
         fields["holders"] = list(reason.holders)
     if reason.delay is not None:
         fields["delay_days"] = reason.delay
+    if reason.remaining is not None:
+        fields["remaining"] = reason.remaining
+    if reason.planned is not None:
+        fields["planned_end"] = date(reason.planned)
     return fields

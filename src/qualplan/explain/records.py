@@ -20,6 +20,10 @@ REASON_KINDS = (
     "plan_start",  # the task starts on the plan's first day
     "resource",  # a resource would exceed its capacity one day earlier
     "fixed_date",  # a milestone with `at`
+    "status_date",  # a task not started, or a milestone not reached, by the status date cannot be earlier
+    "done",  # a task done by the status date: its actual dates
+    "running",  # a task running at the status date: its end is where its remaining work ends
+    "reached",  # a milestone reached by the status date: its actual date
     "slack",  # nothing binds: the found schedule could start it earlier
     "unscheduled",  # no date in this schedule (a predecessor cannot fit)
 )
@@ -40,7 +44,7 @@ class Reason:
     type: str | None = None  # dependency type: finish | start | end
     lag: int | None = None  # dependency lag, days
     via_stage: str | None = None  # the stage named in `after`, when the link came from one
-    milestone: bool = False  # dependency: the predecessor is a milestone (a date, not a task)
+    milestone: bool = False  # dependency: the predecessor is a milestone; status_date: about a milestone
     day: int | None = None
     holiday: str | None = None  # the calendar's holiday range that contains `day`
     weekday: str | None = None  # the weekend day name when `day` is a weekend
@@ -49,6 +53,8 @@ class Reason:
     capacity: int | None = None  # the resource's capacity on `day`
     used: int | None = None  # units other tasks hold on `day`
     delay: int | None = None  # resource: days the resource pushes the task past its dependencies
+    remaining: str | None = None  # running: the work left as the plan states it ("400 cycles", "12 d")
+    planned: int | None = None  # running without `remaining`: where its planned duration from the actual start ends
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,7 @@ class MilestoneExplanation:
     bounds: Bounds
     physics_chain: tuple[ChainLink, ...] = ()  # in the physics bound (no resources, no windows)
     seasons_chain: tuple[ChainLink, ...] = ()  # in the seasons bound (no resources, windows kept)
+    state: str = "planned"  # "reached" when it was reached by the status date (its date is its actual date)
 
 
 @dataclass(frozen=True)
@@ -203,6 +210,8 @@ class Explanation:
     scope: str | None = None
     #: with ``scope``: how many tasks come before that milestone (the tasks whose resources are shown)
     scope_tasks: int = 0
+    #: the plan's status date (ISO), None without one: no unstarted work begins before it
+    status_date: str | None = None
 
     def milestone(self, milestone_id: str) -> MilestoneExplanation:
         return next(item for item in self.milestones if item.id == milestone_id)

@@ -28,6 +28,7 @@ def render_text(explanation: Explanation, *, chains: bool | None = None) -> str:
     lines = [
         f"{explanation.plan}: verdict {explanation.verdict}"
         + ("" if explanation.proven else " (schedule not proved optimal)")
+        + ("" if explanation.status_date is None else f", as of the status date {explanation.status_date}")
     ]
     for item in explanation.milestones:
         detail = chains if chains is not None else bool(item.late_days) or len(explanation.milestones) == 1
@@ -81,6 +82,8 @@ def headline(explanation: Explanation, item: MilestoneExplanation) -> str:
 def bounds_sentence(explanation: Explanation, item: MilestoneExplanation) -> str:
     """``Physics allow 2027-09-14; windows cost 74 days (winter-heihe); lab capacity costs 31 days, mostly cycler.``"""
     bounds = item.bounds
+    if item.state == "reached":
+        return f"Reached on {_date(explanation, item.date)} (its actual date): no rule moves it."
     if bounds.physics is None:
         return "Even with unlimited equipment and no windows nothing fits inside the horizon."
     parts = [f"Physics allow {_date(explanation, bounds.physics)}"]
@@ -104,6 +107,8 @@ def bounds_sentence(explanation: Explanation, item: MilestoneExplanation) -> str
 def advice(explanation: Explanation, item: MilestoneExplanation) -> str:
     """What it would take to move the milestone earlier, layer by layer: lab, seasons, physics."""
     bounds = item.bounds
+    if item.state == "reached":
+        return "nothing: it was reached, and the past does not move."
     if bounds.physics is None:
         return (
             "nothing fits even with unlimited equipment and no windows: "
@@ -177,6 +182,8 @@ def why_line(explanation: Explanation, milestone_id: str) -> str:
     The causes come in the order of their cost, largest first."""
     item = explanation.milestone(milestone_id)
     bounds = item.bounds
+    if item.state == "reached":
+        return f"why: it was reached on {_date(explanation, item.date)} (its actual date)"
     if bounds.physics is None:
         return "why: nothing fits inside the horizon even with unlimited equipment and no windows"
     causes: list[tuple[int, str]] = []
@@ -224,6 +231,8 @@ def link_length(link: ChainLink) -> str:
     ``5 working days of works span 15 d, with 4 weekend days and 6 days of holiday 2026-02-15..2026-02-23``.
     """
     derived = link.arithmetic if link.arithmetic and "cycles" in link.arithmetic else None
+    if _progress_reason(link) is not None:
+        return f"{link.span} d from its actual start; planned {link.arithmetic}"
     if link.calendar is None:
         return derived or f"{link.length} d"
     text = f"{in_working_days(derived) if derived else _working_days(link.length)} of {link.calendar}"
@@ -326,6 +335,16 @@ def reason_text(explanation: Explanation, reason: Reason) -> str:
         )
     if kind == "fixed_date":
         return f"fixed date (at) {_date(explanation, reason.day)}"
+    if kind == "status_date":
+        if reason.milestone:
+            return f"{_date(explanation, reason.day)} is the status date: a milestone not yet reached falls no earlier"
+        return f"starts {_date(explanation, reason.day)}, the status date: no unstarted work begins earlier"
+    if kind == "reached":
+        return f"reached {_date(explanation, reason.day)} (actual date)"
+    if kind == "done":
+        return f"done by the status date, ended {_date(explanation, reason.day)} (actual dates)"
+    if kind == "running":
+        return running_text(explanation, reason)
     if kind == "slack":
         return f"not tight: this schedule could start it on {_date(explanation, reason.day)}"
     return "no date: a predecessor does not fit"
@@ -427,14 +446,43 @@ def _days(count: int | None) -> str:
     return f"{count} day" if abs(count) == 1 else f"{count} days"
 
 
+def running_text(explanation: Explanation, reason: Reason) -> str:
+    """Where a running task ends and why: ``running: 400 cycles remain from the status date
+    2026-03-02, ends 2026-07-14``; without recorded remaining work, from its planned duration."""
+    status = explanation.status_date or "?"
+    end = _date(explanation, reason.day)
+    if reason.remaining is not None:
+        return f"running: {reason.remaining} remain from the status date {status}, ends {end}"
+    if reason.planned is not None and reason.planned < (reason.day or 0):
+        planned = _date(explanation, reason.planned)
+        return f"running past its planned end {planned} (no remaining work recorded): ends {end}, the status date"
+    return f"running (no remaining work recorded): its planned duration from the actual start ends {end}"
+
+
 def _is_fixed(link: ChainLink) -> bool:
-    return any(reason.kind == "fixed_date" for reason in link.reasons)
+    return any(reason.kind in ("fixed_date", "reached") for reason in link.reasons)
+
+
+def _is_done(link: ChainLink) -> bool:
+    """A task done by the status date: shortening it is no advice any more."""
+    return any(reason.kind == "done" for reason in link.reasons)
+
+
+def _progress_reason(link: ChainLink) -> Reason | None:
+    return next((reason for reason in link.reasons if reason.kind in ("done", "running")), None)
 
 
 def _chain_entry(explanation: Explanation, link: ChainLink) -> str:
     """A task in the "Set by" line, with its arithmetic when the duration is derived from cycles."""
     if link.is_milestone:
+        if any(reason.kind == "reached" for reason in link.reasons):
+            return f"{link.node} (reached {_date(explanation, link.start)})"
         return f"{link.node} (fixed at {_date(explanation, link.start)})"
+    progress = _progress_reason(link)
+    if progress is not None and progress.kind == "done":
+        return f"{link.node} (done {_date(explanation, link.end)})"
+    if progress is not None:
+        return f"{link.node} (running, ends {_date(explanation, link.end)})"
     if link.arithmetic and "cycles" in link.arithmetic:
         arithmetic = in_working_days(link.arithmetic) if link.calendar else link.arithmetic
         return f"{link.node} ({arithmetic})"
@@ -492,6 +540,12 @@ def _fixed_root(explanation: Explanation, chain: tuple[ChainLink, ...]) -> str:
     for reason in root.reasons:
         if reason.kind == "fixed_date":
             return f"; and it waits for {root.node}'s fixed date {_date(explanation, reason.day)}"
+        if reason.kind == "status_date":
+            return f"; and nothing not yet started begins before the status date {_date(explanation, reason.day)}"
+        if reason.kind == "running":
+            return f"; and it waits for {root.node}, running until {_date(explanation, reason.day)}"
+        if reason.kind == "reached":
+            return f"; and it waits for {root.node}, reached {_date(explanation, reason.day)}"
         if reason.kind == "not_before":
             return f"; and it waits for {root.node}'s not_before {_date(explanation, reason.day)}"
     return ""
@@ -500,7 +554,7 @@ def _fixed_root(explanation: Explanation, chain: tuple[ChainLink, ...]) -> str:
 def _dominant_tests(chain: tuple[ChainLink, ...], count: int = _DOMINANT) -> str:
     """The longest tasks of a chain by elapsed days: ``a 177 d, b 50 working days (70 d elapsed)``."""
     tasks = sorted(
-        (link for link in chain if not link.is_milestone and link.length is not None),
+        (link for link in chain if not link.is_milestone and link.length is not None and not _is_done(link)),
         key=lambda link: (-(link.span or link.length or 0), link.node),
     )[:count]
     return ", ".join(f"{link.node} {length_text(link.length, link.calendar, link.span)}" for link in tasks)

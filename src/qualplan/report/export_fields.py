@@ -22,14 +22,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def task_state(result: SolveResult, task_id: str) -> str:
-    """A task's progress state: ``done``, ``running`` or ``planned``.
-
-    Plans have no actuals yet, so every task is ``planned``; the exports read the
-    state only through this function, so progress (issue 17, ``actual``) changes
-    it here alone.
-    """
-    del result, task_id  # no actual dates exist in a plan yet
-    return "planned"
+    """A task's progress state: ``done``, ``running`` or ``planned`` (plan-format.md, "Progress";
+    the compiled ``TaskSpec.state``). The exports read the state only through this function."""
+    return result.problem.tasks[task_id].state
 
 
 def resources_text(uses: tuple[tuple[str, int], ...] | dict[str, int]) -> str:

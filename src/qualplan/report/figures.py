@@ -3,6 +3,9 @@
 ``gantt_figure`` draws the schedule grouped by stage (one header row per stage,
 then its tasks as a cascade), milestones as diamonds, due dates as dashed
 lines, the critical chain in colour and each task's window shaded in its row.
+With a status date, work done by it is grey (a done task's whole bar, a running
+task's days before it, its remaining days in its usual colour) and a solid
+vertical line marks it, on the resource charts too.
 ``resource_figure`` draws, per resource, the units in use each day against the
 capacity profile. ``html.py`` puts them on a page.
 
@@ -41,6 +44,8 @@ OTHER = "#74a9cf"
 MET = "#2b8a3e"
 NO_DUE = "#495057"
 OUTLINE = "#212529"
+DONE = "#adb5bd"  # work done by the status date
+STATUS_LINE = "#5f3dc4"
 BAND = "rgba(134, 142, 150, 0.10)"
 WINDOW_COLOURS = ("#66d9e8", "#ffd43b", "#b197fc", "#8ce99a", "#ffa8a8", "#a5d8ff")
 WINDOW_OPACITY = 0.35
@@ -148,10 +153,15 @@ def milestone_class(row: MilestoneRow) -> str:
 # --- hover text --------------------------------------------------------------------------
 
 
-def task_hover(row: TaskRow, stage: str, milestones: dict[str, MilestoneRow]) -> str:
-    """Everything a planner asks about a bar: dates, the duration's arithmetic, resources, standard."""
+def task_hover(
+    row: TaskRow, stage: str, milestones: dict[str, MilestoneRow], status_date: dt.date | None = None
+) -> str:
+    """Everything a planner asks about a bar: dates, the duration's arithmetic, resources, standard,
+    and with a status date its progress."""
     assert row.start is not None and row.end is not None
     lines = [f"<b>{text(row.name)}</b>", f"{text(row.id)} · stage {text(stage)}"]
+    if row.state != "planned":
+        lines.append(progress_text(row, status_date))
     assert row.span_days is not None
     lines.append(f"{row.start.isoformat()} → {row.end.isoformat()} ({elapsed_text(row.calendar_cost, row.span_days)})")
     lines.append(f"duration: {text(duration_text(row))}")
@@ -164,6 +174,15 @@ def task_hover(row: TaskRow, stage: str, milestones: dict[str, MilestoneRow]) ->
     if row.critical_for:
         lines.append("critical for: " + ", ".join(_milestone_state(milestones[m]) for m in row.critical_for))
     return "<br>".join(lines)
+
+
+def progress_text(row: TaskRow, status_date: dt.date | None) -> str:
+    """``done (actual dates)`` or ``running: 40 of 96 days done by the status date 2026-03-02``."""
+    assert row.start is not None and row.end is not None and row.span_days is not None
+    if row.state == "done" or status_date is None:
+        return f"<b>{row.state}</b> (actual dates)"
+    done = max(0, min((status_date - row.start).days, row.span_days))
+    return f"<b>running</b>: {done} of {row.span_days} days done by the status date {status_date.isoformat()}"
 
 
 def duration_text(row: TaskRow) -> str:
@@ -219,6 +238,7 @@ def gantt_figure(
     ``chains`` maps a milestone id to the tasks of its critical chain, nearest first.
     """
     tasks = [task for group in groups for task in group.tasks]
+    status_date = result.problem.plan.status_date
     rows = gantt_rows(groups, milestones)
     keys = [row.key for row in rows]
     position = {row.key: index for index, row in enumerate(rows)}
@@ -241,18 +261,42 @@ def gantt_figure(
             showlegend=False,
         )
     )
+
+    def hover(task: TaskRow) -> str:
+        return task_hover(task, stage_names[task.id], by_id, status_date)
+
+    done_parts = [(task, *part) for task in tasks if (part := _done_part(task, status_date)) is not None]
+    if done_parts:
+        figure.add_trace(
+            go.Bar(
+                name="Work done by the status date",
+                orientation="h",
+                y=[task.id for task, _, _ in done_parts],
+                base=[first_day.isoformat() for _, first_day, _ in done_parts],
+                x=[days * DAY_MS for _, _, days in done_parts],
+                customdata=[hover(task) for task, _, _ in done_parts],
+                hovertemplate="%{customdata}<extra></extra>",
+                marker={"color": DONE, "line": {"width": 0}},
+            )
+        )
     for kind, name, colour in TASK_CLASSES:
-        members = [task for task in tasks if task.start is not None and task_class(task, late) == kind]
+        members = [
+            (task, *part)
+            for task in tasks
+            if task.start is not None
+            and task_class(task, late) == kind
+            and (part := _to_come(task, status_date)) is not None
+        ]
         if not members:
             continue
         figure.add_trace(
             go.Bar(
                 name=name,
                 orientation="h",
-                y=[task.id for task in members],
-                base=[task.start.isoformat() for task in members],
-                x=[task.span_days * DAY_MS for task in members],
-                customdata=[task_hover(task, stage_names[task.id], by_id) for task in members],
+                y=[task.id for task, _, _ in members],
+                base=[first_day.isoformat() for _, first_day, _ in members],
+                x=[days * DAY_MS for _, _, days in members],
+                customdata=[hover(task) for task, _, _ in members],
                 hovertemplate="%{customdata}<extra></extra>",
                 marker={
                     "color": colour,
@@ -277,6 +321,9 @@ def gantt_figure(
             )
         )
     due_shapes, due_labels = _due_lines(milestones)
+    status_shapes, status_labels = status_line(status_date)
+    due_shapes += status_shapes
+    due_labels += status_labels
     holidays = _holiday_gaps(result, tasks, position)
     shapes = _stage_bands(rows) + _window_shades(result, tasks, position, first, last) + holidays + due_shapes
     _add_window_legend(figure, tasks)
@@ -327,6 +374,58 @@ def gantt_figure(
         automargin=False,
     )
     return figure
+
+
+def _done_part(task: TaskRow, status_date: dt.date | None) -> tuple[dt.date, int] | None:
+    """(first day, days) of a started task's work done by the status date: a done task's whole
+    bar, a running task's days before the status date; None for a planned task."""
+    if task.state == "planned" or task.start is None or task.span_days is None:
+        return None
+    if task.state == "done" or status_date is None:
+        return task.start, task.span_days
+    days = min((status_date - task.start).days, task.span_days)
+    return (task.start, days) if days > 0 else None
+
+
+def _to_come(task: TaskRow, status_date: dt.date | None) -> tuple[dt.date, int] | None:
+    """(first day, days) of a task's bar in its class colour: the whole of a planned task, a running
+    task's days from the status date on, nothing of a done one."""
+    if task.start is None or task.span_days is None or task.state == "done":
+        return None
+    if task.state == "running" and status_date is not None and status_date > task.start:
+        assert task.end is not None
+        return status_date, (task.end - status_date).days + 1
+    return task.start, task.span_days
+
+
+def status_line(status_date: dt.date | None) -> tuple[list[dict], list[dict]]:
+    """A solid vertical line where the status date begins (its first remaining day), labelled."""
+    if status_date is None:
+        return [], []
+    x = status_date.isoformat()
+    line = {
+        "type": "line",
+        "xref": "x",
+        "x0": x,
+        "x1": x,
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": STATUS_LINE, "width": 2},
+    }
+    label = {
+        "xref": "x",
+        "x": x,
+        "yref": "paper",
+        "y": 1,
+        "text": f"status date {x}",
+        "showarrow": False,
+        "textangle": -90,
+        "xanchor": "left",
+        "yanchor": "top",
+        "font": {"size": 10, "color": STATUS_LINE},
+    }
+    return [line], [label]
 
 
 def _due_lines(milestones: list[MilestoneRow]) -> tuple[list[dict], list[dict]]:
@@ -609,6 +708,10 @@ def resource_figure(
             range=[0, top * 1.15], fixedrange=True, title_text="units", automargin=False, row=index, col=1
         )
     figure.update_xaxes(range=[first.isoformat(), last.isoformat()], **DATE_TICKS)
+    status_date = result.problem.plan.status_date
+    if status_date is not None:
+        # The same line as on the Gantt chart, across every resource's chart.
+        figure.add_vline(x=status_date.isoformat(), line={"color": STATUS_LINE, "width": 2})
     figure.update_layout(
         template="plotly_white",
         height=max(260, 60 + 170 * len(resources)),

@@ -48,6 +48,7 @@ from qualplan.report.rows import (
     stage_label,
     task_rows,
 )
+from qualplan.report.text import progress_line
 from qualplan.result import SolveResult, SolveStatus, Verdict
 
 #: Nothing may load from anywhere: scripts and styles are inline, images only
@@ -130,6 +131,9 @@ def _header(result: SolveResult) -> str:
         f"horizon {_e(plan.horizon.text)} (last day {plan.last_day.isoformat()})",
         f"{len(plan.tasks)} tasks, {len(plan.milestones)} milestones, {len(plan.resources)} resources",
     ]
+    progress = progress_line(result)
+    if progress is not None:
+        facts.append(_e(progress))
     return (
         f"<header>\n<h1>{_e(plan.title or plan.id)}</h1>\n"
         f'<p class="facts">{" · ".join(facts)}</p>\n'
@@ -234,7 +238,8 @@ def _gantt_section(has_chains: bool) -> str:
     return (
         '<section id="schedule">\n<h2>Schedule</h2>\n'
         f'<p class="hint">{legend}Diamonds are milestones, dashed lines due dates; a shaded row is the '
-        "task's window, open; a pale gap in a bar is a holiday of the task's calendar. "
+        "task's window, open; a pale gap in a bar is a holiday of the task's calendar. Grey is work done by "
+        "the status date (the solid line), where the plan has one. "
         "Hover a bar for its dates, duration arithmetic, resources and standard. "
         "Drag to zoom, use the slider or scroll to move along the timeline, double-click to reset.</p>\n"
         f'<div id="{GANTT_ID}" class="plot"></div>\n</section>'
@@ -316,12 +321,13 @@ def _task_table(result: SolveResult, tasks: list[TaskRow]) -> str:
             f'<tr class="{flag}"><td><code>{_e(task.id)}</code></td><td>{_e(task.name)}</td>'
             f"<td>{_e(_stage_name(result, task.stage))}</td>"
             f'<td class="date">{_date(task.start)}</td><td class="date">{_date(task.end)}</td>'
-            f"<td>{_e(_task_duration(task))}</td><td>{uses}</td><td>{_e(task.standard or '')}</td></tr>"
+            f"<td>{_e(_task_duration(task))}</td><td>{uses}</td><td>{_e(task.standard or '')}</td>"
+            f"<td>{_e(task.state)}</td></tr>"
         )
     return (
         '<section id="tasks">\n<details>\n<summary>All tasks</summary>\n<table class="tasks">\n'
         "<thead><tr><th>Id</th><th>Name</th><th>Stage</th><th>Start</th><th>End</th><th>Duration</th>"
-        "<th>Resources</th><th>Standard</th></tr></thead>\n<tbody>\n"
+        "<th>Resources</th><th>Standard</th><th>State</th></tr></thead>\n<tbody>\n"
         + "\n".join(rows)
         + "\n</tbody></table>\n</details>\n</section>"
     )

@@ -3,7 +3,9 @@
 The spec's keys come first, in the spec's order (``format``, ``plan``,
 ``verdict``, ``proven``, ``milestones``, ``tasks``), then the keys qualplan adds
 (``file``, ``status``, ``lateness``, ``lateness_bound``, ``conflicts``; ``name``
-and ``priority`` on milestones; ``name`` and ``stage`` on tasks). Nothing in it
+and ``priority`` on milestones; ``name`` and ``stage`` on tasks). The progress
+keys of the second wave (top-level ``status_date``, ``state`` on tasks and
+milestones) come last in their record. Nothing in it
 depends on the clock (no wall time), so the same plan, seed and workers give the
 same bytes on every run.
 
@@ -37,6 +39,7 @@ def document(result: SolveResult, path: Path | None = None) -> dict[str, Any]:
                 "met": outcome.met,
                 "name": milestone.name,
                 "priority": milestone.priority,
+                "state": milestone.state,
             }
         )
     times = schedule_times(problem, result.schedule) if result.schedule is not None else None
@@ -54,6 +57,7 @@ def document(result: SolveResult, path: Path | None = None) -> dict[str, Any]:
                 "uses": dict(task.uses),
                 "name": task.name,
                 "stage": task.stage,
+                "state": task.state,
             }
         )
     return {
@@ -68,6 +72,7 @@ def document(result: SolveResult, path: Path | None = None) -> dict[str, Any]:
         "lateness": result.lateness,
         "lateness_bound": result.lateness_bound,
         "conflicts": list(result.conflicts),
+        "status_date": _iso(plan.status_date),
     }
 
 

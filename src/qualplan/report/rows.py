@@ -38,6 +38,7 @@ class TaskRow:
     critical_for: tuple[str, ...] = ()  # milestones whose critical chain runs through this task
     #: with a calendar and a schedule: the weekend days and holidays between start and end
     calendar_cost: CalendarCost | None = None
+    state: str = "planned"  # planned | running | done (plan-format.md, "Progress")
 
     @property
     def critical(self) -> bool:
@@ -63,6 +64,7 @@ class MilestoneRow:
     met: bool | None
     priority: int
     fixed: bool  # reached at a fixed `at` date rather than after other nodes
+    reached: bool = False  # reached by the status date: its date is its actual date
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def task_rows(result: SolveResult, critical: dict[str, tuple[str, ...]] | None =
                 standard=task.standard,
                 critical_for=critical.get(task.id, ()),
                 calendar_cost=cost,
+                state=task.state,
             )
         )
     return rows
@@ -131,6 +134,7 @@ def milestone_rows(result: SolveResult) -> list[MilestoneRow]:
                 met=outcome.met,
                 priority=milestone.priority,
                 fixed=milestone.at is not None,
+                reached=milestone.actual is not None,
             )
         )
     return rows

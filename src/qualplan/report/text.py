@@ -33,10 +33,14 @@ def render(
     why: Mapping[str, str] | None = None,
     color: bool = False,
     width: int = 100,
+    slips: Mapping[str, str] | None = None,
+    baseline_line: str | None = None,
 ) -> str:
     """One plan's result: heading, milestone table, a "why" line per late milestone, schedule span, verdict.
 
-    ``why`` maps a milestone id to its one-line reason (``qualplan.explain.why_lines``).
+    ``why`` maps a milestone id to its one-line reason (``qualplan.explain.why_lines``);
+    ``slips`` (``check --baseline``) a milestone id to its slip cell (``baseline.slip_text``),
+    which adds a ``slip`` column, and ``baseline_line`` the tasks' variance in one line.
     """
     console, buffer = _console(color, width)
     plan = result.problem.plan
@@ -47,11 +51,16 @@ def render(
         heading.append(f"  ({path.as_posix()})", style="dim")
     console.print(heading)
     if plan.milestones:
-        console.print(milestone_table(result, width))
+        console.print(milestone_table(result, width, slips))
     else:
         console.print("  (the plan has no milestones)")
     for milestone_id, reason in (why or {}).items():
         console.print(f"why {milestone_id} is late: {reason.removeprefix('why: ')}", soft_wrap=True)
+    progress = progress_line(result)
+    if progress:
+        console.print(progress, soft_wrap=True)
+    if baseline_line:
+        console.print(baseline_line, soft_wrap=True)
     span = schedule_span(result)
     if span:
         console.print(span)
@@ -62,17 +71,21 @@ def render(
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
-def milestone_table(result: SolveResult, width: int = 100) -> Table:
-    """Milestone, name, due, date, slack or lateness, outcome: one row per milestone in plan order.
+def milestone_table(result: SolveResult, width: int = 100, slips: Mapping[str, str] | None = None) -> Table:
+    """Milestone, name, due, date, slack or lateness, (with ``slips``) slip against a baseline,
+    outcome: one row per milestone in plan order.
 
     Only the name column gives way in a narrow terminal (cut with an ellipsis, or
     left out below 8 columns): ids and dates are never cut.
     """
     plan = result.problem.plan
-    headers = ("milestone", "name", "due", "date", "slack / late", "")
+    headers: tuple[str, ...] = ("milestone", "name", "due", "date", "slack / late", "")
+    if slips is not None:
+        headers = (*headers[:5], "slip", "")
     rows = []
     for outcome in result.milestone_outcomes():
         milestone = plan.milestone(outcome.id)
+        slip = () if slips is None else (Text(slips.get(outcome.id, "—")),)
         rows.append(
             (
                 Text(outcome.id),
@@ -80,6 +93,7 @@ def milestone_table(result: SolveResult, width: int = 100) -> Table:
                 Text(_iso(outcome.due)),
                 Text(_iso(outcome.date)),
                 _slack(outcome),
+                *slip,
                 _outcome(outcome, result.verdict),
             )
         )
@@ -93,7 +107,7 @@ def milestone_table(result: SolveResult, width: int = 100) -> Table:
         table.add_column(
             header,
             no_wrap=True,
-            justify="right" if index == 4 else "left",
+            justify="right" if index == 4 or headers[index] == "slip" else "left",
             overflow="ellipsis" if index == 1 else "fold",
             max_width=room if index == 1 else None,
             min_width=widths[index],
@@ -124,6 +138,23 @@ def schedule_span(result: SolveResult) -> str | None:
     first, last = problem.date(min(starts)), problem.date(max(ends))
     count = len(problem.tasks)
     return f"schedule: {first.isoformat()} .. {last.isoformat()} ({count} task{'' if count == 1 else 's'})"
+
+
+def progress_line(result: SolveResult) -> str | None:
+    """``progress as of 2026-03-02: 1 task done, 1 running, 2 planned; 1 of 2 milestones reached``,
+    or None for a plan without a status date."""
+    plan = result.problem.plan
+    if plan.status_date is None:
+        return None
+    states = Counter(task.state for task in plan.tasks)
+    done = f"{states['done']} task{'' if states['done'] == 1 else 's'} done"
+    reached = sum(milestone.actual is not None for milestone in plan.milestones)
+    total = len(plan.milestones)
+    milestones = f"; {reached} of {total} milestone{'' if total == 1 else 's'} reached" if total else ""
+    return (
+        f"progress as of {plan.status_date.isoformat()}: {done}, {states['running']} running, "
+        f"{states['planned']} planned{milestones}"
+    )
 
 
 def summary(verdicts: list[Verdict], invalid: int = 0, failed: int = 0) -> str:

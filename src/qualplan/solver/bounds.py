@@ -52,12 +52,15 @@ def relaxed(problem: Problem, *, windows: set[str], not_before: set[str], at: se
     ``not_before``, milestone ids for ``at``), for bounds that stay valid when they are off.
 
     A milestone whose ``at`` is off may fall on any day, so its date is bounded below by 0.
+    The status date is no switchable rule: a task without its ``not_before`` still starts on
+    or after it, and a started task keeps its actual start.
     """
+    floor = max(0, problem.status_day or 0)
     tasks = {
         task_id: replace(
             task,
             occurrences=None if task_id in windows else task.occurrences,
-            earliest=0 if task_id in not_before else task.earliest,
+            earliest=floor if task_id in not_before and task.progress is None else task.earliest,
             not_before=None if task_id in not_before else task.not_before,
         )
         for task_id, task in problem.tasks.items()
@@ -117,7 +120,7 @@ def compute_bounds(problem: Problem, cutoff: Cutoff | None = None) -> Bounds:
 
 def _latest_date(problem: Problem, node: str, latest: dict, latest_end: dict, cap: int | None) -> int | None:
     """Latest date of a milestone that its successors allow (None: unbounded)."""
-    fixed = problem.milestones[node].at
+    fixed = problem.milestones[node].fixed
     date = cap
     for link in problem.succs[node]:
         date = _min(date, _link_cap(link, latest, latest_end))  # a milestone's start and end are its date
@@ -128,8 +131,13 @@ def _latest_date(problem: Problem, node: str, latest: dict, latest_end: dict, ca
 
 def last_fit(problem: Problem, task_id: str, start_cap: int | None, end_cap: int) -> int | None:
     """The latest start ``<= start_cap`` whose end is ``<= end_cap``, on a working day of the
-    task's calendar, inside one occurrence of its window, not before its ``earliest``."""
+    task's calendar, inside one occurrence of its window, not before its ``earliest``.
+    A started task has one start, its actual one."""
     task = problem.tasks[task_id]
+    if task.fixed_start is not None:
+        end = problem.end_of(task_id, task.fixed_start)
+        fits = (start_cap is None or task.fixed_start <= start_cap) and end is not None and end <= end_cap
+        return task.fixed_start if fits else None
     calendar = problem.calendars[task.calendar] if task.calendar is not None else None
     occurrences = task.occurrences if task.occurrences is not None else ((0, problem.days - 1),)
     for lo, hi in reversed(occurrences):
@@ -152,8 +160,11 @@ def last_fit(problem: Problem, task_id: str, start_cap: int | None, end_cap: int
 def start_intervals(problem: Problem, task_id: str, earliest: int, latest: int) -> list[tuple[int, int]]:
     """The starts a task may take in ``[earliest, latest]`` as sorted inclusive intervals,
     keeping its end inside the same window occurrence. For a calendar task only the
-    working days of the intervals are starts (the model adds that rule)."""
+    working days of the intervals are starts (the model adds that rule). A started task has
+    one start, its actual one."""
     task = problem.tasks[task_id]
+    if task.fixed_start is not None:
+        return [(task.fixed_start, task.fixed_start)] if earliest <= task.fixed_start <= latest else []
     occurrences = task.occurrences if task.occurrences is not None else ((0, problem.days - 1),)
     intervals: list[tuple[int, int]] = []
     if task.calendar is None:
@@ -217,12 +228,16 @@ def reach_after_last_end(problem: Problem) -> dict[str, int | None]:
     """For each milestone, the most days its date can fall after the last task's end.
 
     A milestone reached only through tasks and other such milestones falls at most its
-    largest lag chain after the last end; one fixed by ``at`` (or reached through one)
-    has no such bound (None). ``Problem.reach_after_last_end`` keeps the result.
+    largest lag chain after the last end; one fixed by ``at`` or ``actual`` (or reached
+    through one) has no such bound (None). Neither has any when the status date may
+    fall after the last end (every task done before it), as a milestone not yet
+    reached falls on it at the earliest. ``Problem.reach_after_last_end`` keeps the result.
     """
     reach: dict[str, int | None] = {}
+    if not _last_end_reaches_status_day(problem):
+        return dict.fromkeys(problem.milestones)
     for milestone in (node for node in problem.topological_order if node in problem.milestones):
-        if problem.milestones[milestone].at is not None:
+        if problem.milestones[milestone].fixed is not None:
             reach[milestone] = None
             continue
         longest: int | None = 0
@@ -234,3 +249,11 @@ def reach_after_last_end(problem: Problem) -> dict[str, int | None]:
                 longest = max(longest, link.lag)
         reach[milestone] = longest
     return reach
+
+
+def _last_end_reaches_status_day(problem: Problem) -> bool:
+    """Whether every schedule's last end is on or after the status day: a task not done
+    starts (a planned one) or ends (a running one) on or after it."""
+    if problem.status_day is None:
+        return True
+    return any(task.fixed_end is None or task.fixed_end >= problem.status_day for task in problem.tasks.values())

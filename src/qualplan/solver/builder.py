@@ -141,6 +141,8 @@ class ModelBuilder:
         self._add_windows()
         self._add_dependencies()
         self._add_fixed_milestones()
+        self._add_status_date()
+        self._add_actuals()
         self._add_resources()
         self._add_last_end()
         self._add_milestones_by_last_end()
@@ -212,7 +214,8 @@ class ModelBuilder:
 
         A milestone's start and end are its date variable; the objective pushes it down
         to the smallest day its links allow, and reported dates are always recomputed
-        from the starts.
+        from the starts. A link into a started task or a reached milestone is not
+        enforced (its actual dates are facts): ``Problem.links`` leaves it out.
         """
         for link in self.problem.links:
             successor = self._end(link.succ) if link.succ_side == "end" else self._start(link.succ)
@@ -223,6 +226,29 @@ class ModelBuilder:
         for milestone, spec in self.problem.milestones.items():
             if spec.at is not None:
                 self._require(self.dates[milestone] == spec.at, RuleKey("at", milestone))
+
+    def _add_status_date(self) -> None:
+        """With a status date: no planned task starts before it, and a milestone not yet
+        reached falls on it at the earliest (at the close of the status date)."""
+        day = self.problem.status_day
+        if day is None:
+            return
+        for task_id, spec in self.problem.tasks.items():
+            if spec.progress is None:
+                self.model.add(self.tasks[task_id].start >= day)
+        for milestone, spec in self.problem.milestones.items():
+            if spec.actual is None:
+                self.model.add(self.dates[milestone] >= day)
+
+    def _add_actuals(self) -> None:
+        """A started task keeps its actual start (its span, done or running, is its fixed
+        ``length``); a reached milestone keeps the day it was reached. No rule moves them."""
+        for task_id, spec in self.problem.tasks.items():
+            if spec.fixed_start is not None:
+                self.model.add(self.tasks[task_id].start == spec.fixed_start)
+        for milestone, spec in self.problem.milestones.items():
+            if spec.actual is not None:
+                self.model.add(self.dates[milestone] == spec.actual)
 
     def _add_resources(self) -> None:
         """Tasks that overlap on a day use at most that day's capacity (switchable per resource).
@@ -237,6 +263,10 @@ class ModelBuilder:
         horizon joins the cumulative. Capacity
         reasoning then bounds the date directly, which is what proves makespans on
         resource-bound plans (PSPLIB) instead of enumerating them.
+
+        Capacity holds from the status date on: a started task holds its units from the
+        later of its start and the status date to its end (``_held``), and not at all
+        when it ended before the status date.
         """
         for resource, steps in self.problem.capacity_steps.items():
             users = [
@@ -249,8 +279,9 @@ class ModelBuilder:
                 continue
             largest = max(units for _, units in steps)
             smallest = min(units for _, units in steps)
-            intervals = [self.tasks[task_id].interval for task_id, _ in users]
-            demands = [units for _, units in users]
+            held = [(self._held(task_id), units) for task_id, units in users]
+            intervals = [interval for interval, _ in held if interval is not None]
+            demands = [units for interval, units in held if interval is not None]
             for first, stop, units in self.problem.capacity_spans(resource):
                 if units < largest and first < stop:
                     intervals.append(
@@ -288,6 +319,17 @@ class ModelBuilder:
         if literal is not None:
             constraint.only_enforce_if(literal)
 
+    def _held(self, task_id: str) -> cp_model.IntervalVar | None:
+        """The days a task holds its resources in the model: all of a planned task's; of a
+        started one, those from the status date on (None when it ended before it)."""
+        spec = self.problem.tasks[task_id]
+        if spec.fixed_start is None or spec.fixed_end is None or self.problem.status_day is None:
+            return self.tasks[task_id].interval
+        first = max(spec.fixed_start, self.problem.status_day)
+        if spec.fixed_end < first:
+            return None
+        return self.model.new_fixed_size_interval_var(first, spec.fixed_end - first + 1, f"held[{task_id}]")
+
     def _start(self, node: str):
         return self.dates[node] if node in self.dates else self.tasks[node].start
 
@@ -300,9 +342,11 @@ class ModelBuilder:
         lowest = 0 if lowest is None else lowest
         highest = self.bounds.latest.get(milestone)
         if highest is None:
-            fixed = [m.at for m in self.problem.milestones.values() if m.at is not None]
+            fixed = [m.fixed for m in self.problem.milestones.values() if m.fixed is not None]
             highest = max([self.problem.days - 1, *fixed]) + sum(link.lag for link in self.problem.links) + 1
-        if spec.at is not None and self.literal(RuleKey("at", milestone)) is None:
+        if spec.actual is not None:
+            lowest = highest = spec.actual
+        elif spec.at is not None and self.literal(RuleKey("at", milestone)) is None:
             lowest = highest = spec.at
         return self.model.new_int_var(lowest, max(lowest, highest), f"date[{milestone}]")
 
@@ -311,7 +355,7 @@ class ModelBuilder:
         and each milestone (with ``after``) that every user precedes through end-bounding links."""
         anchors = [self.last_end]
         for milestone, spec in self.problem.milestones.items():
-            if spec.at is None and users <= self._ended_by(milestone):
+            if spec.fixed is None and users <= self._ended_by(milestone):
                 anchors.append(self.dates[milestone])
         return anchors
 

@@ -133,6 +133,8 @@ def _eligible(problem: Problem) -> bool:
     """Plans whose every rule the arrays state exactly (module docstring)."""
     if any(task.calendar is not None or task.occurrences is not None for task in problem.tasks.values()):
         return False
+    if any(task.progress is not None for task in problem.tasks.values()):
+        return False  # started tasks keep their days whatever the capacity; a serial schedule would move them
     if any(len(steps) != 1 for steps in problem.capacity_steps.values()):
         return False
     for task in problem.tasks.values():
@@ -219,8 +221,10 @@ def _weight(link: Link, pred_last: int) -> int:
 def _floor(problem: Problem, node: str) -> int:
     if node in problem.tasks:
         return problem.tasks[node].earliest
-    at = problem.milestones[node].at
-    return 0 if at is None else at
+    fixed = problem.milestones[node].fixed
+    if fixed is not None:
+        return fixed
+    return max(0, problem.status_day or 0)  # a milestone not yet reached falls on the status date at the earliest
 
 
 def _priority(problem: Problem, node: str) -> int:

@@ -1,7 +1,7 @@
 """A serial schedule-generation scheme: a feasible schedule in milliseconds, without CP-SAT.
 
-Tasks are placed one at a time, each at the first day that every rule allows
-given the tasks already placed: after its scheduled predecessors, on a working
+Tasks are placed one at a time (started tasks first, on their actual days), each
+at the first day that every rule allows given the tasks already placed: after its scheduled predecessors, on a working
 day of its calendar, inside one window occurrence, and where every resource it
 uses has room on every day it spans (capacity steps included). Every rule other
 than capacity and the horizon only pushes a task later, so the greedy schedule
@@ -118,7 +118,8 @@ def _serial_schedule(problem: Problem, key) -> Schedule | None:
                 if waiting[link.succ] == 0:
                     release(link.succ)
         else:
-            heapq.heappush(ready, (key(node), order_index[node], node))
+            # Started tasks first: they hold their resources whatever comes after.
+            heapq.heappush(ready, (problem.tasks[node].progress is None, key(node), order_index[node], node))
 
     # The roots are taken before any is released: releasing a milestone releases its
     # successors at once, and a loop that re-read ``waiting`` would release such a
@@ -134,8 +135,9 @@ def _serial_schedule(problem: Problem, key) -> Schedule | None:
         if placed is None:
             return None
         start[task], end[task] = placed
+        held = max(placed[0], problem.status_day or 0)  # capacity holds from the status date on
         for resource, units in problem.tasks[task].uses:
-            usage[resource][placed[0] : placed[1] + 1] += units
+            usage[resource][held : placed[1] + 1] += units
         for link in problem.succs[task]:
             waiting[link.succ] -= 1
             if waiting[link.succ] == 0:
@@ -160,7 +162,11 @@ def _work_after(problem: Problem) -> dict[str, int]:
 
 
 def _place(problem: Problem, task: str, start: dict, end: dict, usage: dict, capacity: dict) -> tuple[int, int] | None:
-    """The first (start, end) of ``task`` that its placed predecessors and the free capacity allow."""
+    """The first (start, end) of ``task`` that its placed predecessors and the free capacity allow;
+    a started task's fixed days, whatever the capacity (they are facts)."""
+    spec = problem.tasks[task]
+    if spec.fixed_start is not None and spec.fixed_end is not None:
+        return spec.fixed_start, spec.fixed_end
     bounds = link_bounds(problem, task, start, end)
     if bounds is None:
         return None

@@ -406,7 +406,7 @@ def _last_end_floor(problem: Problem, date_sum: int | None, floor: int) -> int:
     free = _single_free_milestone(problem)
     if date_sum is None or free is None:
         return floor
-    fixed = sum(spec.at for spec in problem.milestones.values() if spec.at is not None)
+    fixed = sum(spec.fixed for spec in problem.milestones.values() if spec.fixed is not None)
     return max(floor, date_sum - fixed - problem.reach_after_last_end[free])
 
 
@@ -417,8 +417,9 @@ def _last_end_follows_dates(problem: Problem) -> bool:
 
 
 def _single_free_milestone(problem: Problem) -> str | None:
-    """The one milestone without ``at``, if it is the only one and has a reach after the last end."""
-    free = [milestone for milestone, spec in problem.milestones.items() if spec.at is None]
+    """The one milestone without a fixed date (``at``, ``actual``), if it is the only one and has a
+    reach after the last end."""
+    free = [milestone for milestone, spec in problem.milestones.items() if spec.fixed is None]
     if len(free) != 1 or problem.reach_after_last_end[free[0]] is None:
         return None
     return free[0]
