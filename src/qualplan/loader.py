@@ -481,6 +481,10 @@ def _locate(finding: Finding, name: str, source: SourceMap) -> PlanError | None:
     a lab fragment lists the whole lab, and a plan need not use all of it.
     """
     line, column = place(finding, source)
+    message = finding.message
+    if finding.related is not None:  # another entry of the same mapping, so of the same file
+        other_line, _ = source.position(finding.related)
+        message = message.replace("{related}", f"{source.display(finding.related)} on line {other_line}")
     file, context = name, ""
     if isinstance(source, PlanSources):
         origin = source.file_at(finding.path[:-1] if finding.at_parent else finding.path)
@@ -488,7 +492,7 @@ def _locate(finding: Finding, name: str, source: SourceMap) -> PlanError | None:
             if finding.warning and finding.path[:1] == ("resources",):
                 return None
             file, context = origin.name, origin.context()
-    return PlanError(file, line, column, source.display(finding.path), finding.message + context)
+    return PlanError(file, line, column, source.display(finding.path), message + context)
 
 
 def _sorted(errors: list[PlanError], name: str) -> tuple[PlanError, ...]:
