@@ -87,6 +87,9 @@ class ModelBuilder:
         self.late: dict[str, cp_model.IntVar] = {}  # days late per milestone, once the objective asks
         self._tails: list[tuple[cp_model.IntVar, cp_model.IntVar, list[cp_model.IntVar]]] = []
         self._ended: dict[str, set[str]] = {}  # milestone -> tasks it ends after (``_ended_by``)
+        #: Resource -> (units variable, first day): extra units held from that day to the horizon,
+        #: set before ``add_constraints`` by ``solver/needs.py`` (``qualplan needs``).
+        self.extra_units: dict[str, tuple[cp_model.IntVar, int]] = {}
 
     def hint(self, schedule: Schedule) -> None:
         """Give CP-SAT a complete feasible assignment (greedy or an earlier phase) to start from."""
@@ -295,6 +298,14 @@ class ModelBuilder:
             capacity = largest
             if literal is not None:
                 capacity = largest + sum(demands) * (1 - literal)
+            if resource in self.extra_units:
+                # Extra units from day `first`: the capacity grows by them, and before `first` an
+                # interval holds them back (CP-SAT's cumulative takes variable demands and capacity).
+                units, first = self.extra_units[resource]
+                capacity += units
+                if first > 0:
+                    intervals.append(self.model.new_fixed_size_interval_var(0, first, f"extra[{resource}]"))
+                    demands.append(units)
             self.model.add_cumulative(intervals, demands, capacity)
 
     def _add_last_end(self) -> None:
