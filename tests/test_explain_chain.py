@@ -563,6 +563,7 @@ def test_a_working_day_task_across_the_spring_festival_names_its_weekends_and_th
         "weekend_days": 4,
         "holidays": [{"range": "2026-02-15..2026-02-23", "days": 6}],
         "other_days_off": 0,
+        "make_up_days": [],
     }
     assert teardown["duration_text"] == (
         "5 working days of works span 15 d, with 4 weekend days and 6 days of holiday 2026-02-15..2026-02-23"

@@ -17,23 +17,51 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from qualplan.model import WEEKDAYS, Calendar, Window
+from qualplan.model import WEEKDAYS, Calendar, MonthDay, Window
 
 
 def working_days(calendar: Calendar, start: dt.date, days: int) -> list[bool]:
     """For each day ``0 .. days-1``, whether it is a working day of ``calendar``.
 
-    Holiday ranges are clipped to the horizon before they are marked, so a range
-    such as 1900-01-01..9999-12-30 costs no more than the horizon itself.
+    The rule of plan-format.md ("Calendars as labs keep them"): a day listed in
+    ``working`` works (a make-up working day overrides weekends and every kind of
+    holiday); any other day works unless it is a weekend day, in ``holidays`` or in
+    ``yearly_holidays``. Ranges are clipped to the horizon before they are marked, so
+    a range such as 1900-01-01..9999-12-30 costs no more than the horizon itself.
     """
     weekly = _working_weekdays(calendar, start)
     mask = [weekly[offset % 7] for offset in range(days)]
-    for span in calendar.holidays:
-        lo = max((span.first - start).days, 0)
-        hi = min((span.last - start).days, days - 1)
-        if lo <= hi:
-            mask[lo : hi + 1] = [False] * (hi - lo + 1)
+    final = start + dt.timedelta(days=days - 1)
+    closed = [(span.first, span.last) for span in calendar.holidays]
+    for span in calendar.yearly_holidays:
+        closed.extend(yearly_dates(span.first, span.last, start, final))
+    for first, last in closed:
+        _mark(mask, start, first, last, False)
+    for span in calendar.working:
+        _mark(mask, start, span.first, span.last, True)
     return mask
+
+
+def _mark(mask: list[bool], start: dt.date, first: dt.date, last: dt.date, works: bool) -> None:
+    """Set the days ``first .. last`` (clipped to the mask) to ``works``."""
+    lo = max((first - start).days, 0)
+    hi = min((last - start).days, len(mask) - 1)
+    if lo <= hi:
+        mask[lo : hi + 1] = [works] * (hi - lo + 1)
+
+
+def yearly_dates(first: MonthDay, last: MonthDay, start: dt.date, final: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The occurrences of the yearly span ``first .. last`` (inclusive) that meet ``start .. final``,
+    as date pairs, oldest first. A span whose ``last`` comes before its ``first`` wraps the
+    year end (12-15 .. 03-10): one occurrence from one year into the next, so the one that
+    began in the year before ``start`` is included."""
+    wraps = last < first
+    spans = []
+    for year in range(start.year - 1, final.year + 1):
+        begin, end = first.in_year(year), last.in_year(year + 1 if wraps else year)
+        if end >= start and begin <= final:
+            spans.append((begin, end))
+    return spans
 
 
 def _working_weekdays(calendar: Calendar, start: dt.date) -> tuple[bool, ...]:
@@ -44,13 +72,18 @@ def _working_weekdays(calendar: Calendar, start: dt.date) -> tuple[bool, ...]:
 
 @dataclass(frozen=True)
 class WeekPattern:
-    """A calendar's weekly shape in day-number offsets, and its holidays on working weekdays
-    (what the CP-SAT model needs to count working days, ``solver/calendars.py``)."""
+    """A calendar's weekly shape in day-number offsets and the days that break it: holidays on
+    working weekdays, and make-up working days on weekend weekdays (what the CP-SAT model needs
+    to count working days, ``solver/calendars.py``)."""
 
     working: tuple[bool, ...]  # offset d (0..6 from the plan's start weekday) is a working weekday
     before: tuple[int, ...]  # c(d): working weekdays among offsets 0..d-1
     per_week: int  # K: working weekdays a week
     holidays: tuple[int, ...]  # non-working days that are working weekdays, ascending
+    makeups: tuple[int, ...]  # working days that are weekend weekdays (make-up days), ascending
+    # (w, delta): from working day w on, the working days before a day differ from the weekly
+    # count by delta more; ascending w, no zero delta (see ``WorkingDays.week_pattern``)
+    steps: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -90,14 +123,26 @@ class WorkingDays:
 
     @cached_property
     def week_pattern(self) -> WeekPattern:
-        """The weekly shape and the holidays that break it, read from the mask.
+        """The weekly shape and the days that break it, read from the mask: every day whose
+        working status differs from its weekday's is a holiday (a working weekday that does
+        not work) or a make-up day (a weekend weekday that works).
 
-        The shape can only take days away from the weekly pattern: a working day on a
-        weekend weekday (a make-up day) has no place in it, so a calendar key that adds
-        such days must extend ``WeekPattern`` and the rank equations with them."""
+        ``steps`` is what the rank equations count with. A holiday h takes one from the
+        working days before every later day, a make-up day m adds one; for a *working* day x,
+        ``[x > h]`` is ``[x >= w]`` with w the first working day after h, so every holiday
+        and make-up day followed by the same working day w is one step at w (a whole
+        Spring Festival is one step, its make-up Saturday before it included), and steps
+        that cancel out vanish."""
         before = tuple(sum(self.weekly[:d]) for d in range(7))
         holidays = tuple(day for day, works in enumerate(self.mask) if not works and self.weekly[day % 7])
-        return WeekPattern(self.weekly, before, sum(self.weekly), holidays)
+        makeups = tuple(day for day, works in enumerate(self.mask) if works and not self.weekly[day % 7])
+        steps: dict[int, int] = {}
+        for day, delta in [*((h, -1) for h in holidays), *((m, 1) for m in makeups)]:
+            after = self.next_working(day + 1)
+            if after is not None:  # no working day follows: no working day's count changes
+                steps[after] = steps.get(after, 0) + delta
+        kept = tuple((day, delta) for day, delta in sorted(steps.items()) if delta)
+        return WeekPattern(self.weekly, before, sum(self.weekly), holidays, makeups, kept)
 
 
 def calendar_days(calendar: Calendar, start: dt.date, days: int) -> WorkingDays:
@@ -144,11 +189,7 @@ def window_occurrences(window: Window, start: dt.date, days: int) -> list[tuple[
     last = start + dt.timedelta(days=days - 1)
     spans: list[tuple[dt.date, dt.date]] = []
     if window.yearly is not None:
-        yearly = window.yearly
-        for year in range(start.year - 1, last.year + 1):
-            first = yearly.from_.in_year(year)
-            final = yearly.to.in_year(year + 1 if yearly.wraps else year)
-            spans.append((first, final))
+        spans.extend(yearly_dates(window.yearly.from_, window.yearly.to, start, last))
     for span in window.dates or []:
         spans.append((span.first, span.last))
     occurrences = set()

@@ -40,6 +40,7 @@ from qualplan.model import (
     ThreePoint,
     Window,
     parse_date,
+    parse_day_range,
 )
 from qualplan.problem import Link, dependency_links
 from qualplan.validation_messages import Finding, closest
@@ -75,6 +76,7 @@ def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
         _unused_resources,
         _due_before_start,
         _calendar_durations_in_elapsed_units,
+        _working_days_not_holidays,
         _risk,
         _progress_needs_status_date,
     ):
@@ -83,6 +85,7 @@ def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
     findings.extend(time_findings)
     if not time_findings and parts.start is not None and parts.days is not None:
         findings.extend(_calendars_have_working_days(parts))
+        findings.extend(_make_up_days_override_something(parts))
         findings.extend(_tasks_fit(parts))
         findings.extend(_progress(parts))
     return findings
@@ -620,6 +623,70 @@ def _calendars_have_working_days(parts: _Parts) -> Iterator[Finding]:
                 f"calendar '{name}' has no working day within the horizon (every day is a weekend or holiday)",
                 at_key=True,
             )
+
+
+def _working_days_not_holidays(parts: _Parts) -> Iterator[Finding]:
+    """A date listed both in ``working`` and in ``holidays`` is an error (plan-format.md):
+    both are one-off dates, so one of them is a slip. A ``working`` date inside a
+    ``yearly_holidays`` range is not: it is the one year's exception to a yearly rule
+    (a works shutdown that one year works a day), which is what make-up days are for.
+
+    Read from the raw entries, each parsed on its own, so the clash is reported even
+    when another key of the calendar (a ``02-29``) is wrong too."""
+    calendars = parts.raw.get("calendars")
+    if not isinstance(calendars, dict):
+        return
+    for name, raw in calendars.items():
+        if not isinstance(raw, dict):
+            continue
+        make_ups, holidays = (_day_ranges(raw.get(key)) for key in ("working", "holidays"))
+        for index, make_up in make_ups:
+            for other, holiday in holidays:
+                first, last = max(make_up.first, holiday.first), min(make_up.last, holiday.last)
+                if first > last:
+                    continue
+                both = first.isoformat() if first == last else f"{first}..{last}"
+                shown = "" if (first, last) == (holiday.first, holiday.last) else f" ({holiday})"
+                listed = "is listed as a make-up working day" if first == last else "are listed as make-up working days"
+                yield Finding(
+                    ("calendars", name, "working", index),
+                    f"{both} {listed} here and as {'a holiday' if first == last else 'holidays'} in "
+                    f"{{related}}{shown}; a day either works or not: remove it from 'working' or from 'holidays'",
+                    related=("calendars", name, "holidays", other),
+                )
+
+
+def _day_ranges(value: object) -> list[tuple[int, Any]]:
+    """The entries of a list of dates and ranges that parse, with their index."""
+    if not isinstance(value, list):
+        return []
+    parsed = [(index, _try(parse_day_range, item)) for index, item in enumerate(value)]
+    return [(index, span) for index, span in parsed if span is not None]
+
+
+def _make_up_days_override_something(parts: _Parts) -> Iterator[Finding]:
+    """Warn where a ``working`` entry changes no day of the horizon: each of its days is a
+    working day anyway (no weekend day, no holiday), so its date is probably mistyped."""
+    assert parts.start is not None and parts.days is not None
+    for name, calendar in parts.calendars.items():
+        if not calendar.working:
+            continue
+        without = working_days(calendar.model_copy(update={"working": []}), parts.start, parts.days)
+        for index, make_up in enumerate(calendar.working):
+            lo = max((make_up.first - parts.start).days, 0)
+            hi = min((make_up.last - parts.start).days, parts.days - 1)
+            if lo <= hi and all(without[lo : hi + 1]):
+                what = (
+                    f"{make_up} ({make_up.first.strftime('%A')}) is"
+                    if make_up.first == make_up.last
+                    else f"every day of {make_up} is"
+                )
+                yield Finding(
+                    ("calendars", name, "working", index),
+                    f"{what} a working day of calendar '{name}' anyway (neither a weekend day nor a holiday); "
+                    "a make-up working day overrides a weekend day or a holiday: is the date right?",
+                    warning=True,
+                )
 
 
 def _tasks_fit(parts: _Parts) -> Iterator[Finding]:

@@ -45,10 +45,17 @@ class CheckFormat(enum.StrEnum):
     json = "json"
     csv = "csv"
     mermaid = "mermaid"
+    github = "github"
 
 
 class ExplainFormat(enum.StrEnum):
     text = "text"
+    json = "json"
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
     json = "json"
 
 
@@ -59,6 +66,16 @@ Paths = Annotated[
 TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may spend per plan.")]
 Workers = Annotated[int, typer.Option("--workers", min=1, help="Solver threads.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Solver random seed (same seed, same output).")]
+Sets = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Change the plan in memory before solving (repeatable): dotted keys, list items by id, "
+        "a YAML value; VALUE null removes the key. E.g. --set resources.climate-chamber.capacity=6",
+        show_default=False,
+    ),
+]
 
 
 def _date_option(value: str | dt.date | None) -> dt.date | None:
@@ -124,6 +141,7 @@ def check(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    sets: Sets = None,
     status_date: StatusDate = None,
     baseline: Annotated[
         Optional[Path],  # noqa: UP045
@@ -146,6 +164,7 @@ def check(
             time_limit=time_limit,
             workers=workers,
             seed=seed,
+            sets=sets or (),
             status_date=status_date,
             baseline=baseline,
         )
@@ -160,6 +179,7 @@ def explain(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    sets: Sets = None,
     status_date: StatusDate = None,
 ) -> None:
     """Say why each milestone lands where it does: test physics, seasons, or lab capacity."""
@@ -173,6 +193,7 @@ def explain(
             time_limit=time_limit,
             workers=workers,
             seed=seed,
+            sets=sets or (),
             status_date=status_date,
         )
     )
@@ -185,6 +206,7 @@ def report(
     time_limit: TimeLimit = 10.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    sets: Sets = None,
     status_date: StatusDate = None,
     risk_iterations: Annotated[
         int, typer.Option("--risk-iterations", min=0, help="Add a risk section from this many iterations (0: none).")
@@ -200,6 +222,7 @@ def report(
             time_limit=time_limit,
             workers=workers,
             seed=seed,
+            sets=sets or (),
             status_date=status_date,
             risk_iterations=risk_iterations,
         )
@@ -247,6 +270,7 @@ def risk(
     iteration_time_limit: Annotated[
         float, typer.Option("--iteration-time-limit", min=0.1, help="Solver seconds per iteration (policy optimal).")
     ] = 3.0,
+    sets: Sets = None,
     status_date: StatusDate = None,
 ) -> None:
     """Monte Carlo schedule risk: the chance of each due date, percentiles, critical tasks, drivers."""
@@ -264,7 +288,93 @@ def risk(
             output_format=output_format.value,
             time_limit=time_limit,
             iteration_time_limit=iteration_time_limit,
+            sets=sets or (),
             status_date=status_date,
+        )
+    )
+
+
+@app.command()
+def needs(
+    plan: Annotated[Path, typer.Argument(help="The plan file.")],
+    adds: Annotated[
+        list[str],
+        typer.Option(
+            "--add",
+            metavar="RESOURCE[=COST]",
+            help="A resource that may grow, and the cost of one more unit (default 1); repeatable.",
+            show_default=False,
+        ),
+    ],
+    from_date: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            help="The day the new units arrive (default: the status date, else the plan's start).",
+            show_default=False,
+        ),
+    ] = None,
+    max_units: Annotated[int, typer.Option("--max", min=0, help="Most extra units of each resource.")] = 10,
+    output_format: Annotated[ExplainFormat, typer.Option("--format", help="Output format.")] = ExplainFormat.text,
+    time_limit: TimeLimit = 10.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    sets: Sets = None,
+) -> None:
+    """The cheapest lab expansion that meets every due date, or a proof that none within --max does."""
+    from qualplan.commands.needs import run
+
+    _finish(
+        lambda: run(
+            plan,
+            adds,
+            from_date=from_date,
+            max_units=max_units,
+            output_format=output_format.value,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            sets=sets or (),
+        )
+    )
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str, typer.Argument(help="The plan before: a file, or GITREF:PATH (e.g. origin/main:plans/x.yaml).")
+    ],
+    new: Annotated[str, typer.Argument(help="The plan after: a file, or GITREF:PATH.")],
+    output_format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
+    fail_on_slip: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--fail-on-slip",
+            metavar="DAYS",
+            min=0,
+            help="Exit 1 when a due-dated milestone moves later by more than DAYS.",
+            show_default=False,
+        ),
+    ] = None,
+    time_limit: TimeLimit = 10.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    sets: Sets = None,
+) -> None:
+    """What a change to a plan does to its dates: verdicts, milestone moves, changed tasks, critical chains."""
+    from qualplan.commands.diff import run
+
+    _finish(
+        lambda: run(
+            old,
+            new,
+            output_format=output_format.value,
+            fail_on_slip=fail_on_slip,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            sets=sets or (),
         )
     )
 

@@ -15,6 +15,7 @@ The steps, each of which can only add positioned errors (never raise on bad inpu
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -252,10 +253,26 @@ def _load(data: bytes | str, name: str, path: Path, *, fragments: bool = False) 
     except ExpansionError as error:
         file, *_ = source.locate((error.path,) if error.path else ())
         return _failed(path, file or name, error.line, error.column, error.message, source, error.path)
+    assert isinstance(document, dict)  # the root is a mapping
+    return validate_document(document, source, path, name, errors, fragment=fragment)
 
+
+def validate_document(
+    document: dict,
+    source: SourceMap,
+    path: Path,
+    name: str,
+    errors: Iterable[PlanError] = (),
+    *,
+    fragment: bool = False,
+) -> LoadedPlan:
+    """Steps 4 and 5 on plain data: the model, then the cross-reference checks, every problem
+    positioned by ``source`` (in the file where it is written). ``load_plan`` ends here, and so
+    does a plan changed in memory (``overrides``: ``--set``), whose ``source`` is the changed
+    tree; ``errors`` are problems already found (duplicate keys, includes)."""
+    errors = list(errors)
     plan: Plan | None = None
     findings: list[Finding] = []
-    assert isinstance(document, dict)  # the root is a mapping
     try:
         if fragment:
             Fragment.model_validate(document)
@@ -280,6 +297,16 @@ def _load(data: bytes | str, name: str, path: Path, *, fragments: bool = False) 
         _at_most(_sorted(warnings, name), name, "warnings"),
         source,
     )
+
+
+def parse_value(text: str) -> Node | None:
+    """One YAML value written on the command line (``--set PATH=VALUE``), under the same YAML 1.2
+    rules as plan files; None for empty text. Raises ``ComposeError`` (position within ``text``)."""
+    root, problems = _parse(text)
+    if problems:
+        first = problems[0]
+        raise ComposeError(first.line, first.column, first.message)
+    return root
 
 
 def _compose(data: bytes | str, name: str, expect: str) -> tuple[Mapping, list[PlanError]] | PlanError:
@@ -454,6 +481,10 @@ def _locate(finding: Finding, name: str, source: SourceMap) -> PlanError | None:
     a lab fragment lists the whole lab, and a plan need not use all of it.
     """
     line, column = place(finding, source)
+    message = finding.message
+    if finding.related is not None:  # another entry of the same mapping, so of the same file
+        other_line, _ = source.position(finding.related)
+        message = message.replace("{related}", f"{source.display(finding.related)} on line {other_line}")
     file, context = name, ""
     if isinstance(source, PlanSources):
         origin = source.file_at(finding.path[:-1] if finding.at_parent else finding.path)
@@ -461,7 +492,7 @@ def _locate(finding: Finding, name: str, source: SourceMap) -> PlanError | None:
             if finding.warning and finding.path[:1] == ("resources",):
                 return None
             file, context = origin.name, origin.context()
-    return PlanError(file, line, column, source.display(finding.path), finding.message + context)
+    return PlanError(file, line, column, source.display(finding.path), message + context)
 
 
 def _sorted(errors: list[PlanError], name: str) -> tuple[PlanError, ...]:
@@ -506,32 +537,9 @@ def revalidate(loaded: LoadedPlan, changes: dict[str, object], *, cause: str) ->
     document = to_data(loaded.source.root, MAX_VALUES)
     assert isinstance(document, dict)  # a loaded plan's root is a mapping
     document.update(changes)
-    name = str(loaded.path)
-    plan: Plan | None = None
-    findings: list[Finding] = []
-    try:
-        plan = Plan.model_validate(document)
-    except ValidationError as invalid:
-        findings.extend(translate(error) for error in invalid.errors(include_url=False)[: MAX_ERRORS + 1])
-    findings.extend(checks.check(document, plan))
-    errors, warnings = [], []
-    for finding in findings:
-        located = _locate(finding, name, loaded.source)
-        if located is None:
-            continue
-        if finding.warning:
-            warnings.append(located)
-        else:
-            errors.append(
-                PlanError(located.file, located.line, located.column, located.path, f"{located.message} (with {cause})")
-            )
-    return LoadedPlan(
-        loaded.path,
-        None if errors else plan,
-        _at_most(_sorted(errors, name), name),
-        _at_most(_sorted(warnings, name), name, "warnings"),
-        loaded.source,
-    )
+    checked = validate_document(document, loaded.source, loaded.path, str(loaded.path))
+    errors = tuple(dataclasses.replace(error, message=f"{error.message} (with {cause})") for error in checked.errors)
+    return dataclasses.replace(checked, errors=errors)
 
 
 __all__ = [
@@ -543,6 +551,8 @@ __all__ = [
     "load_plan",
     "load_plan_text",
     "looks_like_plan",
+    "parse_value",
     "revalidate",
     "scan_plan_files",
+    "validate_document",
 ]

@@ -123,6 +123,40 @@ def parse_month_day(value: object) -> MonthDay:
     return MonthDay(month, day)
 
 
+@dataclass(frozen=True)
+class YearlyRange:
+    """Days that recur every year, ``MM-DD..MM-DD`` inclusive or one ``MM-DD``; wraps the year
+    end when ``last`` comes before ``first`` (``12-31..01-01``)."""
+
+    first: MonthDay
+    last: MonthDay
+
+    @property
+    def wraps(self) -> bool:
+        return self.last < self.first
+
+    def __str__(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}..{self.last}"
+
+
+def parse_yearly_range(value: object) -> YearlyRange:
+    """Parse ``MM-DD..MM-DD`` (inclusive, may wrap the year end) or a single ``MM-DD``."""
+    if isinstance(value, str) and all(_ISO_DATE.match(part.strip()) for part in value.split("..")):
+        raise ValueError(
+            f"'{value}' is a date; a yearly holiday is MM-DD (every year), a one-off date goes under 'holidays'"
+        )
+    if isinstance(value, dt.date):
+        raise ValueError(
+            f"'{value.isoformat()}' is a date; a yearly holiday is MM-DD (every year), "
+            "a one-off date goes under 'holidays'"
+        )
+    if isinstance(value, str) and ".." in value:
+        first_text, _, last_text = value.partition("..")
+        return YearlyRange(parse_month_day(first_text), parse_month_day(last_text))
+    day = parse_month_day(value)
+    return YearlyRange(day, day)
+
+
 Slug = Annotated[str, PlainValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
 PlanDate = Annotated[
     dt.date,
@@ -165,6 +199,18 @@ MonthDayField = Annotated[
     PlainSerializer(str),
     WithJsonSchema({"type": "string", "pattern": r"^\d{2}-\d{2}$", "description": "MM-DD"}),
 ]
+YearlyRangeField = Annotated[
+    YearlyRange,
+    PlainValidator(parse_yearly_range),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{2}-\d{2}(\.\.\d{2}-\d{2})?$",
+            "description": "MM-DD or an inclusive range MM-DD..MM-DD (may wrap the year end)",
+        }
+    ),
+]
 #: The largest capacity or use a plan may give (plan format 1): past any lab, and small enough
 #: that the solver's sums of uses over a thousand tasks stay far inside 64-bit integers.
 MAX_UNITS = 1_000_000_000
@@ -186,10 +232,15 @@ class _Model(BaseModel):
 
 
 class Calendar(_Model):
-    """Working days: every day except the listed weekdays and holidays."""
+    """Working days: a day listed in `working` (a make-up working day), or else every day that is
+    neither a weekend day, nor in `holidays`, nor in `yearly_holidays`."""
+
+    # calendar.working_days is the one place that reads these keys into days.
 
     weekends: list[Weekday] = []
     holidays: list[DayRangeField] = []
+    yearly_holidays: list[YearlyRangeField] = []
+    working: list[DayRangeField] = []
 
 
 class YearlySpan(_Model):

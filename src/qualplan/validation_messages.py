@@ -31,6 +31,9 @@ class Finding:
     at_key: bool = False
     warning: bool = False
     at_parent: bool = False  # a missing key: point at the mapping that lacks it
+    # Another place the problem involves (a clash between two entries): the loader writes its key
+    # path and line where the message says ``{related}``.
+    related: tuple[PathPart, ...] | None = None
 
 
 #: What a missing required key holds, so the message can say what to add.

@@ -21,11 +21,13 @@ the status date on.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from qualplan.model import WEEKDAYS, Calendar, YearlyRange
 from qualplan.problem import Link, Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
 
@@ -70,6 +72,68 @@ class ScheduleRejected(Exception):
         super().__init__(f"the schedule of plan '{plan_id}' breaks {len(violations)} rule(s): {shown}{more}")
 
 
+# --- working days, read straight from the calendar's keys ----------------------------
+
+
+def works_on(calendar: Calendar, date: dt.date) -> bool:
+    """Whether ``date`` is a working day of ``calendar``, decided from its keys alone.
+
+    plan-format.md ("Calendars as labs keep them"): a day listed in ``working`` works;
+    any other day works unless it is a weekend day, in ``holidays`` or in
+    ``yearly_holidays``. This is the verifier's own reading, on purpose not
+    ``calendar.working_days`` (the mask the solver counts with): a mistake in the
+    mask then shows as a violation here instead of being confirmed.
+    """
+    if any(span.first <= date <= span.last for span in calendar.working):
+        return True
+    if WEEKDAYS[date.weekday()] in calendar.weekends:
+        return False
+    if any(span.first <= date <= span.last for span in calendar.holidays):
+        return False
+    return not any(_in_yearly_range(span, date) for span in calendar.yearly_holidays)
+
+
+def _in_yearly_range(span: YearlyRange, date: dt.date) -> bool:
+    """``date`` falls in the yearly range, compared as (month, day); a wrapping range
+    (``12-31..01-01``) is the days from its first to the year end and from New Year to its last."""
+    day = (date.month, date.day)
+    first, last = (span.first.month, span.first.day), (span.last.month, span.last.day)
+    if first <= last:
+        return first <= day <= last
+    return day >= first or day <= last
+
+
+@dataclass
+class _OwnCalendars:
+    """The verifier's count of working days: each calendar's working day numbers over the
+    horizon, from ``works_on``, built when a task on that calendar is first checked."""
+
+    problem: Problem
+    _days: dict[str, list[int]] = field(default_factory=dict)
+
+    def days(self, name: str) -> list[int]:
+        if name not in self._days:
+            calendar, start = self.problem.plan.calendars[name], self.problem.plan.start
+            self._days[name] = [
+                day for day in range(self.problem.days) if works_on(calendar, start + dt.timedelta(days=day))
+            ]
+        return self._days[name]
+
+    def is_working(self, name: str, day: int) -> bool:
+        days = self.days(name)
+        index = bisect.bisect_left(days, day)
+        return index < len(days) and days[index] == day
+
+    def end(self, name: str, start: int, length: int) -> int | None:
+        """The ``length``-th working day from ``start`` (a working day), None when ``start`` does
+        not work or the horizon ends first."""
+        days = self.days(name)
+        index = bisect.bisect_left(days, start)
+        if index == len(days) or days[index] != start or index + length - 1 >= len(days):
+            return None
+        return days[index + length - 1]
+
+
 @dataclass(frozen=True)
 class _Times:
     """Start and end day of each scheduled task, and each milestone's date (None when undefined)."""
@@ -77,6 +141,7 @@ class _Times:
     start: dict[str, int]
     end: dict[str, int]
     milestone: dict[str, int | None]
+    working: _OwnCalendars  # the verifier's own working-day count
 
     def node(self, node: str) -> tuple[int, int] | None:
         """(start, end) of a task or (date, date) of a milestone, None when it has no time."""
@@ -154,34 +219,32 @@ def _progress(problem: Problem) -> _Progress:
     if plan.status_date is None:
         return _Progress(None, {}, {})
     status = problem.day(plan.status_date)
+    own = _OwnCalendars(problem)
     tasks: dict[str, tuple[int, int | None]] = {}
     for task in plan.tasks:
         if task.actual is None:
             continue
         start = problem.day(task.actual.start)
-        mask = problem.calendars[task.calendar].mask if task.calendar is not None else None
+        working = own.days(task.calendar) if task.calendar is not None else None
         if task.actual.end is not None:
             end: int | None = problem.day(task.actual.end)
         elif task.remaining is not None:
-            end = _count_days(mask, status, task.remaining.days)
+            end = _count_days(working, status, task.remaining.days)
         else:
-            planned = _count_days(mask, start, task.days)
+            planned = _count_days(working, start, task.days)
             end = None if planned is None else max(planned, status)
         tasks[task.id] = (start, end)
     milestones = {m.id: problem.day(m.actual) for m in plan.milestones if m.actual is not None}
     return _Progress(status, tasks, milestones)
 
 
-def _count_days(mask: tuple[bool, ...] | None, first: int, count: int) -> int | None:
-    """The day on which ``count`` days (working days of ``mask``) counted from ``first`` end."""
-    if mask is None:
+def _count_days(working: list[int] | None, first: int, count: int) -> int | None:
+    """The day on which ``count`` days (of the working day numbers ``working``, the verifier's
+    own count) counted from ``first`` end; None when the horizon ends first."""
+    if working is None:
         return first + count - 1
-    for day in range(max(first, 0), len(mask)):
-        if mask[day]:
-            count -= 1
-            if count == 0:
-                return day
-    return None
+    last = bisect.bisect_left(working, max(first, 0)) + count - 1
+    return working[last] if last < len(working) else None
 
 
 def _milestones_and_progress(problem: Problem, times: _Times, progress: _Progress) -> Iterator[Violation]:
@@ -230,17 +293,20 @@ def _times(problem: Problem, schedule: Schedule, progress: _Progress) -> _Times:
     ``after`` entries: ``pred end + lag`` (finish, end) or ``pred start + lag`` (start),
     restated here on purpose rather than read from ``Link`` (see ``_dependency``), and
     with a status date not before it; a reached milestone's date is its actual date.
-    A task's end is its ``length``-th day (working day with a calendar). A calendar
-    task whose start is not a working day (or leaves too few working days) has no
-    such end; ``_task_span`` reports that, and it gets ``start + length - 1`` here so
-    that its dependencies and resources can still be checked.
+    A task's end is its ``length``-th day (working day with a calendar, counted with
+    ``works_on``, not with the compiled calendar). A calendar task whose start is not
+    a working day (or leaves too few working days) has no such end; ``_task_span``
+    reports that, and it gets ``start + length - 1`` here so that its dependencies and
+    resources can still be checked.
     """
+    working = _OwnCalendars(problem)
     start: dict[str, int] = {}
     end: dict[str, int] = {}
     for task_id, first in schedule.starts.items():
         if task_id not in problem.tasks:
             continue
-        last = problem.end_of(task_id, first)
+        spec = problem.tasks[task_id]
+        last = first + spec.length - 1 if spec.calendar is None else working.end(spec.calendar, first, spec.length)
         start[task_id] = first
         end[task_id] = last if last is not None else _end_ignoring_calendar(problem, task_id, first)
     milestone: dict[str, int | None] = dict(progress.milestones)
@@ -274,7 +340,7 @@ def _times(problem: Problem, schedule: Schedule, progress: _Progress) -> _Times:
             milestone.update(dict.fromkeys(waiting))
             break
         pending = waiting
-    return _Times(start, end, milestone)
+    return _Times(start, end, milestone, working)
 
 
 def _end_ignoring_calendar(problem: Problem, task_id: str, start: int) -> int:
@@ -311,7 +377,7 @@ def _task_span(problem: Problem, task_id: str, times: _Times, progress: _Progres
             f"task '{task_id}' starts {_date(problem, start)}, before its not_before {_date(problem, not_before)}",
         )
     # A calendar task that cannot fit its working days is reported once, by `_calendar`.
-    fits_calendar = task.calendar is None or problem.end_of(task_id, start) is not None
+    fits_calendar = task.calendar is None or times.working.end(task.calendar, start, task.length) is not None
     if end > problem.days - 1 and fits_calendar:
         yield Violation(
             Rule.HORIZON,
@@ -321,7 +387,7 @@ def _task_span(problem: Problem, task_id: str, times: _Times, progress: _Progres
     if started:
         return
     if task.calendar is not None:
-        yield from _calendar(problem, task_id, start)
+        yield from _calendar(problem, task_id, start, times.working)
     if task.occurrences is not None:
         inside = any(lo <= start and end <= hi for lo, hi in task.occurrences)
         if not inside:
@@ -333,18 +399,17 @@ def _task_span(problem: Problem, task_id: str, times: _Times, progress: _Progres
             )
 
 
-def _calendar(problem: Problem, task_id: str, start: int) -> Iterator[Violation]:
+def _calendar(problem: Problem, task_id: str, start: int, working: _OwnCalendars) -> Iterator[Violation]:
     """A calendar task starts on a working day and has its `length` working days before the horizon ends."""
     task = problem.tasks[task_id]
-    calendar = problem.calendars[task.calendar]
-    if not calendar.is_working(start):
+    if not working.is_working(task.calendar, start):
         yield Violation(
             Rule.CALENDAR,
             (task_id, task.calendar),
             f"task '{task_id}' starts {_date(problem, start)} ({_weekday(problem, start)}), "
             f"which is not a working day of calendar '{task.calendar}'",
         )
-    elif problem.end_of(task_id, start) is None:
+    elif working.end(task.calendar, start, task.length) is None:
         yield Violation(
             Rule.CALENDAR,
             (task_id, task.calendar),

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from qualplan import cancel
 from qualplan.commands import pipeline
-from qualplan.commands.pipeline import VERDICT_EXIT, Outcome, Request, SolveSettings, Streams, changes
+from qualplan.commands.pipeline import VERDICT_EXIT, Outcome, Request, SolveSettings, Streams
 from qualplan.exitcodes import ExitCode, combine
 from qualplan.result import SolveResult
 
@@ -41,12 +42,15 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    sets: Sequence[str] = (),
     status_date: dt.date | None = None,
     baseline: Path | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
     """Check every plan file under ``paths``; print results on stdout; return the combined exit code.
+
+    ``sets`` are ``--set PATH=VALUE`` changes, made to every plan before it is solved.
 
     ``baseline`` (``--baseline OLD.json``): an earlier ``check --format json`` output; each
     plan's milestones get their slip and its tasks their variance against it. A file that
@@ -56,6 +60,9 @@ def run(
     from qualplan.loader import scan_plan_files
 
     streams = Streams.of(stdout, stderr)
+    changes = pipeline.plan_changes("check", sets, streams, status_date)
+    if changes is None:
+        return ExitCode.BAD_INPUT
     old = None
     if baseline is not None:
         if output_format not in ("text", "json"):
@@ -92,7 +99,7 @@ def run(
     documents: list[dict[str, Any]] = []
     printed = 0
     for path in files:
-        outcome = pipeline.process(Request(path, settings, changes(status_date)), streams)
+        outcome = pipeline.process(Request(path, settings, changes), streams)
         compared = None
         if outcome.result is not None and old is not None:
             from qualplan.report.baseline import BaselineError
@@ -104,7 +111,7 @@ def run(
                 outcome = replace(outcome, code=ExitCode.BAD_INPUT, result=None)
         if outcome.result is not None:
             try:
-                rendered = _render(outcome, output_format, streams, compared, baseline)
+                rendered = _render(outcome, output_format, streams, compared, baseline, sets)
             except cancel.Interrupted:
                 raise
             except Exception as error:  # a bug while rendering one plan must not hide the others
@@ -121,7 +128,7 @@ def run(
         from qualplan.report import json_doc
 
         streams.write(json_doc.render_many(documents) if len(files) > 1 else json_doc.dumps(documents[0]))
-    elif output_format == "text" and len(files) > 1:
+    elif output_format in ("text", "github") and len(files) > 1:
         streams.write(f"\n{_summary(outcomes)}\n")
     missing = [ExitCode.BAD_INPUT] if found.missing else []
     return combine([*(outcome.code for outcome in outcomes), *missing])
@@ -141,9 +148,14 @@ def _render(
     streams: Streams,
     compared: dict[str, Any] | None = None,
     baseline: Path | None = None,
+    sets: Sequence[str] = (),
 ) -> Any:
     """One solved plan in ``output_format``: text, or for JSON the document as a dict;
-    ``compared`` is its baseline document (``--baseline``, from the file ``baseline``)."""
+    ``compared`` is its baseline document (``--baseline``, from the file ``baseline``).
+
+    A plan changed by ``--set`` says so (text: a first line; JSON: ``"set"``), so that
+    output passed on is never taken for the plan as written.
+    """
     assert outcome.result is not None
     if output_format == "json":
         from qualplan.report import json_doc
@@ -153,10 +165,66 @@ def _render(
             from qualplan.report.baseline import annotate
 
             document = annotate(document, compared, baseline)
-        return document
+        return {**document, "set": list(sets)} if sets else document
     if output_format == "text":
-        return _text(outcome, streams, compared, baseline)
+        return what_if_line(sets) + _text(outcome, streams, compared, baseline)
+    if output_format == "github":
+        return github_annotations(outcome)
     return _single_plan_format(output_format, outcome.result)
+
+
+def github_annotations(outcome: Outcome) -> str:
+    """``--format github``: an ``::error`` at the ``due:`` of each missed due date (``::warning`` when the
+    verdict is undecided: late in the best schedule, not proved), then one plain line for the log."""
+    from qualplan.explain import why_lines
+    from qualplan.report.github import annotation
+    from qualplan.result import Verdict
+
+    result, loaded = outcome.result, outcome.loaded
+    assert result is not None and loaded is not None
+    plan = result.problem.plan
+    level = "error" if result.verdict is Verdict.MISSED else "warning"
+    lines = []
+    if result.schedule is None:
+        where = _located(outcome, ("id",))
+        if result.verdict is Verdict.MISSED:
+            message = f"plan {plan.id}: no schedule fits inside the horizon (proved): " + "; ".join(result.conflicts)
+        else:
+            message = f"plan {plan.id}: no schedule found in the time limit, and none proved impossible"
+        lines.append(annotation(level, *where, message))
+    else:
+        why = why_lines(result)
+        state = "missed (proved)" if result.verdict is Verdict.MISSED else "late in the best schedule found (undecided)"
+        for milestone in result.milestone_outcomes():
+            if not milestone.late_days:
+                continue
+            days = f"{milestone.late_days} day{'s' if milestone.late_days != 1 else ''}"
+            message = f"{milestone.id} {state}: {milestone.date} is {days} after its due date {milestone.due}"
+            if milestone.id in why:
+                message += f"; why: {why[milestone.id].removeprefix('why: ')}"
+            lines.append(annotation(level, *_located(outcome, ("milestones", milestone.id, "due")), message))
+    late = sum(bool(milestone.late_days) for milestone in result.milestone_outcomes())
+    detail = f", {late} milestone{'s' if late != 1 else ''} late" if late else ""
+    lines.append(f"{plan.id}: {result.verdict.value}{detail} ({outcome.path.as_posix()})")
+    return "\n".join(lines) + "\n"
+
+
+def _located(outcome: Outcome, path: tuple[str, ...]) -> tuple[str, int, int]:
+    """(file, line, column) of the value at ``path``: in the plan's file, or the file it comes from
+    when the plan is assembled from several (a source map with ``locate``)."""
+    assert outcome.loaded is not None
+    source = outcome.loaded.source
+    locate = getattr(source, "locate", None)
+    if locate is not None:
+        file, line, column = locate(path)
+        return file or outcome.path.as_posix(), line, column
+    line, column = source.position(path)
+    return outcome.path.as_posix(), line, column
+
+
+def what_if_line(sets: Sequence[str]) -> str:
+    """``what if: --set A, --set B`` and a newline, or nothing without ``--set``."""
+    return "what if: " + ", ".join(f"--set {argument}" for argument in sets) + "\n" if sets else ""
 
 
 def _text(

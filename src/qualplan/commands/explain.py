@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from qualplan.commands import pipeline
-from qualplan.commands.pipeline import Request, SolveSettings, Streams, changes
+from qualplan.commands.pipeline import Request, SolveSettings, Streams
 from qualplan.exitcodes import ExitCode
 
 
@@ -20,6 +21,7 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    sets: Sequence[str] = (),
     status_date: dt.date | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
@@ -31,9 +33,10 @@ def run(
     4 on a bug (one line on stderr).
     """
     streams = Streams.of(stdout, stderr)
-    request = Request(
-        Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed), changes(status_date)
-    )
+    changes = pipeline.plan_changes("explain", sets, streams, status_date)
+    if changes is None:
+        return ExitCode.BAD_INPUT
+    request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed), changes)
     loaded = pipeline.load(request, streams)
     if loaded.plan is None:
         return loaded.code
@@ -48,7 +51,12 @@ def run(
     if solved.result is None:
         return solved.code
     explanation = pipeline.explain_outcome(solved, milestone=milestone)
-    streams.write(render_json(explanation) if output_format == "json" else render_text(explanation))
+    if output_format == "json":
+        streams.write(render_json(explanation))
+    else:
+        from qualplan.commands.check import what_if_line
+
+        streams.write(what_if_line(sets) + render_text(explanation))
     return ExitCode.OK
 
 

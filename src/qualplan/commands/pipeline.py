@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -93,11 +93,16 @@ class SolveSettings:
 
 @dataclass(frozen=True)
 class Request:
-    """One plan to process: its file, how to solve it, and the changes to make before compiling."""
+    """One plan to process: its file, how to solve it, and the changes to make before compiling.
+
+    ``text``: the plan's content when it does not come from ``path`` on disk (``diff`` reads
+    ``GITREF:PATH`` with ``git show``); ``path`` then only names it in messages.
+    """
 
     path: Path
     settings: SolveSettings = SolveSettings()
     changes: tuple[PlanChange, ...] = ()
+    text: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -153,9 +158,10 @@ def solve_loaded(outcome: Outcome, streams: Streams) -> Outcome:
 
 
 def _load(outcome: Outcome, streams: Streams) -> Outcome:
-    from qualplan.loader import load_plan
+    from qualplan.loader import load_plan, load_plan_text
 
-    loaded = load_plan(outcome.path)
+    text = outcome.request.text
+    loaded = load_plan(outcome.path) if text is None else load_plan_text(text, str(outcome.path))
     for change in outcome.request.changes:
         if not loaded.ok:
             break
@@ -192,6 +198,35 @@ def _solve(outcome: Outcome, streams: Streams) -> Outcome:
     cancel.check()  # a stop asked for during the solve: nothing of this plan is printed
     result = ensure_verified(result)
     return replace(outcome, code=VERDICT_EXIT[result.verdict], problem=problem, result=result)
+
+
+def set_values(arguments: Sequence[str]) -> tuple[PlanChange, ...]:
+    """``--set PATH=VALUE`` arguments as one plan change: all applied at once, then validated
+    like a file (``overrides.apply``), so changes that only make sense together are accepted.
+
+    Raises ``overrides.BadAssignment`` for an argument that is not ``PATH=VALUE`` (a bad command
+    line); a path that leads nowhere in a plan is an error of that plan (exit 2).
+    """
+    if not arguments:
+        return ()
+    from qualplan import overrides
+
+    assignments = overrides.parse_all(arguments)
+    return (lambda loaded: overrides.apply(loaded, assignments),)
+
+
+def plan_changes(
+    command: str, sets: Sequence[str], streams: Streams, status_date: dt.date | None = None
+) -> tuple[PlanChange, ...] | None:
+    """The plan changes of a command's options, ``--status-date`` then ``--set``; None after
+    printing why a ``--set`` argument is bad."""
+    from qualplan.overrides import BadAssignment
+
+    try:
+        return (*changes(status_date), *set_values(sets))
+    except BadAssignment as bad:
+        streams.error(f"qualplan {command}: {bad}")
+        return None
 
 
 def explain_outcome(outcome: Outcome, *, milestone: str | None = None) -> Explanation:

@@ -12,11 +12,12 @@ the verdict: ``check`` is the command whose exit code says met or missed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from qualplan.commands import pipeline
-from qualplan.commands.pipeline import Request, SolveSettings, Streams, changes
+from qualplan.commands.pipeline import Request, SolveSettings, Streams
 from qualplan.exitcodes import ExitCode
 
 
@@ -27,6 +28,7 @@ def run(
     time_limit: float,
     workers: int,
     seed: int,
+    sets: Sequence[str] = (),
     status_date: dt.date | None = None,
     risk_iterations: int = 0,
     stdout: TextIO | None = None,
@@ -36,15 +38,16 @@ def run(
     from qualplan.atomic import TargetRefused, check_target, write_atomic
 
     streams = Streams.of(stdout, stderr)
+    changes = pipeline.plan_changes("report", sets, streams, status_date)
+    if changes is None:
+        return ExitCode.BAD_INPUT
     try:
         output = check_target(output)
     except TargetRefused as refused:
         streams.error(f"qualplan report: cannot write {output}: {refused}")
         return ExitCode.BAD_INPUT
 
-    request = Request(
-        Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed), changes(status_date)
-    )
+    request = Request(Path(plan), SolveSettings(time_limit=time_limit, workers=workers, seed=seed), changes)
     outcome = pipeline.process(request, streams)
     if outcome.result is None:
         return outcome.code

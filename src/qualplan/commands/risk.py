@@ -1,7 +1,7 @@
 """``qualplan risk PLAN``: Monte Carlo schedule risk with failed tests, seasons and the lab.
 
-The plan goes through the shared pipeline (load, ``--status-date``, errors and warnings to
-stderr, compile, solve, verify): its check schedule gives the ``priority`` policy its order.
+The plan goes through the shared pipeline (load, ``--status-date`` and ``--set``, errors and
+warnings to stderr, compile, solve, verify): its check schedule gives the ``priority`` policy its order.
 Then ``qualplan.risk`` runs the iterations (in this process, local worker processes
 or on a Dask cluster) and the summary is printed as text, JSON or CSV. Exit 0 once
 printed, whatever the dates; 2 for a bad plan or command line (or a Dask backend that
@@ -13,11 +13,12 @@ Nothing here imports numba, OR-Tools or Dask at module level.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from qualplan.commands import pipeline
-from qualplan.commands.pipeline import Request, SolveSettings, Streams, changes
+from qualplan.commands.pipeline import Request, SolveSettings, Streams
 from qualplan.exitcodes import ExitCode
 
 FORMATS = ("text", "json", "csv")
@@ -35,6 +36,7 @@ def run(
     output_format: str,
     time_limit: float,
     iteration_time_limit: float,
+    sets: Sequence[str] = (),
     status_date: dt.date | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
@@ -47,8 +49,10 @@ def run(
     if not Path(plan).exists():
         streams.error(f"qualplan risk: {Path(plan).as_posix()}: no such file")
         return ExitCode.BAD_INPUT
-    request = Request(Path(plan), SolveSettings(time_limit, workers, seed), changes(status_date))
-    outcome = pipeline.process(request, streams)
+    changes = pipeline.plan_changes("risk", sets, streams, status_date)
+    if changes is None:
+        return ExitCode.BAD_INPUT
+    outcome = pipeline.process(Request(Path(plan), SolveSettings(time_limit, workers, seed), changes), streams)
     if outcome.result is None or outcome.problem is None:
         return outcome.code
 

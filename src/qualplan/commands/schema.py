@@ -52,6 +52,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Calendar": {
         "weekends": "Weekdays that never work (mon..sun). Default: none, every day works.",
         "holidays": "Non-working dates: YYYY-MM-DD or an inclusive range FIRST..LAST.",
+        "yearly_holidays": "Non-working days every year of the horizon: MM-DD or MM-DD..MM-DD "
+        "(may wrap the year end, 12-31..01-01; not 02-29).",
+        "working": "Make-up working days (调休): YYYY-MM-DD or FIRST..LAST; they work even on a weekend day "
+        "or a yearly holiday. A date may not also be in `holidays`.",
     },
     "Window": {
         "yearly": "A span that recurs every year, MM-DD to MM-DD inclusive; may wrap the year end.",

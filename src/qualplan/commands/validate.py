@@ -17,6 +17,8 @@ from qualplan import cancel
 from qualplan.commands.streams import Streams
 from qualplan.exitcodes import ExitCode
 from qualplan.loader import FoundFiles, LoadedPlan, PlanError, load_file, scan_plan_files
+from qualplan.report.github import escape_data as _escape_data
+from qualplan.report.github import escape_property as _escape_property
 
 FORMATS = ("text", "json", "github")
 
@@ -139,16 +141,6 @@ def _problem_json(problem: PlanError) -> dict[str, object]:
         "path": problem.path,
         "message": problem.message,
     }
-
-
-def _escape_data(text: str) -> str:
-    """GitHub's escaping of a workflow command's message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    """GitHub's escaping of a workflow command's property value (also ':' and ',')."""
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _plural(count: int, noun: str) -> str:

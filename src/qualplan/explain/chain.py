@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qualplan.actuals import planned_end
-from qualplan.explain.calendar_cost import calendar_cost
+from qualplan.explain.calendar_cost import calendar_cost, holiday_ranges
 from qualplan.explain.records import ChainLink, Reason
 from qualplan.graph import Times, first_fit, link_bounds
 from qualplan.model import WEEKDAYS, Cycles
@@ -294,8 +294,9 @@ def _non_working_reason(problem: Problem, task_id: str, day: int) -> Reason | No
         return None
     calendar = problem.plan.calendars[spec.calendar]
     date = problem.date(day)
-    # A holiday is named even when it falls on a weekend: it is what a planner would move.
-    holiday = next((str(span) for span in calendar.holidays if span.first <= date <= span.last), None)
+    # A holiday (dated, or a yearly one with its year) is named even when it falls on a
+    # weekend: it is what a planner would move.
+    holiday = next((label for label, lo, hi in holiday_ranges(problem, spec.calendar) if lo <= day <= hi), None)
     if holiday is not None or WEEKDAYS[date.weekday()] not in calendar.weekends:
         return Reason("non_working", on=spec.calendar, day=day, holiday=holiday)
     return Reason("non_working", on=spec.calendar, day=day, weekday=date.strftime("%A"))

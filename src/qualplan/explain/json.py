@@ -123,6 +123,7 @@ def _calendar_cost(cost: CalendarCost | None) -> dict[str, Any] | None:
         "weekend_days": cost.weekend_days,
         "holidays": [{"range": label, "days": days} for label, days in cost.holidays],
         "other_days_off": cost.unnamed,
+        "make_up_days": [day.isoformat() for day in cost.make_up_days],
     }
 
 

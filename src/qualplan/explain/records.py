@@ -8,6 +8,7 @@ library; the renderers turn them into dates.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 #: Why a task could not start one day earlier, in the order they are checked.
@@ -62,9 +63,11 @@ class CalendarCost:
 
     Every non-working day of the span is counted once: a weekend day (of the
     calendar's `weekends`) as a weekend day, even inside a holiday range, and any
-    other day under the first holiday range that holds it. So each holiday's
-    count is the days it adds to an ordinary week, and
+    other day under the first holiday range that holds it (dated, then yearly). So
+    each holiday's count is the days it adds to an ordinary week, and
     ``span == working + weekend_days + sum of the holidays' days + unnamed``.
+    Make-up working days (a weekend day or a holiday that works) are among ``working``
+    and listed in ``make_up_days``.
     """
 
     span: int  # elapsed days from start to end, inclusive
@@ -72,6 +75,8 @@ class CalendarCost:
     weekend_days: int
     holidays: tuple[tuple[str, int], ...] = ()  # (holiday range as written, days it adds), in calendar order
     unnamed: int = 0  # non-working weekdays in no named range (none while holidays are only listed ranges)
+    # working days of the span on a weekend day or in a holiday range, as dates (the labels are text too)
+    make_up_days: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -263,14 +263,23 @@ def elapsed_text(cost: CalendarCost | None, span: int) -> str:
     if cost is None:
         return f"{span} d elapsed"
     parts = [_working_days(cost.working)]
-    breakdown = calendar_cost_text(cost)
-    if breakdown:
-        parts.append(breakdown)
-    return f"{span} d elapsed: " + (" and ".join(parts) if " and " not in breakdown else ", ".join(parts))
+    off = _days_off_text(cost)
+    if off:
+        parts.append(off)
+    text = f"{span} d elapsed: " + (" and ".join(parts) if " and " not in off else ", ".join(parts))
+    make_up = _make_up_text(cost)
+    return f"{text}; {make_up}" if make_up else text
 
 
 def calendar_cost_text(cost: CalendarCost) -> str:
-    """``4 weekend days and 6 days of holiday 2026-02-15..2026-02-23``; empty when every day works."""
+    """``4 weekend days and 6 days of holiday 2026-02-15..2026-02-23``, then the make-up working
+    days that gave some back (``; make-up working day 2026-02-14 (Sat) counted``); empty when
+    every day of the span is an ordinary working day."""
+    return "; ".join(part for part in (_days_off_text(cost), _make_up_text(cost)) if part)
+
+
+def _days_off_text(cost: CalendarCost) -> str:
+    """The weekend days and each holiday's days in the span: ``4 weekend days and 6 days of holiday ...``."""
     parts = []
     if cost.weekend_days:
         parts.append(f"{cost.weekend_days} weekend day" + ("" if cost.weekend_days == 1 else "s"))
@@ -281,6 +290,15 @@ def calendar_cost_text(cost: CalendarCost) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _make_up_text(cost: CalendarCost) -> str:
+    """``make-up working day 2026-02-14 (Sat) counted``; empty without make-up days in the span."""
+    if not cost.make_up_days:
+        return ""
+    days = [f"{day.isoformat()} ({day.strftime('%a')})" for day in cost.make_up_days]
+    listed = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+    return f"make-up working day{'' if len(days) == 1 else 's'} {listed} counted"
 
 
 def reason_text(explanation: Explanation, reason: Reason) -> str:

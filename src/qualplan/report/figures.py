@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from qualplan.explain.calendar_cost import holiday_runs
 from qualplan.explain.text import elapsed_text, in_working_days
 from qualplan.report.rows import MilestoneRow, StageGroup, TaskRow
 from qualplan.result import SolveResult
@@ -48,6 +49,10 @@ STATUS_LINE = "#5f3dc4"
 BAND = "rgba(134, 142, 150, 0.10)"
 WINDOW_COLOURS = ("#66d9e8", "#ffd43b", "#b197fc", "#8ce99a", "#ffa8a8", "#a5d8ff")
 WINDOW_OPACITY = 0.35
+#: A holiday inside a working-day task's bar is drawn over the bar as a pale gap: a shade
+#: behind an opaque bar would be hidden exactly where it explains the bar's length.
+HOLIDAY_FILL = "rgba(255, 255, 255, 0.65)"
+HOLIDAY_LINE = "#868e96"
 
 #: Row height in the Gantt chart, pixels.
 ROW_PX = 24
@@ -319,8 +324,11 @@ def gantt_figure(
     status_shapes, status_labels = status_line(status_date)
     due_shapes += status_shapes
     due_labels += status_labels
-    shapes = _stage_bands(rows) + _window_shades(result, tasks, position, first, last) + due_shapes
+    holidays = _holiday_gaps(result, tasks, position)
+    shapes = _stage_bands(rows) + _window_shades(result, tasks, position, first, last) + holidays + due_shapes
     _add_window_legend(figure, tasks)
+    if holidays:
+        _add_holiday_legend(figure)
 
     figure.update_layout(
         template="plotly_white",
@@ -555,6 +563,48 @@ def _add_window_legend(figure: go.Figure, tasks: list[TaskRow]) -> None:
                 hoverinfo="skip",
             )
         )
+
+
+def _holiday_gaps(result: SolveResult, tasks: list[TaskRow], position: dict[str, int]) -> list[dict]:
+    """In the bar of each task on a calendar, the days a holiday of that calendar takes off
+    (dated or yearly; weekend days inside the holiday included, make-up days not), so that a
+    planner sees why the bar is longer than its working days. The bar's hover names them."""
+    problem = result.problem
+    gaps = []
+    for task in tasks:
+        if task.calendar is None or task.start is None or task.end is None:
+            continue
+        for lo, hi in holiday_runs(problem, task.calendar, problem.day(task.start), problem.day(task.end)):
+            gaps.append(
+                {
+                    "type": "rect",
+                    "name": "holiday",
+                    "xref": "x",
+                    "x0": problem.date(lo).isoformat(),
+                    "x1": _close_of(problem.date(hi)),
+                    "yref": "y",
+                    "y0": position[task.id] - 0.4,
+                    "y1": position[task.id] + 0.4,
+                    "fillcolor": HOLIDAY_FILL,
+                    "line": {"color": HOLIDAY_LINE, "width": 0.5, "dash": "dot"},
+                    "layer": "above",
+                }
+            )
+    return gaps
+
+
+def _add_holiday_legend(figure: go.Figure) -> None:
+    """A legend entry for the holiday gaps (shapes have none of their own)."""
+    figure.add_trace(
+        go.Scatter(
+            name="Holiday of the task's calendar",
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"symbol": "square", "size": 12, "color": "#f1f3f5", "line": {"color": HOLIDAY_LINE, "width": 1}},
+            hoverinfo="skip",
+        )
+    )
 
 
 # --- resources ------------------------------------------------------------------------

@@ -247,7 +247,8 @@ def _gantt_section(has_chains: bool) -> str:
     return (
         '<section id="schedule">\n<h2>Schedule</h2>\n'
         f'<p class="hint">{legend}Diamonds are milestones, dashed lines due dates; a shaded row is the '
-        "task's window, open. Grey is work done by the status date (the solid line), where the plan has one. "
+        "task's window, open; a pale gap in a bar is a holiday of the task's calendar. Grey is work done by "
+        "the status date (the solid line), where the plan has one. "
         "Hover a bar for its dates, duration arithmetic, resources and standard. "
         "Drag to zoom, use the slider or scroll to move along the timeline, double-click to reset.</p>\n"
         f'<div id="{GANTT_ID}" class="plot"></div>\n</section>'

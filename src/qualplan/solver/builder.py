@@ -35,7 +35,7 @@ from ortools.util.python.sorted_interval_list import Domain
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
 from qualplan.solver.bounds import Bounds, Cutoff, compute_bounds, relaxed, start_intervals
-from qualplan.solver.calendars import DayRank, add_working_span
+from qualplan.solver.calendars import add_working_span
 from qualplan.solver.rules import Enforce, RuleKey
 from qualplan.solver.variables import TaskVars, task_vars
 
@@ -87,6 +87,9 @@ class ModelBuilder:
         self.late: dict[str, cp_model.IntVar] = {}  # days late per milestone, once the objective asks
         self._tails: list[tuple[cp_model.IntVar, cp_model.IntVar, list[cp_model.IntVar]]] = []
         self._ended: dict[str, set[str]] = {}  # milestone -> tasks it ends after (``_ended_by``)
+        #: Resource -> (units variable, first day): extra units held from that day to the horizon,
+        #: set before ``add_constraints`` by ``solver/needs.py`` (``qualplan needs``).
+        self.extra_units: dict[str, tuple[cp_model.IntVar, int]] = {}
 
     def hint(self, schedule: Schedule) -> None:
         """Give CP-SAT a complete feasible assignment (greedy or an earlier phase) to start from."""
@@ -98,8 +101,8 @@ class ModelBuilder:
             if variables.start_rank is not None:
                 self.model.add_hint(variables.size, times.end[task_id] - times.start[task_id] + 1)
                 pattern = self.problem.calendars[self.problem.tasks[task_id].calendar].week_pattern
-                self._hint_rank(variables.start_rank, pattern, times.start[task_id])
-                self._hint_rank(variables.end_rank, pattern, times.end[task_id])
+                variables.start_rank.hint(self.model, pattern, times.start[task_id])
+                variables.end_rank.hint(self.model, pattern, times.end[task_id])
         for milestone, date in self.dates.items():
             self.model.add_hint(date, times.start[milestone])
             if milestone in self.late:
@@ -119,14 +122,6 @@ class ModelBuilder:
             return last_end
         milestone = next(m for m, date in self.dates.items() if date is anchor)
         return times.start[milestone]
-
-    def _hint_rank(self, rank: DayRank, pattern, day: int) -> None:
-        self.model.add_hint(rank.week, day // 7)
-        self.model.add_hint(rank.offset, day % 7)
-        self.model.add_hint(rank.weekday_rank, pattern.before[day % 7])
-        for literal in rank.holidays:
-            threshold = int(literal.name.rsplit(">", 1)[1])
-            self.model.add_hint(literal, day > threshold)
 
     def schedule(self, solver: cp_model.CpSolver) -> Schedule:
         """The schedule in the last solution of ``solver`` (a finished solver, or a running one's callback)."""
@@ -303,6 +298,14 @@ class ModelBuilder:
             capacity = largest
             if literal is not None:
                 capacity = largest + sum(demands) * (1 - literal)
+            if resource in self.extra_units:
+                # Extra units from day `first`: the capacity grows by them, and before `first` an
+                # interval holds them back (CP-SAT's cumulative takes variable demands and capacity).
+                units, first = self.extra_units[resource]
+                capacity += units
+                if first > 0:
+                    intervals.append(self.model.new_fixed_size_interval_var(0, first, f"extra[{resource}]"))
+                    demands.append(units)
             self.model.add_cumulative(intervals, demands, capacity)
 
     def _add_last_end(self) -> None:
