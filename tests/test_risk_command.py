@@ -267,3 +267,15 @@ def test_the_documented_example_is_real_output(monkeypatch: pytest.MonkeyPatch) 
         text = (root / document).read_text(encoding="utf-8")
         shown = text.split("$ qualplan risk tests/data/risk/lab.yaml\n", 1)[1].split("```", 1)[0]
         assert shown == out, document
+
+
+def test_set_changes_a_risk_key_in_memory_and_a_bad_value_exits_2() -> None:
+    base = json.loads(json_run("--workers", "1"))
+    changed = json.loads(json_run("--workers", "1", "--set", "tasks.life.risk.fail=0.6"))
+    retests = {task["id"]: task["retests"] for task in changed["tasks"]}
+    assert retests["life"] > 0.8  # 0.6 + 0.6² failed runs per iteration, from about 0.39
+    assert changed["milestones"][0]["p_met"] < base["milestones"][0]["p_met"]
+    code, out, err = risk(str(LAB), "--set", "tasks.life.risk.fail=1.5")
+    assert (code, out) == (2, "")
+    assert "tasks.life.risk.fail: expected the chance that one run fails" in err
+    assert "(after --set tasks.life.risk.fail=1.5)" in err
