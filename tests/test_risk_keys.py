@@ -144,3 +144,27 @@ def test_a_programmes_plan_level_risk_follows_the_plan_level_rules(portfolio: Pa
         and "as programme a-" in error
         for error in errors
     ), errors
+
+
+def test_risk_keys_that_can_have_no_effect_are_warnings() -> None:
+    from qualplan.loader import load_plan_text
+
+    text = """qualplan: 1
+id: w
+start: 2026-01-05
+tasks:
+  - id: a
+    duration: 5d
+    risk: {fail: 0.3, attempts: 1}
+  - id: b
+    duration: 5d
+    risk: {retest: {fix: 2w}}
+"""
+    loaded = load_plan_text(text, "w.yaml")
+    assert loaded.ok
+    assert [str(warning) for warning in loaded.warnings] == [
+        "w.yaml:7:18: tasks.a.risk.fail: with attempts 1 the only run always passes, so this chance of failure "
+        "never applies",
+        "w.yaml:10:12: tasks.b.risk.retest: this task never fails (no 'fail' here or in the plan's risk), so its "
+        "retest never happens",
+    ]
