@@ -12,6 +12,11 @@ result says when the clock rather than the work budget ended a search
 Budget: the command must finish within ``COMMAND_FACTOR × limit + COMMAND_MARGIN``
 seconds of wall time. Solver work stops ``RESERVE`` seconds before that, which is
 what loading, verifying and rendering the answer may take.
+
+One-off work that the promise leaves out (numba compiling the genetic algorithm's
+loops on the first solve after an install, ``solver/evolution.py``) moves the
+deadline back by what it took (``postpone``); a deadline is shared by every step of
+a command, so they all see the move.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ COMMAND_MARGIN = 3.0
 RESERVE = 1.5
 
 
-@dataclass(frozen=True)
+@dataclass
 class Deadline:
     """A ``time.monotonic()`` instant by which solver work must have stopped."""
 
@@ -48,3 +53,7 @@ class Deadline:
 
     def expired(self) -> bool:
         return time.monotonic() >= self.at
+
+    def postpone(self, seconds: float) -> None:
+        """Move the deadline ``seconds`` later: one-off work the promise does not count took them."""
+        self.at += max(0.0, seconds)
