@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plan_factory import make_problem
+from qualplan.deadline import Deadline
 from qualplan.result import Schedule, SolveStatus
 from qualplan.solver import SolveOptions, solve
 from qualplan.solver.objective import term_values
@@ -88,7 +89,7 @@ def test_every_schedule_passes_the_verifier(problem, greedy: bool) -> None:
 @given(small_plans(max_tasks=3))
 def test_the_optimum_equals_brute_force_on_tiny_plans(problem) -> None:
     # Without the greedy schedule every phase goes through CP-SAT (no shortcut by a bound).
-    result = solve(problem, time_limit=1.0, options=SolveOptions(greedy=False))
+    result = solve(problem, time_limit=1.0, options=SolveOptions(greedy=False), deadline=Deadline.never())
     ensure_verified(result)
     expected = brute_force(problem)
     if expected is None:

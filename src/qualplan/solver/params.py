@@ -6,9 +6,13 @@ Each solve here is repeatable on its own: one worker, or interleaved workers
 (their tasks run in fixed batches and share solutions only at batch
 boundaries), stopped by ``max_deterministic_time`` (a fixed amount of counted
 work) instead of seconds. Two such solves race side by side (``race.py``), with
-a rule that makes the answer independent of which finishes first. A wall-clock limit
-stays only as a safety net (``WALL_FACTOR``) for a machine far slower than the
-deterministic clock assumes; a run that hits it may differ from the next one.
+a rule that makes the answer independent of which finishes first.
+
+The wall clock is the command's promise (``qualplan.deadline``): every solve also
+gets ``max_time_in_seconds`` = the wall time left before the deadline. The paces below
+are set so that on an idle machine the work budget normally ends a solve first; a
+solve that the clock ends may differ from the next one, and the result says so
+(``solver/clock.py``).
 """
 
 from __future__ import annotations
@@ -48,10 +52,6 @@ def units_per_second(contestant: str, tasks: int, has_calendars: bool) -> float:
         pace *= SECONDARY_PACE["single" if tasks <= SMALL_MODEL else "interleaved"]
     return pace
 
-
-#: The wall-clock safety net: this many times the requested time limit, plus a margin.
-WALL_FACTOR = 3.0
-WALL_MARGIN = 5.0
 
 #: Full-problem subsolvers dropped from the interleaved contestant (see
 #: ``configure_secondary``); what is left is ``default_lp`` and the LNS workers.
