@@ -29,7 +29,10 @@ def run(
     Exit 0 once explained (whatever the verdict: ``check`` is the command whose
     exit code says met/missed), 2 on an invalid plan or an unknown ``--milestone``.
     """
+    from qualplan.deadline import Deadline
     from qualplan.loader import load_plan
+
+    deadline = Deadline.for_command(time_limit)  # one wall-clock promise for the solve and the conflict search
 
     loaded = load_plan(Path(plan))
     for warning in loaded.warnings:
@@ -48,7 +51,9 @@ def run(
     from qualplan.solver import solve
     from qualplan.verify import ensure_verified
 
-    result = ensure_verified(solve(compile_plan(loaded.plan), time_limit=time_limit, workers=workers, seed=seed))
+    result = ensure_verified(
+        solve(compile_plan(loaded.plan), time_limit=time_limit, workers=workers, seed=seed, deadline=deadline)
+    )
     explanation = explain(
         result,
         milestone=milestone,
@@ -58,6 +63,7 @@ def run(
         conflict_first_limit=time_limit,
         conflict_budget=time_limit,
         seed=seed,
+        deadline=deadline,
     )
     sys.stdout.write(render_json(explanation) if output_format == "json" else render_text(explanation))
     return ExitCode.OK

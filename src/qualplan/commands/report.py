@@ -20,7 +20,10 @@ CONFLICT_STEP_LIMIT = 2.0
 
 def run(plan: Path, output: Path, *, time_limit: float, workers: int, seed: int) -> ExitCode:
     """Write the report of ``plan`` to ``output``; print the path written on stdout."""
+    from qualplan.deadline import Deadline
     from qualplan.loader import load_plan
+
+    deadline = Deadline.for_command(time_limit)  # one wall-clock promise for the solve and the conflict search
 
     output = Path(output)
     if not output.parent.is_dir():
@@ -48,7 +51,9 @@ def run(plan: Path, output: Path, *, time_limit: float, workers: int, seed: int)
 
     problem = compile_plan(loaded.plan)
     with SolveProgress(loaded.plan.id) as progress:
-        result = solve(problem, time_limit=time_limit, workers=workers, seed=seed, progress=progress.report)
+        result = solve(
+            problem, time_limit=time_limit, workers=workers, seed=seed, progress=progress.report, deadline=deadline
+        )
     result = ensure_verified(result)
     explanation = explain(
         result,
@@ -57,6 +62,7 @@ def run(plan: Path, output: Path, *, time_limit: float, workers: int, seed: int)
         conflict_time_limit=min(CONFLICT_STEP_LIMIT, time_limit),
         conflict_first_limit=time_limit,
         seed=seed,
+        deadline=deadline,
     )
     page = html.render(result, explanation)
     try:
