@@ -88,6 +88,7 @@ class LateSecondary:
     objective_value = 0.0
     best_objective_bound = 0.0
     deterministic_time = 0.0
+    num_binary_propagations = num_integer_propagations = 0
 
     def __init__(self) -> None:
         self.parameters = cp_model.CpSolver().parameters

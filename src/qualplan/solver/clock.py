@@ -34,7 +34,7 @@ class SolveClock:
         self.time_limit = time_limit
         self.seconds_left = time_limit
         self.clock_cut = False  # the deadline cut some step short: a rerun may differ
-        self.work_ran_out = False  # the work budget ended some step before it proved its term
+        self.build_seconds = 0.0  # wall time of the slowest phase model built so far (Python, not counted work)
 
     def spend(self, seconds: float) -> None:
         """Charge ``seconds`` of the work budget (worked out from counted work, not measured)."""

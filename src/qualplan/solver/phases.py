@@ -51,6 +51,7 @@ from qualplan.solver.params import (
     configure_confirmation,
     configure_primary,
     configure_secondary,
+    setup_seconds,
     units_per_second,
 )
 from qualplan.solver.progress import ProgressEvent, ProgressReporter
@@ -65,10 +66,14 @@ PHASE_SHARE = {"lateness": 0.6, "dates": 0.8, "last_end": 1.0}
 FOLLOWED_DATES_SHARE = 0.9
 #: A phase is not started with less work budget than this (seconds of time limit).
 MIN_PHASE_SECONDS = 0.05
+#: The first phase model's build time, as a multiple of the CPM pass's (see ``solve``).
+BUILD_PER_BOUNDS = 2.0
 #: Where the genetic algorithm applies (``evolution.py``), the share of what is left that a
 #: phase's race leaves for it. 65/35 was best or level among the splits measured on PSPLIB
 #: j120 (benchmarks/results/psplib.md); 50/50 cost a proof that CP-SAT needs 2.3 s for.
 EVOLUTION_SHARE = 0.35
+#: A race whose best schedule came after this share of its budget is still improving.
+LATE_IMPROVEMENT = 0.5
 #: The genetic algorithm only runs with at least this time limit (seconds): importing numba
 #: and loading the compiled loops takes 0.5-1 s of the wall-clock promise (2 s on a busy
 #: machine), too much of a shorter one, in which the algorithm would have little time anyway.
@@ -99,6 +104,7 @@ class PhaseOutcome:
     status: PhaseStatus
     schedule: Schedule | None
     bound: int | None  # proved lower bound of the term (given earlier terms fixed)
+    improved_at: float | None = None  # share of the race's budget when its best value was first reached
 
 
 def solve(
@@ -123,11 +129,16 @@ def solve(
 
     Raises ``cancel.Interrupted`` when a stop is requested (Ctrl-C) while it runs.
     """
+    cancel.check()
     options = options or SolveOptions()
     deadline = deadline if deadline is not None else Deadline.for_command(time_limit)
     searchable = _list_searchable(problem, options, time_limit, deadline)  # before the work budget: may compile
     clock = SolveClock(time_limit, deadline)
+    began = time.monotonic()
     base = _base_bounds(problem)
+    # Until a phase model has been built, guess its build time from the CPM pass's: building
+    # took 2-4 times as long on generated plans of 300 and 1,000 tasks.
+    clock.build_seconds = BUILD_PER_BOUNDS * (time.monotonic() - began)
     cancel.check()
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
@@ -152,7 +163,7 @@ def solve(
         if _unproved(outcome) and clock.seconds_left > MIN_PHASE_SECONDS and not clock.passed():
             # Unproved: later phases cannot run, so this one gets the rest of the time.
             best = _better(problem, incumbent, outcome.schedule)
-            if searchable:
+            if searchable and not _still_improving(outcome):
                 floor = _phase_floor(lower, proved, index, outcome.bound)
                 evolved = _evolve(problem, best, floor, clock, workers, seed)
                 outcome = _with_schedule(problem, outcome, evolved, index, floor[index])
@@ -212,11 +223,17 @@ def _run_phase(
     workers are allowed, a secondary solve on the other workers race on the same model
     (``race.py``). The race's deterministic use of its budget is charged to ``clock``.
     """
-    budget = clock.seconds_left * share
+    if clock.wall_left() < clock.build_seconds:  # building it would already overrun the deadline
+        clock.clock_cut = True
+        return PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
+    began = time.monotonic()
     builder = _phase_model(problem, term, incumbent, proved, options)
+    clock.build_seconds = time.monotonic() - began
     cancel.check()
     if clock.passed():  # building a large model can take seconds
         return PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
+    clock.spend(setup_seconds(builder.model))  # building and presolving it: no counted work
+    budget = max(clock.seconds_left, 0.0) * share
     tasks, calendars = len(problem.tasks), _has_calendar_tasks(problem)
     primary = cp_model.CpSolver()
     configure_primary(
@@ -248,7 +265,15 @@ def _run_phase(
     outcome = race(builder.model, primary, secondary, builder.schedule, reporter)
     clock.spend(budget * outcome.work)
     clock.clock_cut = clock.clock_cut or outcome.clock_cut
-    return PhaseOutcome(outcome.status, outcome.schedule, outcome.bound)
+    return PhaseOutcome(outcome.status, outcome.schedule, outcome.bound, outcome.improved_at)
+
+
+def _still_improving(outcome: PhaseOutcome) -> bool:
+    """Whether CP-SAT found the race's best schedule late in its budget (after ``LATE_IMPROVEMENT``
+    of it): then it keeps the rest of the time, since it is still making progress; otherwise
+    it has stalled, and the genetic algorithm gets the rest. Measured in deterministic work,
+    so the choice repeats."""
+    return outcome.improved_at is not None and outcome.improved_at > LATE_IMPROVEMENT
 
 
 def _evolve(

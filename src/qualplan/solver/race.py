@@ -59,6 +59,12 @@ class Found:
     schedule: Schedule
 
 
+def _propagations(source) -> int:
+    """Propagations so far of a solve (a solver, or a solution callback): a count of work that,
+    unlike the deterministic time, a one-worker solve reports in its callbacks."""
+    return source.num_binary_propagations + source.num_integer_propagations
+
+
 @dataclass
 class Entry:
     """One contestant: a configured solver and what it has found so far."""
@@ -86,9 +92,9 @@ class RaceOutcome:
     """What the race established: the phase status, a schedule (or None) and a proved bound.
 
     ``work``: the share of the budget the race counts as used (deterministic);
-    ``improved_at``: the share of the budget at which the answer's value was first reached
-    (None without a schedule); ``clock_cut``: the wall deadline, not the work budget,
-    ended a solve whose answer counts, so a rerun may differ.
+    ``improved_at``: the share of the budget at which either contestant last improved its
+    own best schedule (None without a schedule); ``clock_cut``: the wall deadline, not the
+    work budget, ended a solve whose answer counts, so a rerun may differ.
     """
 
     status: PhaseStatus
@@ -108,7 +114,12 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         value = round(self.objective_value)
-        work = self.deterministic_time / self._entry.budget
+        # A one-worker solve's callbacks report the deterministic time of its start, not of the
+        # moment: keep its propagation count, turned into a share of the budget when it ends.
+        if self._entry.solver.parameters.num_workers == 1:
+            work = -float(_propagations(self))
+        else:
+            work = self.deterministic_time / self._entry.budget
         with self._lock:
             self._entry.solutions.append(Found(value, work, self._read(self)))
             stop = value <= self._entry.stop_at
@@ -149,6 +160,7 @@ def race(
             used = entry.solver.deterministic_time
             with lock:
                 entry.status, entry.bound, entry.work = status, bound, used / entry.budget
+                entry.solutions = _in_shares(entry.solutions, entry.work, _propagations(entry.solver))
                 proved = status in (PhaseStatus.OPTIMAL, PhaseStatus.INFEASIBLE)
                 entry.clock_cut = not proved and not entry.stopped and used < entry.budget
 
@@ -180,6 +192,15 @@ def race(
     if len(entries) == 1:
         return _alone(entries[0])
     return _decide(*entries)
+
+
+def _in_shares(solutions: list[Found], work: float, propagations: int) -> list[Found]:
+    """Solutions whose work was recorded as a propagation count (negative) get their share of the
+    budget in proportion: ``work`` at ``propagations``."""
+    scale = work / max(propagations, 1)
+    return [
+        found if found.work >= 0 else Found(found.value, -found.work * scale, found.schedule) for found in solutions
+    ]
 
 
 def _proves(entry: Entry) -> bool:
@@ -215,7 +236,8 @@ def _decide(first: Entry, second: Entry) -> RaceOutcome:
             )
         # The primary ran to its budget without reaching the optimum, unless the clock cut it.
         best = (second.solutions or first.solutions)[-1]
-        return RaceOutcome(PhaseStatus.OPTIMAL, best.schedule, second.bound, 1.0, best.work, first.clock_cut)
+        work = max(first.work, second.work)
+        return RaceOutcome(PhaseStatus.OPTIMAL, best.schedule, second.bound, work, best.work, first.clock_cut)
     # Neither proved: both ran to their budgets (or the clock).
     clock_cut = first.clock_cut or second.clock_cut
     candidates = [entry.solutions[-1] for entry in (first, second) if entry.solutions]
@@ -224,6 +246,6 @@ def _decide(first: Entry, second: Entry) -> RaceOutcome:
     if not candidates:
         return RaceOutcome(PhaseStatus.UNKNOWN, None, bound, clock_cut=clock_cut)
     best = min(candidates, key=lambda found: found.value)  # min keeps the first (the primary's) on ties
-    reached = [found.work for entry in (first, second) if (found := entry.first_at_most(best.value)) is not None]
     status = PhaseStatus.OPTIMAL if bound is not None and bound >= best.value else PhaseStatus.FEASIBLE
-    return RaceOutcome(status, best.schedule, bound, 1.0, min(reached), clock_cut)
+    work = max(first.work, second.work)
+    return RaceOutcome(status, best.schedule, bound, work, max(found.work for found in candidates), clock_cut)
