@@ -76,7 +76,10 @@ def run(paths: list[Path], output_format: str, *, time_limit: float, workers: in
 
 def check_file(path: Path, *, time_limit: float, workers: int, seed: int) -> Checked:
     """Load, solve and verify one plan file; its problems go to stderr."""
+    from qualplan.deadline import Deadline
     from qualplan.loader import load_plan
+
+    deadline = Deadline.for_command(time_limit)  # the --time-limit promise counts loading the plan too
 
     loaded = load_plan(path)
     for warning in loaded.warnings:
@@ -93,7 +96,9 @@ def check_file(path: Path, *, time_limit: float, workers: int, seed: int) -> Che
 
     problem = compile_plan(loaded.plan)
     with SolveProgress(loaded.plan.id) as progress:
-        result = solve(problem, time_limit=time_limit, workers=workers, seed=seed, progress=progress.report)
+        result = solve(
+            problem, time_limit=time_limit, workers=workers, seed=seed, progress=progress.report, deadline=deadline
+        )
     try:
         ensure_verified(result)
     except ScheduleRejected as rejected:
