@@ -69,11 +69,13 @@ MIN_PHASE_SECONDS = 0.05
 #: The first phase model's build time, as a multiple of the CPM pass's (see ``solve``).
 BUILD_PER_BOUNDS = 2.0
 #: Where the genetic algorithm applies (``evolution.py``), the share of what is left that a
-#: phase's race leaves for it. 65/35 was best or level among the splits measured on PSPLIB
-#: j120 (benchmarks/results/psplib.md); 50/50 cost a proof that CP-SAT needs 2.3 s for.
-EVOLUTION_SHARE = 0.35
-#: A race whose best schedule came after this share of its budget is still improving.
-LATE_IMPROVEMENT = 0.5
+#: phase's race leaves for it. 65/35 and 75/25 were level on the PSPLIB j120 subset
+#: (benchmarks/results/psplib.md), but at 65 % CP-SAT lost schedules it finds later on its
+#: own (j1201_1: 108 against 105 with the whole 10 s, issue 12); at 80 % it ended at 106
+#: and kept the algorithm's gains on the other open instances measured. Giving CP-SAT a
+#: second race instead of the algorithm when it was still improving did worse (a restart
+#: loses its search's state): see docs/scheduling.md.
+EVOLUTION_SHARE = 0.2
 #: The genetic algorithm only runs with at least this time limit (seconds): importing numba
 #: and loading the compiled loops takes 0.5-1 s of the wall-clock promise (2 s on a busy
 #: machine), too much of a shorter one, in which the algorithm would have little time anyway.
@@ -104,7 +106,6 @@ class PhaseOutcome:
     status: PhaseStatus
     schedule: Schedule | None
     bound: int | None  # proved lower bound of the term (given earlier terms fixed)
-    improved_at: float | None = None  # share of the race's budget when its best value was first reached
 
 
 def solve(
@@ -163,7 +164,7 @@ def solve(
         if _unproved(outcome) and clock.seconds_left > MIN_PHASE_SECONDS and not clock.passed():
             # Unproved: later phases cannot run, so this one gets the rest of the time.
             best = _better(problem, incumbent, outcome.schedule)
-            if searchable and not _still_improving(outcome):
+            if searchable:
                 floor = _phase_floor(lower, proved, index, outcome.bound)
                 evolved = _evolve(problem, best, floor, clock, workers, seed)
                 outcome = _with_schedule(problem, outcome, evolved, index, floor[index])
@@ -265,15 +266,7 @@ def _run_phase(
     outcome = race(builder.model, primary, secondary, builder.schedule, reporter)
     clock.spend(budget * outcome.work)
     clock.clock_cut = clock.clock_cut or outcome.clock_cut
-    return PhaseOutcome(outcome.status, outcome.schedule, outcome.bound, outcome.improved_at)
-
-
-def _still_improving(outcome: PhaseOutcome) -> bool:
-    """Whether CP-SAT found the race's best schedule late in its budget (after ``LATE_IMPROVEMENT``
-    of it): then it keeps the rest of the time, since it is still making progress; otherwise
-    it has stalled, and the genetic algorithm gets the rest. Measured in deterministic work,
-    so the choice repeats."""
-    return outcome.improved_at is not None and outcome.improved_at > LATE_IMPROVEMENT
+    return PhaseOutcome(outcome.status, outcome.schedule, outcome.bound)
 
 
 def _evolve(

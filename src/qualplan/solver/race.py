@@ -92,16 +92,14 @@ class RaceOutcome:
     """What the race established: the phase status, a schedule (or None) and a proved bound.
 
     ``work``: the share of the budget the race counts as used (deterministic);
-    ``improved_at``: the share of the budget at which either contestant last improved its
-    own best schedule (None without a schedule); ``clock_cut``: the wall deadline, not the
-    work budget, ended a solve whose answer counts, so a rerun may differ.
+    ``clock_cut``: the wall deadline, not the work budget, ended a solve whose answer
+    counts, so a rerun may differ.
     """
 
     status: PhaseStatus
     schedule: Schedule | None
     bound: int | None
     work: float = 1.0
-    improved_at: float | None = None
     clock_cut: bool = False
 
 
@@ -214,7 +212,6 @@ def _alone(entry: Entry) -> RaceOutcome:
         best.schedule if best is not None else None,
         entry.bound,
         work=entry.work,
-        improved_at=best.work if best is not None else None,
         clock_cut=entry.clock_cut,
     )
 
@@ -226,18 +223,16 @@ def _decide(first: Entry, second: Entry) -> RaceOutcome:
     if second.status is PhaseStatus.INFEASIBLE:
         if first.solutions:  # cannot be with a valid model; trust the schedule, prove nothing
             best = first.solutions[-1]
-            return RaceOutcome(PhaseStatus.FEASIBLE, best.schedule, None, 1.0, best.work, first.clock_cut)
+            return RaceOutcome(PhaseStatus.FEASIBLE, best.schedule, None, 1.0, first.clock_cut)
         return RaceOutcome(PhaseStatus.INFEASIBLE, None, None, work=second.work)
     if second.status is PhaseStatus.OPTIMAL:
         reached = first.first_at_most(second.bound)
         if reached is not None:
-            return RaceOutcome(
-                PhaseStatus.OPTIMAL, reached.schedule, second.bound, max(second.work, reached.work), reached.work
-            )
+            return RaceOutcome(PhaseStatus.OPTIMAL, reached.schedule, second.bound, max(second.work, reached.work))
         # The primary ran to its budget without reaching the optimum, unless the clock cut it.
         best = (second.solutions or first.solutions)[-1]
         work = max(first.work, second.work)
-        return RaceOutcome(PhaseStatus.OPTIMAL, best.schedule, second.bound, work, best.work, first.clock_cut)
+        return RaceOutcome(PhaseStatus.OPTIMAL, best.schedule, second.bound, work, first.clock_cut)
     # Neither proved: both ran to their budgets (or the clock).
     clock_cut = first.clock_cut or second.clock_cut
     candidates = [entry.solutions[-1] for entry in (first, second) if entry.solutions]
@@ -248,4 +243,4 @@ def _decide(first: Entry, second: Entry) -> RaceOutcome:
     best = min(candidates, key=lambda found: found.value)  # min keeps the first (the primary's) on ties
     status = PhaseStatus.OPTIMAL if bound is not None and bound >= best.value else PhaseStatus.FEASIBLE
     work = max(first.work, second.work)
-    return RaceOutcome(status, best.schedule, bound, work, max(found.work for found in candidates), clock_cut)
+    return RaceOutcome(status, best.schedule, bound, work, clock_cut)
