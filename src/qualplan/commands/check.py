@@ -77,9 +77,9 @@ def run(paths: list[Path], output_format: str, *, time_limit: float, workers: in
 def check_file(path: Path, *, time_limit: float, workers: int, seed: int) -> Checked:
     """Load, solve and verify one plan file; its problems go to stderr."""
     from qualplan.deadline import Deadline
-    from qualplan.loader import load_plan
 
-    deadline = Deadline.for_command(time_limit)  # the --time-limit promise counts loading the plan too
+    deadline = Deadline.for_command(time_limit)  # before the plan is loaded: the promise counts that too
+    from qualplan.loader import load_plan
 
     loaded = load_plan(path)
     for warning in loaded.warnings:

@@ -30,9 +30,9 @@ def run(
     exit code says met/missed), 2 on an invalid plan or an unknown ``--milestone``.
     """
     from qualplan.deadline import Deadline
-    from qualplan.loader import load_plan
 
     deadline = Deadline.for_command(time_limit)  # one wall-clock promise for the solve and the conflict search
+    from qualplan.loader import load_plan
 
     loaded = load_plan(Path(plan))
     for warning in loaded.warnings:

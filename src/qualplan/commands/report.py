@@ -21,9 +21,9 @@ CONFLICT_STEP_LIMIT = 2.0
 def run(plan: Path, output: Path, *, time_limit: float, workers: int, seed: int) -> ExitCode:
     """Write the report of ``plan`` to ``output``; print the path written on stdout."""
     from qualplan.deadline import Deadline
-    from qualplan.loader import load_plan
 
     deadline = Deadline.for_command(time_limit)  # one wall-clock promise for the solve and the conflict search
+    from qualplan.loader import load_plan
 
     output = Path(output)
     if not output.parent.is_dir():

@@ -67,7 +67,11 @@ FOLLOWED_DATES_SHARE = 0.9
 #: A phase is not started with less work budget than this (seconds of time limit).
 MIN_PHASE_SECONDS = 0.05
 #: The first phase model's build time, as a multiple of the CPM pass's (see ``solve``).
-BUILD_PER_BOUNDS = 2.0
+BUILD_PER_BOUNDS = 4.0
+#: CP-SAT looks at its wall-clock limit between presolve steps, which on a large model take
+#: a good part of the whole presolve: it is given the wall time left less this share of the
+#: model's setup estimate (a 300-task calendar plan's race ended 1 s past its limit).
+PRESOLVE_STEP_SHARE = 0.2
 #: Where the genetic algorithm applies (``evolution.py``), the share of what is left that a
 #: phase's race leaves for it. 65/35 and 75/25 were level on the PSPLIB j120 subset
 #: (benchmarks/results/psplib.md), but at 65 % CP-SAT lost schedules it finds later on its
@@ -138,7 +142,7 @@ def solve(
     began = time.monotonic()
     base = _base_bounds(problem)
     # Until a phase model has been built, guess its build time from the CPM pass's: building
-    # took 2-4 times as long on generated plans of 300 and 1,000 tasks.
+    # took 2-4 times as long on generated plans of 300 and 1,000 tasks on a loaded machine.
     clock.build_seconds = BUILD_PER_BOUNDS * (time.monotonic() - began)
     cancel.check()
     if base.conflicts:
@@ -233,8 +237,10 @@ def _run_phase(
     cancel.check()
     if clock.passed():  # building a large model can take seconds
         return PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
-    clock.spend(setup_seconds(builder.model))  # building and presolving it: no counted work
+    setup = setup_seconds(builder.model)
+    clock.spend(setup)  # building and presolving it: no counted work
     budget = max(clock.seconds_left, 0.0) * share
+    wall = max(0.01, clock.wall_left() - PRESOLVE_STEP_SHARE * setup)
     tasks, calendars = len(problem.tasks), _has_calendar_tasks(problem)
     primary = cp_model.CpSolver()
     configure_primary(
@@ -242,7 +248,7 @@ def _run_phase(
         tasks=tasks,
         seed=seed,
         deterministic_time=budget * units_per_second("primary", tasks, calendars),
-        wall_time=clock.wall_left(),
+        wall_time=wall,
         has_calendars=calendars,
     )
     secondary = None
@@ -254,7 +260,7 @@ def _run_phase(
             tasks=tasks,
             seed=seed,
             deterministic_time=budget * units_per_second("secondary", tasks, calendars),
-            wall_time=clock.wall_left(),
+            wall_time=wall,
             has_calendars=calendars,
         )
     reporter = None
