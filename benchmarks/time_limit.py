@@ -66,6 +66,7 @@ class Case:
 @dataclass(frozen=True)
 class Run:
     wall: float
+    cpu: float  # user + system seconds of the qualplan process (all its threads)
     stdout: bytes
     code: int
     load: float
@@ -109,9 +110,13 @@ def check(plan: Path, limit: float, accepted: bool) -> Run:
         [sys.executable, "-m", "qualplan", *arguments] if accepted else [sys.executable, "-c", UNCAPPED, *arguments]
     )
     load = os.getloadavg()[0]
+    before = os.times()
     started = time.monotonic()
     done = subprocess.run(command, capture_output=True, check=False)
-    return Run(time.monotonic() - started, done.stdout, done.returncode, load)
+    wall = time.monotonic() - started
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return Run(wall, cpu, done.stdout, done.returncode, load)
 
 
 def busy_loops(count: int) -> list[subprocess.Popen]:
@@ -129,7 +134,7 @@ def line(case: Case, kind: str, run: Run) -> str:
     kept = "yes" if run.wall <= promise else "NO"
     return (
         f"{case.name:<28} {kind:<5} {run.wall:>7.1f} {promise:>7.1f} {kept:>4}  {run.field('stopped_by'):<7} "
-        f"{run.field('verdict'):<8} {run.code:>4} {run.load:>5.1f}"
+        f"{run.field('verdict'):<8} {run.code:>4} {run.load:>5.1f} {run.cpu:>6.1f}"
     )
 
 
@@ -144,10 +149,12 @@ def main(argv: list[str] | None = None) -> int:
         "# --time-limit against its promise: wall time of `qualplan check` (a subprocess)",
         "",
         f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d %H:%M')}; promise = 1.2 x L + 3 s; load = 1-min load average at the start",
+        f"{time.strftime('%Y-%m-%d %H:%M')}; promise = 1.2 x L + 3 s; load = 1-min load average at the start;",
+        "cpu = CPU seconds of the qualplan process (its threads together): far below the wall time when the",
+        "machine's other load leaves it little of the two cores",
         "",
         f"{'case':<28} {'run':<5} {'wall s':>7} {'promise':>7} {'kept':>4}  {'stopped':<7} {'verdict':<8} "
-        f"{'exit':>4} {'load':>5}",
+        f"{'exit':>4} {'load':>5} {'cpu s':>6}",
     ]
     print("\n".join(out), flush=True)
     kept_all = True
