@@ -63,7 +63,18 @@ Paths = Annotated[
     Optional[list[Path]],  # noqa: UP045 - typer needs Optional here
     typer.Argument(help="Plan files or folders (searched for *.yaml / *.yml). Default: plans/", show_default=False),
 ]
-TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds the solver may spend per plan.")]
+TimeLimit = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0.1,
+        help=(
+            "Wall-clock seconds per plan for the whole command: it ends within 1.2 x this + 3 s, "
+            "even on a busy machine. The search spends it as counted work, so a rerun gives the same "
+            "answer unless the clock ran out first (then the output says so)."
+        ),
+    ),
+]
 Workers = Annotated[int, typer.Option("--workers", min=1, help="Solver threads.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Solver random seed (same seed, same output).")]
 Sets = Annotated[
