@@ -8,25 +8,10 @@ be), so a result built from it with ``status=OPTIMAL`` tells the truth;
 
 from __future__ import annotations
 
-from typing import Any
-
 from qualplan.graph import earliest_times
-from qualplan.model import Plan
-from qualplan.problem import Problem, compile_plan
+from qualplan.problem import Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
 from qualplan.verify import ensure_verified, lateness
-
-
-def problem_of(tasks: list[dict], *, milestones: list[dict] | None = None, **top: Any) -> Problem:
-    document = {
-        "qualplan": 1,
-        "id": top.pop("id", "demo"),
-        "start": top.pop("start", "2026-01-05"),
-        "tasks": tasks,
-        "milestones": milestones or [],
-        **top,
-    }
-    return compile_plan(Plan.model_validate(document))
 
 
 def earliest_result(problem: Problem, *, wall_time: float = 0.25) -> SolveResult:

@@ -31,11 +31,12 @@ TOP: dict[str, Any] = {
 def plan_documents(draw, max_tasks: int = 4) -> dict[str, Any]:
     """The top-level keys and tasks of a small plan over a 12-day horizon, every kind of rule."""
     count = draw(st.integers(1, max_tasks))
+    capacity = draw(st.integers(1, 2))
     tasks = []
     for index in range(count):
         task: dict[str, Any] = {"id": f"t{index}", "duration": f"{draw(st.integers(1, 4))}d"}
         if draw(st.booleans()):
-            task["uses"] = {"rig": draw(st.integers(1, 2))}
+            task["uses"] = {"rig": draw(st.integers(1, capacity))}  # more is a plan error
         if draw(st.integers(0, 3)) == 0:
             task["calendar"] = "workdays"
         if draw(st.integers(0, 4)) == 0:
@@ -60,7 +61,7 @@ def plan_documents(draw, max_tasks: int = 4) -> dict[str, Any]:
     return {
         "tasks": tasks,
         "milestones": milestones,
-        "resources": {"rig": {"capacity": draw(st.integers(1, 2))}},
+        "resources": {"rig": {"capacity": capacity}},
         **copy.deepcopy(TOP),
     }
 

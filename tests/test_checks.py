@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from plan_factory import unchecked_plan
 from qualplan import checks
 from qualplan.graph import find_cycle
 from qualplan.loader import load_plan_text
-from qualplan.model import Plan
 from qualplan.problem import dependency_links
 
 HEAD = "qualplan: 1\nid: demo\nstart: 2026-01-05\n"
@@ -181,9 +181,7 @@ def test_the_quick_cycle_test_agrees_with_networkx(edges: list[tuple[int, int]],
         if node < 4:
             task["stage"] = "first-half"
         tasks.append(task)
-    plan = Plan.model_validate(
-        {"qualplan": 1, "id": "p", "start": "2026-01-05", "stages": [{"id": "first-half"}], "tasks": tasks}
-    )
+    plan = unchecked_plan(tasks, id="p", stages=[{"id": "first-half"}])  # the checks would reject a cycle
     parts = checks._Parts.of({}, plan)
     links = dependency_links(plan.stages, plan.tasks, plan.milestones)
     assert checks._may_have_cycle(parts) == (find_cycle([task.id for task in plan.tasks], links) is not None)

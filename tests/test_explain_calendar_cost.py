@@ -11,9 +11,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from plan_factory import make_problem
 from qualplan.explain.calendar_cost import calendar_cost
-from qualplan.model import WEEKDAYS, Plan
-from qualplan.problem import compile_plan
+from qualplan.model import WEEKDAYS
 
 START = dt.date(2026, 1, 5)
 
@@ -54,18 +54,13 @@ def oracle(calendar: dict, first: dt.date, last: dt.date) -> tuple[int, int, dic
 @given(calendars_and_tasks())
 def test_the_span_is_working_days_plus_weekend_days_plus_the_days_each_holiday_adds(drawn):
     calendar, length, earliest = drawn
-    plan = Plan.model_validate(
-        {
-            "qualplan": 1,
-            "id": "cost",
-            "start": START.isoformat(),
-            "horizon": "200d",
-            "calendars": {"works": calendar},
-            "tasks": [{"id": "t", "duration": f"{length}d", "calendar": "works"}],
-        },
-        strict=False,
+    problem = make_problem(
+        [{"id": "t", "duration": f"{length}d", "calendar": "works"}],
+        id="cost",
+        start=START.isoformat(),
+        horizon="200d",
+        calendars={"works": calendar},
     )
-    problem = compile_plan(plan)
     days = problem.calendars["works"]
     start = days.next_working(earliest)
     end = None if start is None else days.end_of(start, length)
@@ -85,8 +80,5 @@ def test_the_span_is_working_days_plus_weekend_days_plus_the_days_each_holiday_a
 
 
 def test_a_task_without_a_calendar_has_no_calendar_cost():
-    plan = Plan.model_validate(
-        {"qualplan": 1, "id": "c", "start": START.isoformat(), "tasks": [{"id": "t", "duration": "5d"}]},
-        strict=False,
-    )
-    assert calendar_cost(compile_plan(plan), "t", 0, 4) is None
+    problem = make_problem([{"id": "t", "duration": "5d"}], id="c", start=START.isoformat())
+    assert calendar_cost(problem, "t", 0, 4) is None

@@ -9,18 +9,13 @@ import datetime as dt
 
 import pytest
 
+from plan_factory import make_problem
 from qualplan.explain import explain, render_json, render_text, why_line
-from qualplan.model import Plan
-from qualplan.problem import Problem, compile_plan
+from qualplan.problem import Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
 from qualplan.verify import verify
 
 START = dt.date(2026, 1, 5)  # a Monday
-
-
-def plan_of(**body: object) -> Problem:
-    data = {"qualplan": 1, "id": "t", "start": START.isoformat(), **body}
-    return compile_plan(Plan.model_validate(data, strict=False))
 
 
 def result_of(problem: Problem, starts: dict[str, object]) -> SolveResult:
@@ -64,7 +59,7 @@ CHAIN = dict(
 
 
 def test_chain_of_tests_walks_back_to_the_plan_start_through_each_tight_link():
-    problem = plan_of(**CHAIN)
+    problem = make_problem(**CHAIN)
     # build 0..13, cycle-life 14..190 (177 d), abuse 198..207 after a 7-day lag.
     result = result_of(problem, {"build": 0, "cycle-life": 14, "abuse": 198, "side-test": 14})
     item = explain(result).milestone("sop")
@@ -80,7 +75,7 @@ def test_chain_of_tests_walks_back_to_the_plan_start_through_each_tight_link():
 
 
 def test_chain_of_tests_text_says_equipment_will_not_help():
-    problem = plan_of(**CHAIN)
+    problem = make_problem(**CHAIN)
     explanation = explain(result_of(problem, {"build": 0, "cycle-life": 14, "abuse": 198, "side-test": 14}))
     text = render_text(explanation)
     assert "sop: 2026-07-31 (due 2026-07-01, 30 days late)." in text
@@ -114,7 +109,7 @@ WINTER = dict(
 
 
 def test_winter_window_costs_the_wait_for_next_winter():
-    problem = plan_of(**WINTER)
+    problem = make_problem(**WINTER)
     # build ends 2026-02-03; 60 days from 02-04 overrun 03-10, so the test waits for 2026-12-15.
     result = result_of(problem, {"build": 0, "cold-start": dt.date(2026, 12, 15)})
     item = explain(result).milestone("winter-done")
@@ -154,7 +149,7 @@ LAB = dict(
 
 
 def test_resource_at_capacity_is_the_label_and_the_bottleneck():
-    problem = plan_of(**LAB)
+    problem = make_problem(**LAB)
     explanation = explain(result_of(problem, {"a": 0, "b": 20}))
     item = explanation.milestone("both")
 
@@ -191,7 +186,7 @@ def test_resource_at_capacity_is_the_label_and_the_bottleneck():
 
 
 def test_resource_chain_continues_through_the_holder_that_releases_last():
-    problem = plan_of(
+    problem = make_problem(
         resources={"bunker": {"capacity": 1}},
         tasks=[
             {"id": "short", "duration": "5d", "uses": {"bunker": 1}},
@@ -218,7 +213,7 @@ HOLIDAY = dict(
 
 
 def test_holiday_week_is_named_in_the_chain_and_belongs_to_physics():
-    problem = plan_of(**HOLIDAY)
+    problem = make_problem(**HOLIDAY)
     explanation = explain(result_of(problem, {"build": 0, "teardown": dt.date(2026, 2, 23)}))
     item = explanation.milestone("report")
 
@@ -238,7 +233,7 @@ def test_holiday_week_is_named_in_the_chain_and_belongs_to_physics():
 
 
 def test_weekend_is_named_when_the_day_before_is_a_plain_weekend():
-    problem = plan_of(
+    problem = make_problem(
         calendars={"works": {"weekends": ["sat", "sun"]}},
         tasks=[
             {"id": "build", "duration": "5d"},
@@ -255,7 +250,7 @@ def test_weekend_is_named_when_the_day_before_is_a_plain_weekend():
 
 
 def test_not_before_fixed_date_start_to_start_and_finish_to_finish_labels():
-    problem = plan_of(
+    problem = make_problem(
         tasks=[
             {"id": "gate", "duration": "3d", "not_before": "2026-03-02"},
             {"id": "follow", "duration": "10d", "after": [{"on": "gate", "type": "start", "lag": "2d"}]},
@@ -289,13 +284,13 @@ def test_not_before_fixed_date_start_to_start_and_finish_to_finish_labels():
 
 
 def test_a_late_start_with_nothing_binding_is_reported_as_slack_not_invented():
-    problem = plan_of(tasks=[{"id": "a", "duration": "5d"}], milestones=[{"id": "m", "after": ["a"]}])
+    problem = make_problem(tasks=[{"id": "a", "duration": "5d"}], milestones=[{"id": "m", "after": ["a"]}])
     link = explain(result_of(problem, {"a": 10})).milestone("m").chain[1]
     assert [(r.kind, r.day) for r in link.reasons] == [("slack", 9)]
 
 
 def test_the_walk_goes_on_past_slack_through_the_predecessor_that_bounds_most():
-    problem = plan_of(
+    problem = make_problem(
         tasks=[
             {"id": "short", "duration": "3d"},
             {"id": "long", "duration": "8d"},
@@ -312,7 +307,7 @@ def test_the_walk_goes_on_past_slack_through_the_predecessor_that_bounds_most():
 
 
 def test_stage_links_name_the_stage():
-    problem = plan_of(
+    problem = make_problem(
         stages=[{"id": "cells"}],
         tasks=[
             {"id": "c1", "duration": "4d", "stage": "cells"},
@@ -326,7 +321,7 @@ def test_stage_links_name_the_stage():
 
 
 def test_chains_are_listed_for_late_milestones_only_unless_asked():
-    problem = plan_of(
+    problem = make_problem(
         tasks=[{"id": "a", "duration": "5d"}, {"id": "b", "duration": "50d"}],
         milestones=[
             {"id": "early", "after": ["a"], "due": "2026-02-01"},
@@ -343,7 +338,7 @@ def test_chains_are_listed_for_late_milestones_only_unless_asked():
 
 
 def test_json_carries_the_same_facts_and_is_deterministic():
-    problem = plan_of(**LAB)
+    problem = make_problem(**LAB)
     explanation = explain(result_of(problem, {"a": 0, "b": 20}))
     first = render_json(explanation)
     assert first == render_json(explain(result_of(problem, {"a": 0, "b": 20})))
@@ -378,13 +373,13 @@ def test_json_carries_the_same_facts_and_is_deterministic():
 
 
 def test_unknown_milestone_is_refused():
-    problem = plan_of(**LAB)
+    problem = make_problem(**LAB)
     with pytest.raises(KeyError, match="no milestone 'nope'"):
         explain(result_of(problem, {"a": 0, "b": 20}), milestone="nope")
 
 
 def test_no_schedule_names_the_window_that_leaves_no_room():
-    problem = plan_of(
+    problem = make_problem(
         horizon="100d",
         windows={"winter": {"yearly": {"from": "12-15", "to": "03-10"}}},
         tasks=[
@@ -409,7 +404,7 @@ def test_no_schedule_names_the_window_that_leaves_no_room():
 def test_why_lines_cover_only_late_milestones():
     from qualplan.explain import why_lines
 
-    problem = plan_of(
+    problem = make_problem(
         resources={"cycler": {"capacity": 1}},
         tasks=[
             {"id": "a", "duration": "20d", "uses": {"cycler": 1}},
@@ -427,7 +422,7 @@ def test_why_lines_cover_only_late_milestones():
 
 
 def test_a_chain_rooted_at_a_fixed_date_names_that_date_as_a_lever():
-    problem = plan_of(
+    problem = make_problem(
         tasks=[{"id": "line-run", "duration": "20d", "after": ["line-ready"]}],
         milestones=[
             {"id": "line-ready", "at": "2026-06-01"},
@@ -448,7 +443,7 @@ def test_a_chain_rooted_at_a_fixed_date_names_that_date_as_a_lever():
 
 
 def test_a_resource_wait_that_a_window_absorbs_is_no_bottleneck():
-    problem = plan_of(
+    problem = make_problem(
         windows={"winter": {"yearly": {"from": "12-15", "to": "03-10"}}},
         resources={"rig": {"capacity": 1}},
         tasks=[
@@ -468,7 +463,7 @@ def test_a_resource_wait_that_a_window_absorbs_is_no_bottleneck():
 
 
 def test_a_time_out_without_a_schedule_claims_nothing():
-    problem = plan_of(
+    problem = make_problem(
         tasks=[{"id": "a", "duration": "5d"}], milestones=[{"id": "m", "after": ["a"], "due": "2026-01-31"}]
     )
     result = SolveResult(problem, SolveStatus.UNKNOWN, Verdict.UNKNOWN, False, None, None, 0, 10.0)
@@ -481,7 +476,7 @@ def test_a_time_out_without_a_schedule_claims_nothing():
 
 
 def test_the_window_opening_comes_from_the_seasons_chain_when_the_lab_chain_takes_another_branch():
-    problem = plan_of(
+    problem = make_problem(
         windows={"winter": {"yearly": {"from": "12-15", "to": "03-10"}}},
         resources={"rig": {"capacity": 1}},
         tasks=[
@@ -520,7 +515,7 @@ SPRING_FESTIVAL = dict(
 
 
 def test_a_working_day_task_across_the_spring_festival_names_its_weekends_and_the_holiday():
-    problem = plan_of(**SPRING_FESTIVAL)
+    problem = make_problem(**SPRING_FESTIVAL)
     # By hand: teardown works Tue 02-10, Wed 11, Thu 12, Fri 13 and Tue 24: 5 working days over 15 days.
     # Not worked: Sat 14, Sun 15, Sat 21, Sun 22 (weekend days, 15/21/22 inside the holiday too)
     # and Mon 16 .. Fri 20, Mon 23 (the 6 days the Spring Festival adds to an ordinary week).
@@ -578,7 +573,7 @@ def test_a_working_day_task_across_the_spring_festival_names_its_weekends_and_th
 
 
 def test_the_longest_tests_are_ranked_by_elapsed_days_not_by_their_count_of_working_days():
-    problem = plan_of(
+    problem = make_problem(
         calendars={"works": {"weekends": ["sat", "sun"]}},
         tasks=[
             {"id": "build", "duration": "50d", "calendar": "works"},  # 2026-01-05 .. 2026-03-13: 68 days
@@ -597,7 +592,7 @@ def test_the_longest_tests_are_ranked_by_elapsed_days_not_by_their_count_of_work
 
 
 def test_a_cycle_life_test_on_a_calendar_counts_its_derived_days_as_working_days():
-    problem = plan_of(
+    problem = make_problem(
         calendars={"works": {"weekends": ["sat", "sun"]}},
         tasks=[
             {
@@ -638,7 +633,7 @@ TWO_LABS = dict(
 
 
 def test_explaining_one_milestone_shows_only_the_resources_its_tasks_hold_and_its_own_bottleneck():
-    problem = plan_of(**TWO_LABS)
+    problem = make_problem(**TWO_LABS)
     result = result_of(problem, {"life-a": 0, "life-b": 20, "nail": 0, "crush": 10, "vibration": 0})
 
     # The whole plan: the cycler makes cells-done 20 days late.
@@ -666,7 +661,7 @@ def test_explaining_one_milestone_shows_only_the_resources_its_tasks_hold_and_it
     assert "bunker" not in text
 
     # A milestone whose tasks hold nothing says so.
-    problem = plan_of(
+    problem = make_problem(
         **{
             **TWO_LABS,
             "tasks": [*TWO_LABS["tasks"], {"id": "paper", "duration": "3d"}],
@@ -689,7 +684,7 @@ def test_explaining_one_milestone_shows_only_the_resources_its_tasks_hold_and_it
 
 
 def test_no_bottleneck_is_named_but_the_delay_is_not_denied_when_a_schedule_has_slack():
-    problem = plan_of(
+    problem = make_problem(
         resources={"rig": {"capacity": 1}},
         tasks=[{"id": "a", "duration": "5d", "uses": {"rig": 1}}],
         milestones=[{"id": "m", "after": ["a"]}],
@@ -704,7 +699,7 @@ def test_no_bottleneck_is_named_but_the_delay_is_not_denied_when_a_schedule_has_
 
 
 def test_window_costs_that_do_not_add_up_are_said_to_be_each_window_alone():
-    problem = plan_of(
+    problem = make_problem(
         windows={
             "winter": {"yearly": {"from": "12-15", "to": "03-10"}},
             "summer": {"yearly": {"from": "06-15", "to": "08-31"}},

@@ -14,11 +14,11 @@ import datetime as dt
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from plan_factory import problem_of_document
 from qualplan.explain import explain
 from qualplan.explain.chain import latest_own_start_before
 from qualplan.graph import first_fit, link_bounds
-from qualplan.model import Plan
-from qualplan.problem import Problem, compile_plan
+from qualplan.problem import Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict, schedule_times
 from qualplan.verify import Rule, verify
 
@@ -57,7 +57,7 @@ def plans(draw: st.DrawFn) -> Problem:
         if draw(st.integers(0, 3)) == 0:
             task["not_before"] = (START + dt.timedelta(days=draw(st.integers(1, 12)))).isoformat()
         tasks.append(task)
-    plan = Plan.model_validate(
+    return problem_of_document(
         {
             "qualplan": 1,
             "id": "p",
@@ -68,10 +68,8 @@ def plans(draw: st.DrawFn) -> Problem:
             "resources": {"rig": {"capacity": capacity}},
             "tasks": tasks,
             "milestones": [{"id": "m", "after": [task["id"] for task in tasks]}],
-        },
-        strict=False,
+        }
     )
-    return compile_plan(plan)
 
 
 def serial_schedule(problem: Problem) -> Schedule | None:

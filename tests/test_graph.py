@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from plan_factory import make_plan, make_problem
+from plan_factory import make_problem, unchecked_plan
 from qualplan.graph import earliest_times, find_cycle
-from qualplan.problem import dependency_links
+from qualplan.problem import compile_plan, dependency_links
 
 START = dt.date(2026, 1, 5)
 
@@ -14,7 +14,7 @@ def dates(problem, times):
 
 
 def test_cycle_is_named_in_full():
-    plan = make_plan(
+    plan = unchecked_plan(
         [
             {"id": "a", "duration": 1, "after": ["c"]},
             {"id": "b", "duration": 1, "after": ["a"]},
@@ -81,8 +81,10 @@ def test_finish_to_finish_on_a_calendar_task_picks_the_first_start_that_ends_lat
 
 
 def test_a_task_that_fits_no_window_occurrence_in_the_horizon_has_no_time():
-    problem = make_problem(
-        [{"id": "summer", "duration": 100, "window": "turpan"}],
-        windows={"turpan": {"yearly": {"from": "06-15", "to": "08-31"}}},
+    problem = compile_plan(
+        unchecked_plan(
+            [{"id": "summer", "duration": 100, "window": "turpan"}],
+            windows={"turpan": {"yearly": {"from": "06-15", "to": "08-31"}}},
+        )
     )
     assert earliest_times(problem).start["summer"] is None

@@ -19,13 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from plan_factory import make_problem
+from plan_factory import make_problem, problem_of_document
 from qualplan.calendar import WorkingDays, working_days
 from qualplan.explain import explain, render_json, render_text
 from qualplan.explain.calendar_cost import calendar_cost
 from qualplan.loader import load_plan_text
-from qualplan.model import WEEKDAYS, Calendar, Plan
-from qualplan.problem import Problem, compile_plan
+from qualplan.model import WEEKDAYS, Calendar
+from qualplan.problem import Problem
 from qualplan.report import figures
 from qualplan.report.rows import critical_map, milestone_rows, stage_groups, task_rows
 from qualplan.result import Schedule, schedule_times
@@ -238,7 +238,7 @@ def test_the_model_allows_exactly_the_spans_counted_day_by_day(calendar: dict[st
         "calendars": {"lab": calendar},
         "tasks": [{"id": "t", "duration": f"{length}d", "calendar": "lab"}],
     }
-    problem = compile_plan(Plan.model_validate(document))
+    problem = problem_of_document(document)
     expected = {(start, end) for start in range(HORIZON) if (end := oracle_end(calendar, start, length)) is not None}
     # The compiled calendar agrees with the oracle ...
     assert {(s, problem.end_of("t", s)) for s in range(HORIZON) if problem.end_of("t", s) is not None} == expected
@@ -287,7 +287,7 @@ def test_solved_spans_agree_with_the_verifier_and_a_day_by_day_count(
         "tasks": tasks,
         "milestones": with_milestones(tasks),
     }
-    problem = compile_plan(Plan.model_validate(document))
+    problem = problem_of_document(document)
     result = ensure_verified(solve(problem, time_limit=5.0, options=SolveOptions(greedy=False)))
     assert result.schedule is not None and result.proven
     times = schedule_times(problem, result.schedule)
@@ -454,7 +454,7 @@ def test_the_calendar_cost_accounts_for_every_day_with_yearly_holidays_and_make_
         "calendars": {"lab": calendar},
         "tasks": [{"id": "t", "duration": f"{length}d", "calendar": "lab"}],
     }
-    problem = compile_plan(Plan.model_validate(document))
+    problem = problem_of_document(document)
     start = next((s for s in range(earliest, HORIZON) if oracle_end(calendar, s, length) is not None), None)
     if start is None:
         return

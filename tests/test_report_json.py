@@ -6,7 +6,8 @@ import dataclasses
 import json
 from pathlib import Path
 
-from hand_results import earliest_result, problem_of, result_without_schedule, unproved_result
+from hand_results import earliest_result, result_without_schedule, unproved_result
+from plan_factory import make_problem
 from qualplan.report import json_doc
 from qualplan.result import Schedule, SolveStatus, StoppedBy
 from spec_document import assert_spec_document
@@ -45,7 +46,7 @@ TOP = {
 
 
 def demo_result():
-    return earliest_result(problem_of(TASKS, milestones=MILESTONES, **TOP))
+    return earliest_result(make_problem(TASKS, milestones=MILESTONES, **TOP))
 
 
 def test_document_has_the_spec_fields_with_the_schedules_dates():
@@ -106,7 +107,7 @@ def test_duration_days_is_elapsed_days_weekends_included():
     audit = json_doc.document(demo_result())["tasks"][2]
     # 5 working days from Monday 2026-01-05 end on Friday 01-09; from Thursday 01-08 they would span a weekend.
     assert (audit["start"], audit["end"], audit["duration_days"]) == ("2026-01-05", "2026-01-09", 5)
-    problem = problem_of(
+    problem = make_problem(
         [{"id": "audit", "duration": "5d", "calendar": "office", "not_before": "2026-01-08"}], **TOP | {"stages": []}
     )
     task = json_doc.document(earliest_result(problem))["tasks"][0]
@@ -114,7 +115,7 @@ def test_duration_days_is_elapsed_days_weekends_included():
 
 
 def test_an_unknown_verdict_keeps_the_best_schedule_and_says_it_is_not_proven():
-    problem = problem_of(TASKS, milestones=MILESTONES, **TOP)
+    problem = make_problem(TASKS, milestones=MILESTONES, **TOP)
     result = unproved_result(problem, Schedule({"c60-build": 0, "c60-cycle-life": 20, "audit": 1}))
     document = json_doc.document(result)
     assert_spec_document(document)
@@ -128,7 +129,7 @@ def test_an_unknown_verdict_keeps_the_best_schedule_and_says_it_is_not_proven():
 
 
 def test_no_schedule_gives_null_dates_and_the_conflicts():
-    problem = problem_of(TASKS, milestones=MILESTONES, **TOP)
+    problem = make_problem(TASKS, milestones=MILESTONES, **TOP)
     conflicts = ("task 'audit' must start by 2026-01-02 but the plan starts 2026-01-05",)
     document = json_doc.document(result_without_schedule(problem, SolveStatus.INFEASIBLE, conflicts))
     assert_spec_document(document)
@@ -159,7 +160,7 @@ def test_the_bytes_do_not_depend_on_the_wall_time():
 
 def test_several_plans_make_one_array():
     first = json_doc.document(demo_result(), Path("a.yaml"))
-    second = json_doc.document(earliest_result(problem_of([{"id": "x", "duration": "1d"}], id="tiny")), Path("b.yml"))
+    second = json_doc.document(earliest_result(make_problem([{"id": "x", "duration": "1d"}], id="tiny")), Path("b.yml"))
     text = json_doc.render_many([first, second])
     parsed = json.loads(text)
     assert [document["plan"] for document in parsed] == ["hongqi-demo", "tiny"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from hand_results import earliest_result, problem_of, result_without_schedule, unproved_result
+from hand_results import earliest_result, result_without_schedule, unproved_result
+from plan_factory import make_problem
 from qualplan.report import text
 from qualplan.result import Schedule, SolveStatus, StoppedBy, Verdict
 
@@ -22,7 +23,7 @@ MILESTONES = [
 
 
 def problem():
-    return problem_of(TASKS, milestones=MILESTONES, id="cells", title="60Ah cell qualification")
+    return make_problem(TASKS, milestones=MILESTONES, id="cells", title="60Ah cell qualification")
 
 
 def test_missed_plan_pins_the_whole_table_and_verdict():
@@ -41,7 +42,7 @@ def test_missed_plan_pins_the_whole_table_and_verdict():
 
 
 def test_met_plan_shows_slack_and_optimal_proved():
-    plan = problem_of(TASKS[:1], milestones=[{"id": "built", "after": ["build"], "due": "2026-01-31"}])
+    plan = make_problem(TASKS[:1], milestones=[{"id": "built", "after": ["build"], "due": "2026-01-31"}])
     output = text.render(earliest_result(plan))
     assert "built      2026-01-31  2026-01-18    13 d slack  met\n" in output
     assert output.endswith("verdict: met — every due date is met; schedule optimal (proved)\n")
@@ -89,7 +90,7 @@ def test_proved_infeasible_plan_lists_the_conflicting_rules():
 
 
 def test_plan_without_milestones_says_so():
-    output = text.render(earliest_result(problem_of(TASKS)))
+    output = text.render(earliest_result(make_problem(TASKS)))
     assert "(the plan has no milestones)\n" in output
     assert "verdict: met — every due date is met; schedule optimal (proved)" in output
 
@@ -127,7 +128,7 @@ def test_why_lines_follow_the_table_one_per_late_milestone():
 
 
 def test_unproved_met_and_missed_say_when_the_schedule_was_found():
-    plan = problem_of(TASKS[:1], milestones=[{"id": "built", "after": ["build"], "due": "2026-01-31"}])
+    plan = make_problem(TASKS[:1], milestones=[{"id": "built", "after": ["build"], "due": "2026-01-31"}])
     met = dataclasses.replace(earliest_result(plan), status=SolveStatus.FEASIBLE, proven=False, wall_time=3.25)
     assert text.render(met).endswith(
         "verdict: met — every due date is met; schedule found in 3.2 s, not proved optimal\n"

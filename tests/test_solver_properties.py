@@ -52,12 +52,17 @@ def small_plans(draw, max_tasks: int = 3):
     changes = []
     if draw(st.booleans()):
         changes = [{"from": f"2026-01-{5 + draw(st.integers(1, 8)):02d}", "capacity": draw(st.integers(1, 3))}]
+    capacity = draw(st.integers(1, 2))
+    peak = max([capacity, *(change["capacity"] for change in changes)])
+    for task in tasks:
+        if "uses" in task:  # more than the rig ever has is a plan error
+            task["uses"]["rig"] = min(task["uses"]["rig"], peak)
     return make_problem(
         tasks,
         horizon=f"{HORIZON}d",
         calendars={"workdays": {"weekends": ["sat", "sun"], "holidays": ["2026-01-07"]}},
         windows={"slot": {"dates": ["2026-01-05..2026-01-09", "2026-01-12..2026-01-16"]}},
-        resources={"rig": {"capacity": draw(st.integers(1, 2)), "changes": changes}},
+        resources={"rig": {"capacity": capacity, "changes": changes}},
         milestones=milestones,
     )
 

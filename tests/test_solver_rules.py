@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from plan_factory import make_problem
+from plan_factory import make_problem, unchecked_plan
+from qualplan.problem import compile_plan
 from qualplan.result import SolveStatus, Verdict, schedule_times
 from qualplan.solver import solve
 from qualplan.verify import ensure_verified, verify
@@ -51,12 +52,14 @@ def test_a_yearly_window_that_wraps_the_year_end_holds_a_task_across_new_year() 
 
 
 def test_a_task_longer_than_every_occurrence_of_its_window_means_no_schedule() -> None:
-    problem = make_problem(
+    # The loader rejects this plan (checks.py); the solver must still say "no schedule" on its own.
+    plan = unchecked_plan(
         [{"id": "long-winter-test", "duration": "88d", "window": "winter"}],  # 86 days a winter, 87 in a leap one
         windows={"winter": {"yearly": {"from": "12-15", "to": "03-10"}}},
         milestones=[{"id": "done", "after": ["long-winter-test"], "due": "2027-06-01"}],
         horizon="3y",
     )
+    problem = compile_plan(plan)
     result = solved(problem)
     assert result.status is SolveStatus.INFEASIBLE
     assert result.verdict is Verdict.MISSED

@@ -10,19 +10,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from plan_factory import make_problem
 from qualplan.graph import earliest_times
-from qualplan.model import Plan
-from qualplan.problem import Problem, compile_plan
+from qualplan.problem import Problem
 from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
 from qualplan.verify import Rule, ScheduleRejected, ensure_verified, lateness, objective_terms, verify
 
 # 2026-01-05 is a Monday: day 5 is Saturday 2026-01-10.
 START = "2026-01-05"
-
-
-def problem_of(tasks: list[dict], **top: Any) -> Problem:
-    document = {"qualplan": 1, "id": "verify-test", "start": START, "horizon": "1y", "tasks": tasks, **top}
-    return compile_plan(Plan.model_validate(document))
 
 
 def earliest_schedule(problem: Problem) -> Schedule:
@@ -58,20 +53,20 @@ RICH_TASKS = [
 
 
 def test_earliest_schedule_of_a_plan_using_every_rule_is_valid():
-    problem = problem_of(RICH_TASKS, **RICH_PLAN)
+    problem = make_problem(RICH_TASKS, **RICH_PLAN)
     schedule = earliest_schedule(problem)
     assert schedule.starts == {"a": 0, "b": 10, "c": 17, "d": 56}
     assert verify(problem, schedule) == []
 
 
 def test_a_later_valid_schedule_is_valid_too():
-    problem = problem_of(RICH_TASKS, **RICH_PLAN)
+    problem = make_problem(RICH_TASKS, **RICH_PLAN)
     # b on Monday 2026-01-26, c still inside the first winter, d well after everything.
     assert verify(problem, Schedule({"a": 3, "b": 21, "c": 40, "d": 100})) == []
 
 
 def test_lateness_weights_days_late_by_priority():
-    problem = problem_of(RICH_TASKS, **RICH_PLAN)
+    problem = make_problem(RICH_TASKS, **RICH_PLAN)
     # done = max(b end, c end + 2) = max(16, 24 + 2) = day 26 = 2026-01-31, due 2026-01-26: 5 days × priority 3.
     assert lateness(problem, Schedule({"a": 0, "b": 10, "c": 22, "d": 56})) == 15
     assert lateness(problem, earliest_schedule(problem)) == 0
@@ -81,54 +76,54 @@ def test_lateness_weights_days_late_by_priority():
 
 
 def test_missing_start_is_caught():
-    problem = problem_of([{"id": "a", "duration": "2d"}, {"id": "b", "duration": "1d", "after": ["a"]}])
+    problem = make_problem([{"id": "a", "duration": "2d"}, {"id": "b", "duration": "1d", "after": ["a"]}])
     violation = only(verify(problem, Schedule({"a": 0})), Rule.MISSING_START)
     assert violation.ids == ("b",)
     assert violation.message == "task 'b' has no start in the schedule"
 
 
 def test_a_task_the_plan_does_not_have_is_caught():
-    problem = problem_of([{"id": "a", "duration": "2d"}])
+    problem = make_problem([{"id": "a", "duration": "2d"}])
     violation = only(verify(problem, Schedule({"a": 0, "ghost": 3})), Rule.UNKNOWN_TASK)
     assert violation.message == "the schedule starts 'ghost', which is not a task of the plan"
 
 
 def test_start_before_the_plan_start_is_caught():
-    problem = problem_of([{"id": "a", "duration": "2d"}])
+    problem = make_problem([{"id": "a", "duration": "2d"}])
     violation = only(verify(problem, Schedule({"a": -1})), Rule.PLAN_START)
     assert violation.message == "task 'a' starts 2026-01-04, before the plan starts 2026-01-05"
 
 
 def test_start_before_not_before_is_caught_and_the_day_itself_is_allowed():
-    problem = problem_of([{"id": "a", "duration": "2d", "not_before": "2026-03-01"}])
+    problem = make_problem([{"id": "a", "duration": "2d", "not_before": "2026-03-01"}])
     violation = only(verify(problem, Schedule({"a": 54})), Rule.NOT_BEFORE)
     assert violation.message == "task 'a' starts 2026-02-28, before its not_before 2026-03-01"
     assert verify(problem, Schedule({"a": 55})) == []
 
 
 def test_end_after_the_horizon_is_caught_and_the_last_day_is_allowed():
-    problem = problem_of([{"id": "a", "duration": "10d"}], horizon="30d")
+    problem = make_problem([{"id": "a", "duration": "10d"}], horizon="30d")
     violation = only(verify(problem, Schedule({"a": 21})), Rule.HORIZON)
     assert violation.message == ("task 'a' (2026-01-26..2026-02-04) ends after the horizon's last day 2026-02-03")
     assert verify(problem, Schedule({"a": 20})) == []
 
 
 def test_calendar_task_starting_on_a_weekend_is_caught():
-    problem = problem_of([{"id": "a", "duration": "3d", "calendar": "workdays"}], **RICH_PLAN | {"milestones": []})
+    problem = make_problem([{"id": "a", "duration": "3d", "calendar": "workdays"}], **RICH_PLAN | {"milestones": []})
     violation = only(verify(problem, Schedule({"a": 5})), Rule.CALENDAR)
     assert violation.ids == ("a", "workdays")
     assert violation.message == ("task 'a' starts 2026-01-10 (Sat), which is not a working day of calendar 'workdays'")
 
 
 def test_calendar_task_starting_on_a_holiday_is_caught():
-    problem = problem_of([{"id": "a", "duration": "3d", "calendar": "workdays"}], **RICH_PLAN | {"milestones": []})
+    problem = make_problem([{"id": "a", "duration": "3d", "calendar": "workdays"}], **RICH_PLAN | {"milestones": []})
     violation = only(verify(problem, Schedule({"a": 43})), Rule.CALENDAR)  # Tuesday 2026-02-17, a holiday
     assert "starts 2026-02-17 (Tue), which is not a working day" in violation.message
 
 
 def test_calendar_task_without_enough_working_days_before_the_horizon_is_caught():
     # Horizon 12 days: 2026-01-05 .. 2026-01-16; from Monday 2026-01-12 only 5 working days remain.
-    problem = problem_of(
+    problem = make_problem(
         [{"id": "a", "duration": "6d", "calendar": "workdays"}], horizon="12d", calendars=RICH_PLAN["calendars"]
     )
     violation = only(verify(problem, Schedule({"a": 7})), Rule.CALENDAR)
@@ -140,7 +135,7 @@ def test_calendar_task_without_enough_working_days_before_the_horizon_is_caught(
 
 
 def test_calendar_task_span_counts_working_days_only():
-    problem = problem_of(
+    problem = make_problem(
         [{"id": "a", "duration": "5d", "calendar": "workdays"}, {"id": "b", "duration": "1d", "after": ["a"]}],
         calendars=RICH_PLAN["calendars"],
     )
@@ -150,7 +145,7 @@ def test_calendar_task_span_counts_working_days_only():
 
 
 def test_window_task_outside_every_occurrence_is_caught():
-    problem = problem_of([{"id": "a", "duration": "3d", "window": "winter"}], windows=RICH_PLAN["windows"])
+    problem = make_problem([{"id": "a", "duration": "3d", "window": "winter"}], windows=RICH_PLAN["windows"])
     # The first winter ends 2026-03-10 (day 64): a task over 03-09 .. 03-11 leaves it.
     violation = only(verify(problem, Schedule({"a": 63})), Rule.WINDOW)
     assert violation.ids == ("a", "winter")
@@ -163,7 +158,7 @@ def test_window_task_outside_every_occurrence_is_caught():
 
 def test_window_task_straddling_two_touching_occurrences_is_caught():
     windows = {"slot": {"dates": ["2026-02-01..2026-02-10", "2026-02-11..2026-02-20"]}}
-    problem = problem_of([{"id": "a", "duration": "4d", "window": "slot"}], windows=windows)
+    problem = make_problem([{"id": "a", "duration": "4d", "window": "slot"}], windows=windows)
     violation = only(verify(problem, Schedule({"a": 35})), Rule.WINDOW)  # 02-09 .. 02-12
     assert "(2026-02-09..2026-02-12) is not inside one occurrence of window 'slot'" in violation.message
     assert verify(problem, Schedule({"a": 37})) == []  # 02-11 .. 02-14
@@ -201,7 +196,7 @@ def test_window_task_straddling_two_touching_occurrences_is_caught():
     ],
 )
 def test_each_dependency_type_is_checked_to_the_day(after, valid_b, message):
-    problem = problem_of([{"id": "a", "duration": "5d"}, {"id": "b", "duration": "3d", "after": [after]}])
+    problem = make_problem([{"id": "a", "duration": "5d"}, {"id": "b", "duration": "3d", "after": [after]}])
     assert verify(problem, Schedule({"a": 0, "b": valid_b})) == []
     violation = only(verify(problem, Schedule({"a": 0, "b": valid_b - 1})), Rule.DEPENDENCY)
     assert violation.ids == ("a", "b")
@@ -214,7 +209,7 @@ def test_stage_dependency_names_the_stage_and_every_task_of_it():
         {"id": "b", "duration": "9d", "stage": "cell"},
         {"id": "c", "duration": "1d", "after": ["cell"]},
     ]
-    problem = problem_of(tasks, stages=[{"id": "cell"}])
+    problem = make_problem(tasks, stages=[{"id": "cell"}])
     violation = only(verify(problem, Schedule({"a": 0, "b": 0, "c": 8})), Rule.DEPENDENCY)
     assert violation.ids == ("b", "c")
     assert "dependency on 'b' (via stage 'cell')" in violation.message
@@ -223,7 +218,7 @@ def test_stage_dependency_names_the_stage_and_every_task_of_it():
 
 def test_task_after_a_milestone_waits_for_the_day_after_its_date():
     tasks = [{"id": "a", "duration": "5d"}, {"id": "b", "duration": "1d", "after": ["gate"]}]
-    problem = problem_of(tasks, milestones=[{"id": "gate", "after": [{"on": "a", "lag": "2d"}]}])
+    problem = make_problem(tasks, milestones=[{"id": "gate", "after": [{"on": "a", "lag": "2d"}]}])
     # gate = a end (day 4) + 2 = day 6; finish-to-start from a milestone: b start >= 7.
     violation = only(verify(problem, Schedule({"a": 0, "b": 6})), Rule.DEPENDENCY)
     assert violation.message == (
@@ -235,14 +230,14 @@ def test_task_after_a_milestone_waits_for_the_day_after_its_date():
 
 def test_start_type_after_a_milestone_may_start_on_its_date():
     tasks = [{"id": "a", "duration": "5d"}, {"id": "b", "duration": "1d", "after": [{"on": "gate", "type": "start"}]}]
-    problem = problem_of(tasks, milestones=[{"id": "gate", "after": ["a"]}])
+    problem = make_problem(tasks, milestones=[{"id": "gate", "after": ["a"]}])
     assert verify(problem, Schedule({"a": 0, "b": 4})) == []
     only(verify(problem, Schedule({"a": 0, "b": 3})), Rule.DEPENDENCY)
 
 
 def test_task_after_a_fixed_date_milestone_waits_for_it():
     tasks = [{"id": "a", "duration": "2d", "after": [{"on": "line", "lag": "1d"}]}]
-    problem = problem_of(tasks, milestones=[{"id": "line", "at": "2026-03-01"}])
+    problem = make_problem(tasks, milestones=[{"id": "line", "at": "2026-03-01"}])
     # line is day 55; a may start on day 55 + 1 + 1 = 57 (2026-03-03).
     violation = only(verify(problem, Schedule({"a": 56})), Rule.DEPENDENCY)
     assert violation.message.startswith("'a' start 2026-03-02 is before 2026-03-03, which its finish-to-start")
@@ -256,7 +251,7 @@ def test_milestone_chains_take_the_smallest_date_and_pass_it_on():
         {"id": "b", "duration": "1d", "after": [{"on": "second", "type": "end"}]},
     ]
     milestones = [{"id": "first", "after": ["a"]}, {"id": "second", "after": [{"on": "first", "lag": "1w"}]}]
-    problem = problem_of(tasks, milestones=milestones)
+    problem = make_problem(tasks, milestones=milestones)
     # first = day 4, second = day 11; finish-to-finish into b: b end >= 11.
     assert verify(problem, Schedule({"a": 0, "b": 11})) == []
     violation = only(verify(problem, Schedule({"a": 0, "b": 10})), Rule.DEPENDENCY)
@@ -268,7 +263,7 @@ def test_two_tasks_over_capacity_are_caught_with_the_days_and_the_tasks():
         {"id": "a", "duration": "5d", "uses": {"chamber": 1}},
         {"id": "b", "duration": "5d", "uses": {"chamber": 1}},
     ]
-    problem = problem_of(tasks, resources={"chamber": {"capacity": 1}})
+    problem = make_problem(tasks, resources={"chamber": {"capacity": 1}})
     violation = only(verify(problem, Schedule({"a": 0, "b": 3})), Rule.CAPACITY)
     assert violation.ids == ("chamber", "a", "b")
     assert violation.message == (
@@ -284,7 +279,7 @@ def test_capacity_is_checked_against_each_days_capacity_step():
         {"id": "b", "duration": "5d", "uses": {"chamber": 1}},
     ]
     resources = {"chamber": {"capacity": 1, "changes": [{"from": "2026-07-01", "capacity": 2}]}}
-    problem = problem_of(tasks, resources=resources)
+    problem = make_problem(tasks, resources=resources)
     # 2026-06-29 (day 175): the overlap days 06-29 and 06-30 are before the second chamber arrives.
     violation = only(verify(problem, Schedule({"a": 175, "b": 175})), Rule.CAPACITY)
     assert "over capacity on 2026-06-29..2026-06-30" in violation.message
@@ -294,7 +289,7 @@ def test_capacity_is_checked_against_each_days_capacity_step():
 def test_capacity_drop_to_zero_is_caught():
     tasks = [{"id": "a", "duration": "3d", "uses": {"rig": 1}}]
     resources = {"rig": {"capacity": 1, "changes": [{"from": "2026-01-10", "capacity": 0}]}}
-    problem = problem_of(tasks, resources=resources)
+    problem = make_problem(tasks, resources=resources)
     violation = only(verify(problem, Schedule({"a": 4})), Rule.CAPACITY)
     assert violation.message == (
         "resource 'rig' is over capacity on 2026-01-10..2026-01-11: on 2026-01-10 1 units are in use "
@@ -309,7 +304,7 @@ def test_separate_over_capacity_runs_are_reported_separately_at_their_worst_day(
         {"id": "late", "duration": "3d", "uses": {"cycler": 2}},
         {"id": "later", "duration": "1d", "uses": {"cycler": 2}},
     ]
-    problem = problem_of(tasks, resources={"cycler": {"capacity": 3}})
+    problem = make_problem(tasks, resources={"cycler": {"capacity": 3}})
     violations = verify(problem, Schedule({"long": 0, "early": 1, "late": 10, "later": 11}))
     assert [violation.rule for violation in violations] == [Rule.CAPACITY, Rule.CAPACITY]
     assert "over capacity on 2026-01-06..2026-01-07: on 2026-01-06 4 units" in violations[0].message
@@ -320,7 +315,7 @@ def test_separate_over_capacity_runs_are_reported_separately_at_their_worst_day(
 
 
 def test_every_broken_rule_is_reported_at_once_in_a_fixed_order():
-    problem = problem_of(RICH_TASKS, **RICH_PLAN)
+    problem = make_problem(RICH_TASKS, **RICH_PLAN)
     violations = verify(problem, Schedule({"a": -2, "b": 5, "c": 300, "ghost": 1}))
     assert [violation.rule for violation in violations] == [
         Rule.UNKNOWN_TASK,
@@ -334,7 +329,7 @@ def test_every_broken_rule_is_reported_at_once_in_a_fixed_order():
 
 def test_verify_is_fast_on_a_thousand_tasks_over_eight_years():
     tasks = [{"id": f"t{k}", "duration": f"{1 + k % 90}d", "uses": {"cycler": 1 + k % 3}} for k in range(1000)]
-    problem = problem_of(tasks, horizon="8y", resources={"cycler": {"capacity": 10}})
+    problem = make_problem(tasks, horizon="8y", resources={"cycler": {"capacity": 10}})
     schedule = Schedule({f"t{k}": (k * 37) % 2800 for k in range(1000)})
     began = time.perf_counter()
     violations = verify(problem, schedule)
@@ -361,11 +356,11 @@ def result_of(problem: Problem, schedule: Schedule | None, **fields: Any) -> Sol
 def late_problem() -> Problem:
     # a lasts 20 days, the milestone is due after 10: at least 10 days late × priority 2 = 20.
     tasks = [{"id": "a", "duration": "20d"}]
-    return problem_of(tasks, milestones=[{"id": "m", "after": ["a"], "due": "2026-01-14", "priority": 2}])
+    return make_problem(tasks, milestones=[{"id": "m", "after": ["a"], "due": "2026-01-14", "priority": 2}])
 
 
 def test_a_true_met_result_passes_unchanged():
-    problem = problem_of(RICH_TASKS, **RICH_PLAN)
+    problem = make_problem(RICH_TASKS, **RICH_PLAN)
     result = result_of(problem, earliest_schedule(problem))
     assert ensure_verified(result) is result
 
@@ -396,10 +391,10 @@ def test_results_without_a_schedule_pass_when_their_verdict_is_proved(late_probl
 
 
 def test_a_schedule_breaking_a_rule_is_rejected_with_the_violation():
-    problem = problem_of([{"id": "a", "duration": "5d"}, {"id": "b", "duration": "3d", "after": ["a"]}])
+    problem = make_problem([{"id": "a", "duration": "5d"}, {"id": "b", "duration": "3d", "after": ["a"]}])
     result = result_of(problem, Schedule({"a": 0, "b": 4}))
     with pytest.raises(
-        ScheduleRejected, match=r"plan 'verify-test' breaks 1 rule\(s\): dependency: 'b' start 2026-01-09"
+        ScheduleRejected, match=r"plan 'test-plan' breaks 1 rule\(s\): dependency: 'b' start 2026-01-09"
     ):
         ensure_verified(result)
 
@@ -535,7 +530,7 @@ def resource_free_plans(draw) -> Problem:
     if draw(st.booleans()):
         milestones.append({"id": "gate", "at": _iso(draw(st.integers(0, 90)))})
         tasks.append({"id": "after-gate", "duration": "2d", "after": [{"on": "gate", "type": "finish"}]})
-    return problem_of(tasks, calendars=calendars, windows=windows, milestones=milestones)
+    return make_problem(tasks, calendars=calendars, windows=windows, milestones=milestones)
 
 
 def _iso(day: int) -> str:
@@ -564,11 +559,13 @@ def test_cpm_earliest_schedules_verify_and_a_day_earlier_never_does(problem):
     st.integers(0, 6),
 )
 def test_capacity_violations_are_exactly_the_over_capacity_days(spans, capacity, later_capacity):
+    # A task needing more than the resource ever has is a plan error (the loader rejects it).
+    assume(all(units <= max(capacity, later_capacity) for _, _, units in spans))
     tasks = [
         {"id": f"t{k}", "duration": f"{length}d", "uses": {"rig": units}} for k, (_, length, units) in enumerate(spans)
     ]
     resources = {"rig": {"capacity": capacity, "changes": [{"from": "2026-01-25", "capacity": later_capacity}]}}
-    problem = problem_of(tasks, resources=resources, horizon="60d")
+    problem = make_problem(tasks, resources=resources, horizon="60d")
     schedule = Schedule({f"t{k}": start for k, (start, _, _) in enumerate(spans)})
     over = set()
     for day in range(problem.days):
