@@ -57,9 +57,6 @@ def test_invalid_plan_exits_2_with_file_line_column(tmp_path: Path):
     assert "negative durations are not allowed" in outcome.stderr
 
 
-solver = pytest.importorskip("qualplan.solver", reason="the solver is not in this tree yet")
-
-
 def test_text_names_the_bottleneck_and_the_conflicting_rules(plan: Path):
     outcome = run(str(plan), "--time-limit", "2", "--workers", "1")
     assert outcome.exit_code == 0, outcome.stderr

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from plan_factory import problem_of_document, validated_plan
+from qualplan import solver
 from qualplan.explain.conflicts import find_conflict
 from qualplan.model import Plan
 from qualplan.problem import compile_plan
 from qualplan.result import Verdict
-
-solver = pytest.importorskip("qualplan.solver")
 
 START = dt.date(2026, 1, 5)
 
@@ -77,7 +76,7 @@ def keeping(document: dict, rules: set[tuple[str, str]]) -> Plan:
         milestones.append(milestone)
     capacity = document["resources"]["rig"]["capacity"] if ("capacity", "rig") in rules else len(tasks)
     changed = {**document, "tasks": tasks, "milestones": milestones, "resources": {"rig": {"capacity": capacity}}}
-    return Plan.model_validate(changed, strict=False)
+    return validated_plan(changed)
 
 
 def verdict(plan: Plan) -> Verdict:
@@ -87,7 +86,7 @@ def verdict(plan: Plan) -> Verdict:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_named_rules_conflict_and_each_one_is_needed(document: dict):
-    problem = compile_plan(Plan.model_validate(document, strict=False))
+    problem = problem_of_document(document)
     result = solver.solve(problem, time_limit=2.0, workers=1, seed=0)
     assume(result.verdict is Verdict.MISSED)
     conflict = find_conflict(problem, known=result.schedule, time_limit=2.0)

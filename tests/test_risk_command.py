@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import distributed
 import pytest
 from typer.testing import CliRunner
 
@@ -63,9 +65,6 @@ def test_two_local_worker_processes_give_the_same_json_as_one() -> None:
 
 
 def test_a_dask_cluster_on_loopback_gives_the_same_json(tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
-    import logging
-
     expected = json_run("--workers", "1")
     with distributed.LocalCluster(
         n_workers=2,
@@ -81,7 +80,6 @@ def test_a_dask_cluster_on_loopback_gives_the_same_json(tmp_path: Path) -> None:
 
 
 def test_the_backend_dask_starts_and_stops_its_own_local_cluster() -> None:
-    pytest.importorskip("distributed")
     assert json_run("--backend", "dask", "--workers", "2") == json_run("--workers", "1")
 
 
@@ -182,7 +180,6 @@ def test_a_scheduler_without_the_dask_backend_is_a_command_line_error() -> None:
 
 
 def test_an_unreachable_scheduler_exits_2(tmp_path: Path) -> None:
-    pytest.importorskip("distributed")
     code, out, err = risk(str(LAB), "--iterations", "50", "--backend", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert (code, out) == (2, "")
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err

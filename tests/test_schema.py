@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+import jsonschema
 from typer.testing import CliRunner
 
 from qualplan.cli import app
@@ -58,7 +58,6 @@ def _documents() -> list[tuple[str, object]]:
 
 
 def test_valid_plans_satisfy_the_schema() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(build_schema())
     for name, document in _documents():
         assert load_plan(Path(__file__).parent / "data" / "valid" / name).ok
@@ -66,7 +65,6 @@ def test_valid_plans_satisfy_the_schema() -> None:
 
 
 def test_the_schema_rejects_what_the_loader_rejects() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(build_schema())
     good = {"qualplan": 1, "id": "p", "start": "2026-01-05", "tasks": [{"id": "a", "duration": "2w"}]}
     assert validator.is_valid(good)
@@ -102,7 +100,6 @@ def test_the_committed_fragment_schema_has_not_drifted_and_qualplan_schema_fragm
 
 
 def test_the_schemas_take_includes_and_portfolios_as_the_loader_does() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     plan = jsonschema.Draft202012Validator(build_schema())
     fragment = jsonschema.Draft202012Validator(build_fragment_schema())
     portfolio = {"qualplan": 1, "id": "p", "programmes": [{"file": "a.yaml", "prefix": "a-"}]}
