@@ -28,16 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-# Run as a script, this folder comes first on sys.path, and its psplib.py would shadow the
-# psplib package that the importer reads .sm files with.
+from qualplan.problem import compile_plan
+from qualplan.psplib_import import plan_from_psplib
+from qualplan.solver import list_kernels
+from qualplan.solver.evolution import POPULATION, TICKS_PER_SECOND, list_model, warm_up
+
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
-
-from qualplan.problem import compile_plan  # noqa: E402 (after the sys.path fix)
-from qualplan.psplib_import import plan_from_psplib  # noqa: E402 (after the sys.path fix)
-from qualplan.solver import list_kernels  # noqa: E402 (after the sys.path fix)
-from qualplan.solver.evolution import POPULATION, TICKS_PER_SECOND, list_model, warm_up  # noqa: E402 (after the sys.path fix)
-
 DATA = HERE.parents[1] / "shared" / "benchmarks" / "psplib"
 RESULTS = Path(__file__).parent / "results" / "evolution_speed.txt"
 INSTANCES = ["j30/j3013_5.sm", "j30/j301_1.sm", "j120/j1201_1.sm", "j120/j12011_1.sm", "j120/j12051_1.sm",

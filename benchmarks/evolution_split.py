@@ -14,14 +14,10 @@ at 0.35 the algorithm's share came out of CP-SAT's time on j1201_1 (108 against 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Run as a script, Python puts this folder first on the path, where benchmarks/psplib.py
-# would shadow the psplib package.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 
 from qualplan.deadline import Deadline  # noqa: E402
 from qualplan.problem import compile_plan  # noqa: E402

@@ -5,7 +5,7 @@
 Three tables, all measured in one run on the machine at hand (the machine's load
 is printed with them, because the project's 2-core machine is shared):
 
-1. Scaling on generated qualification plans (``generate_plans.generate_plan``,
+1. Scaling on generated qualification plans (``tests/plan_generator.generate_plan``,
    seed 1) of 100, 150, 300 and 1,000 tasks, with a lab sized for the load and
    with a contended one: the greedy schedule, the CPM lower
    bounds, and ``solve`` with 2 workers (10 s; 60 s for 1,000 tasks): status,
@@ -30,12 +30,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Run as a script, Python puts this folder first on the path, where benchmarks/psplib.py
-# would shadow the psplib package; keep the folder, but after site-packages.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE] + [str(HERE)]
+sys.path.insert(0, str(HERE.parent / "tests"))  # the plan generator the tests share
 
-from generate_plans import generate_plan  # noqa: E402
-
+from plan_generator import generate_plan  # noqa: E402
 from qualplan.problem import compile_plan  # noqa: E402
 from qualplan.solver import SolveOptions, compute_bounds, greedy_schedule, solve  # noqa: E402
 from qualplan.solver.objective import term_values  # noqa: E402

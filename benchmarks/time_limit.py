@@ -12,7 +12,7 @@ idle runs, whether their JSON was byte-identical.
 
 The cases (issue 12's measurements):
 
-- generated qualification plans of 1,000 tasks (``generate_plans.py``, seed 1,
+- generated qualification plans of 1,000 tasks (``tests/plan_generator.py``, seed 1,
   contended lab) with L = 30 and L = 60;
 - a contended generated plan of 300 tasks with L = 10;
 - PSPLIB j120 instances (``qualplan import psplib``) with L = 10.
@@ -39,12 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Run as a script, Python puts this folder first on the path, where benchmarks/psplib.py
-# would shadow the psplib package; keep the folder, but after site-packages.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE] + [str(HERE)]
+sys.path.insert(0, str(HERE.parent / "tests"))  # the plan generator the tests share
 
-from generate_plans import generate_plan, plan_yaml  # noqa: E402
-
+from plan_generator import generate_plan, plan_yaml  # noqa: E402
 from qualplan.psplib_import import plan_from_psplib  # noqa: E402
 from qualplan.psplib_import import plan_yaml as psplib_yaml  # noqa: E402
 

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+from plan_generator import generate_plan
 from qualplan.deadline import Deadline
 from qualplan.problem import compile_plan
 from qualplan.result import StoppedBy
 from qualplan.solver import solve
-
-sys.path.append(str(Path(__file__).resolve().parents[1] / "benchmarks"))  # after site-packages: psplib.py there
-from generate_plans import generate_plan
 
 
 def fingerprint(result) -> tuple:

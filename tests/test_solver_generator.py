@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from plan_generator import generate_plan, main
 from qualplan.loader import load_plan
-
-sys.path.append(str(Path(__file__).resolve().parents[1] / "benchmarks"))  # after site-packages: psplib.py there
-from generate_plans import generate_plan, main
 
 
 def test_the_cli_writes_a_plan_that_loads_without_errors_or_warnings(tmp_path: Path) -> None:

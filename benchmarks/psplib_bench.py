@@ -1,6 +1,6 @@
 """PSPLIB benchmark: qualplan against PyJobShop 0.0.9, same CP-SAT, same run, same machine.
 
-    python benchmarks/psplib.py [--set j30|j120sub|both] [--limit N] [--every K]
+    python benchmarks/psplib_bench.py [--set j30|j120sub|both] [--limit N] [--every K]
                                 [--time-limit 10] [--workers 2] [--solver qualplan|pyjobshop|both]
                                 [--data ../shared/benchmarks/psplib] [--details FILE.csv]
 
@@ -49,9 +49,6 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Run as a script, this file's folder comes first on sys.path, and this file (psplib.py) would then
-# shadow the `psplib` package that qualplan and PyJobShop read instances with.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 REPO = HERE.parent
 DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "psplib"
 SOLVERS = ("qualplan", "pyjobshop")
