@@ -1,21 +1,20 @@
 """The loader: the error corpus (exact messages), positions, YAML 1.2 semantics and hostile files.
 
-Time limits are on CPU time (``process_time``): the test machine is shared, and
-what a hostile file must not cost is our own work, not the wait for a core.
+What a hostile file costs (CPU time) is measured by ``benchmarks/validate_speed.py --largest``,
+not here: a timed unit test fails on a loaded machine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import time
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from largest_files import BODIES, largest_file
+from largest_files import BODIES, COSTLY, largest_file
 from qualplan.commands.validate import run
 from qualplan.exitcodes import ExitCode
 from qualplan.loader import (
@@ -284,11 +283,11 @@ def test_the_pure_and_the_c_parser_give_the_same_tree() -> None:
 # --- hostile files -------------------------------------------------------------------------------
 
 
-def test_a_file_over_the_size_cap_is_refused_quickly() -> None:
-    data = (MINIMAL + "# " + "x" * MAX_BYTES + "\n").encode()
-    started = time.process_time()
+def test_a_file_over_the_size_cap_is_refused() -> None:
+    """How long it takes is measured by ``benchmarks/validate_speed.py --largest``, not here."""
+    data = COSTLY["over-the-size-cap"].encode()
+    assert len(data) > MAX_BYTES
     assert errors_of(data) == ["plan.yaml:1:1: the file is larger than 256 KiB; a plan file is far smaller"]
-    assert time.process_time() - started < 0.5
 
 
 @pytest.mark.parametrize("name", sorted(BODIES))
@@ -317,13 +316,8 @@ def test_a_garbled_file_lists_its_first_errors_and_says_there_are_more() -> None
 
 
 def test_an_alias_bomb_is_refused_without_expanding_it() -> None:
-    lines = ["qualplan: 1", "id: bomb", "start: 2026-01-05", "l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
-    for level in range(1, 12):
-        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
-    lines.append("tasks: [*l11]")
-    started = time.process_time()
-    errors = errors_of("\n".join(lines))
-    assert time.process_time() - started < 1.0
+    """How long it takes is measured by ``benchmarks/validate_speed.py --largest``, not here."""
+    errors = errors_of(COSTLY["alias-bomb"])
     assert errors == [
         "plan.yaml:16:1: tasks: aliases expand this to more than 200000 values; a plan file never needs that many"
     ]
