@@ -527,7 +527,7 @@ def resource_free_plans(draw) -> Problem:
     if draw(st.booleans()):
         milestones.append({"id": "gate", "at": _iso(draw(st.integers(0, 90)))})
         tasks.append({"id": "after-gate", "duration": "2d", "after": [{"on": "gate", "type": "finish"}]})
-    return make_problem(tasks, calendars=calendars, windows=windows, milestones=milestones)
+    return make_problem(tasks, horizon="1y", calendars=calendars, windows=windows, milestones=milestones)
 
 
 def _iso(day: int) -> str:
