@@ -107,7 +107,8 @@ def test_the_first_plan_promise_counts_from_the_process_start() -> None:
     """Starting Python and importing OR-Tools take seconds on a busy machine: the promise counts them."""
     script = (
         "import time; time.sleep(0.6)\n"
-        "from qualplan.deadline import command_started\n"
+        "from qualplan.deadline import command_started, count_from_process_start\n"
+        "count_from_process_start()\n"
         "first = time.monotonic() - command_started(); second = time.monotonic() - command_started()\n"
         "print(first, second)"
     )

@@ -500,9 +500,10 @@ def main() -> None:
     its next safe point (``qualplan.cancel``): it writes no output file, prints
     ``qualplan: interrupted`` and exits 130 (SIGINT) or 143 (SIGTERM).
     """
-    from qualplan import cancel
+    from qualplan import cancel, deadline
 
     cancel.install_handlers()
+    deadline.count_from_process_start()
     try:
         app()
     except SystemExit:

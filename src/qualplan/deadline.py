@@ -13,10 +13,10 @@ Budget: the command must finish within ``COMMAND_FACTOR × limit + COMMAND_MARGI
 seconds of wall time. Solver work stops ``RESERVE`` seconds before that, which is
 what verifying and rendering the answer and leaving the interpreter may take.
 The first plan's promise counts from the moment the process started
-(``command_started``), so starting Python and importing the CLI and OR-Tools (0.5 s
-on an idle machine, several seconds on a busy one) come out of the solver's time;
-each further plan of a multi-plan command has a promise of its own, from when its
-processing starts.
+(``count_from_process_start``, called by the CLI's entry point), so starting
+Python and importing the CLI and OR-Tools (0.5 s on an idle machine, several
+seconds on a busy one) come out of the solver's time; each further plan of a
+multi-plan command has a promise of its own, from when its processing starts.
 
 One-off work that the promise leaves out (numba compiling the genetic algorithm's
 loops on the first solve after an install, ``solver/evolution.py``) moves the
@@ -30,7 +30,8 @@ import os
 import time
 from dataclasses import dataclass
 
-_process_start_claimed = False
+#: Set by the CLI's entry point (``count_from_process_start``); taken by the first plan.
+_process_start: float | None = None
 
 #: What the user is promised: the whole command within 1.2 × the limit + 3 s (issue 12).
 COMMAND_FACTOR = 1.2
@@ -69,16 +70,20 @@ class Deadline:
         self.at += max(0.0, seconds)
 
 
+def count_from_process_start() -> None:
+    """Make the first plan's promise count from the moment this process started: called by the
+    CLI's entry point, so that starting Python and importing count. (Code that calls a command
+    inside a longer-lived process, such as the tests, starts its clocks when it calls.)"""
+    global _process_start
+    _process_start = time.monotonic() - process_age()
+
+
 def command_started() -> float:
-    """The ``time.monotonic()`` instant a command's first plan started: when the process
-    started, the first time it is asked (so the promise counts Python's start and the
-    imports); the moment of the call on every later call (the next plan's own promise)."""
-    global _process_start_claimed
-    now = time.monotonic()
-    if _process_start_claimed:
-        return now
-    _process_start_claimed = True
-    return now - process_age()
+    """The ``time.monotonic()`` instant a plan's promise starts: the process start for the first
+    plan after ``count_from_process_start``, otherwise the moment of the call."""
+    global _process_start
+    started, _process_start = _process_start, None
+    return time.monotonic() if started is None else started
 
 
 def process_age() -> float:
