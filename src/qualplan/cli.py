@@ -19,6 +19,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
+from qualplan.commands.streams import OutputLost
 from qualplan.exitcodes import ExitCode
 
 app = typer.Typer(
@@ -513,10 +514,22 @@ def main() -> None:
         code = _interrupted(cancel.EXIT_CODES[signal.SIGINT])
     except cancel.Interrupted as stop:
         code = _interrupted(stop.exit_code)
+    except OutputLost as lost:
+        code = _output_lost(lost)
     except BaseException as error:
         sys.stderr.write(f"qualplan: internal error (a bug, please report it): {type(error).__name__}: {error}\n")
         code = int(ExitCode.INTERNAL)
     _leave(code)
+
+
+def _output_lost(lost: OutputLost) -> int:
+    """Say (if stderr still takes it) that the output could not be written: exit 2, as for a
+    target that cannot be written."""
+    try:
+        sys.stderr.write(f"qualplan: {lost}\n")
+    except OSError:
+        pass
+    return int(ExitCode.BAD_INPUT)
 
 
 def _leave(code: object) -> NoReturn:
