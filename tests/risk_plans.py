@@ -6,19 +6,18 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from qualplan.checks import check
-from qualplan.model import Plan
-from qualplan.problem import Problem, compile_plan
+from plan_factory import InvalidTestPlan, problem_of_document
+from qualplan.problem import Problem
 
 START = "2026-01-05"  # a Monday
 
 
 def checked_problem(document: dict[str, Any]) -> Problem | None:
-    """The compiled plan, or None when the static checks reject it."""
-    plan = Plan.model_validate(document)
-    if any(not finding.warning for finding in check(document, plan)):
+    """The compiled plan, or None when the loader rejects it."""
+    try:
+        return problem_of_document(document)
+    except InvalidTestPlan:
         return None
-    return compile_plan(plan)
 
 
 @st.composite
