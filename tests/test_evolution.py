@@ -218,11 +218,11 @@ def test_solve_proves_j12039_1_optimal_with_the_algorithm_and_not_without() -> N
     from qualplan.solver import SolveOptions
 
     problem = psplib_problem("j12039_1.sm")
-    result = ensure_verified(solve(problem, time_limit=4.0, workers=2, seed=0, deadline=Deadline.never()))
+    result = ensure_verified(solve(problem, time_limit=2.0, workers=2, seed=0, deadline=Deadline.never()))
     assert makespan(problem, result.schedule) == 95
     assert result.status.value == "optimal"
     without = solve(
-        problem, time_limit=4.0, workers=2, seed=0, options=SolveOptions(evolution=False), deadline=Deadline.never()
+        problem, time_limit=2.0, workers=2, seed=0, options=SolveOptions(evolution=False), deadline=Deadline.never()
     )
     assert makespan(problem, without.schedule) > 95 and without.status.value != "optimal"
 
