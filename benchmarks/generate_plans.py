@@ -1,6 +1,6 @@
 """Write a generated qualification plan as YAML (the generator is ``tests/plan_generator.py``)::
 
-    python benchmarks/generate_plans.py 300 --seed 1 -o plan-300.yaml
+python benchmarks/generate_plans.py 300 --seed 1 -o plan-300.yaml
 """
 
 from __future__ import annotations
