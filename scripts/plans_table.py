@@ -178,8 +178,9 @@ def tables() -> str:
         prefixes = {prefix: plan_of_file[file] for prefix, file in files.items() if file in plan_of_file}
         unproved = [name for name in [pid, *prefixes.values()] if name in checked and not checked[name][1]["proven"]]
         caveat = (
-            f" Not proved optimal in this run: {', '.join(unproved)}; a cost above 0 may only mean that the solver "
-            "ran out of time, so rerun on an idle machine."
+            f" Not proved optimal within this limit: {', '.join(unproved)}; a cost above 0 may then only mean that "
+            "the solver ran out of time: check it with a longer --time-limit (the limit counts deterministic work, "
+            "so a busy machine gives the same answer, later)."
             if unproved
             else ""
         )

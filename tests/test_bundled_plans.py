@@ -22,42 +22,48 @@ from plans_table import PORTFOLIO_TIME_LIMIT  # noqa: E402 - the README tables s
 
 PINNED = {
     "byd": ("met", {
-        "prototype-safety-release": "2026-09-17", "cell-dv-release": "2027-04-27",
-        "system-validation": "2027-04-27", "vehicle-tests-start": "2026-12-14",
-        "small-scale-installation": "2027-12-02", "volume-production": "2029-01-10", "pv-complete": "2028-08-02",
+        "prototype-safety-release": "2026-09-20", "cell-dv-release": "2027-04-25",
+        "system-validation": "2027-04-25", "vehicle-tests-start": "2026-12-15",
+        "small-scale-installation": "2027-12-02", "volume-production": "2029-01-09", "pv-complete": "2028-08-02",
     }),
     "chery-rhino-s": ("met", {
-        "prototype-safety-release": "2026-09-01", "cell-dv-release": "2027-04-27",
-        "system-validation": "2027-04-27", "vehicle-validation-batch": "2026-11-23", "sop": "2027-11-11",
+        "prototype-safety-release": "2026-09-03", "cell-dv-release": "2027-04-25",
+        "system-validation": "2027-04-25", "vehicle-validation-batch": "2026-11-24", "sop": "2027-11-11",
         "pv-complete": "2028-08-02",
     }),
     "gac": ("missed", {
-        "prototype-safety-release": "2026-10-27", "cell-dv-release": "2027-06-08",
-        "system-validation": "2027-06-08", "small-scale-vehicle-tests": "2027-01-11",
+        "prototype-safety-release": "2026-10-28", "cell-dv-release": "2027-06-10",
+        "system-validation": "2027-06-10", "small-scale-vehicle-tests": "2027-01-13",
         "mass-production": "2028-02-22", "pv-complete": "2028-08-02",
     }),
     "hongqi-tiangong06": ("missed", {
-        "prototype-safety-release": "2027-03-29", "cell-dv-release": "2027-11-19",
-        "system-validation": "2027-11-19", "vehicle-tests-start": "2027-06-11", "deployment": "2028-05-20",
+        "prototype-safety-release": "2027-03-26", "cell-dv-release": "2027-11-19",
+        "system-validation": "2027-11-19", "vehicle-tests-start": "2027-06-16", "deployment": "2028-06-02",
         "pv-complete": "2029-02-22",
     }),
     "shared-starter-lab": ("missed", {
-        "hq-prototype-safety-release": "2027-03-29", "hq-cell-dv-release": "2027-11-19",
-        "hq-system-validation": "2027-11-19", "hq-vehicle-tests-start": "2027-06-11",
-        "hq-deployment": "2028-05-20", "hq-pv-complete": "2029-02-22",
-        "gac-prototype-safety-release": "2026-10-27", "gac-cell-dv-release": "2027-06-08",
-        "gac-system-validation": "2027-06-08", "gac-small-scale-vehicle-tests": "2027-01-11",
+        "hq-prototype-safety-release": "2027-03-26", "hq-cell-dv-release": "2027-11-19",
+        "hq-system-validation": "2027-11-19", "hq-vehicle-tests-start": "2027-06-16",
+        "hq-deployment": "2028-06-02", "hq-pv-complete": "2029-02-22",
+        "gac-prototype-safety-release": "2026-10-28", "gac-cell-dv-release": "2027-06-10",
+        "gac-system-validation": "2027-06-10", "gac-small-scale-vehicle-tests": "2027-01-13",
         "gac-mass-production": "2028-02-22", "gac-pv-complete": "2028-08-02",
-        "chery-prototype-safety-release": "2026-09-01", "chery-cell-dv-release": "2028-05-09",
-        "chery-system-validation": "2028-05-09", "chery-vehicle-validation-batch": "2026-11-23",
-        "chery-sop": "2028-05-09", "chery-pv-complete": "2028-08-02", "lab-free": "2029-02-22",
+        "chery-prototype-safety-release": "2026-09-03", "chery-cell-dv-release": "2028-06-21",
+        "chery-system-validation": "2028-06-21", "chery-vehicle-validation-batch": "2026-11-24",
+        "chery-sop": "2028-06-21", "chery-pv-complete": "2028-08-02", "lab-free": "2029-02-22",
     }),
     "toyota": ("missed", {
-        "se-plant": "2027-06-30", "prototype-safety-release": "2026-08-17", "cell-dv-release": "2027-01-26",
-        "system-validation": "2027-01-26", "vehicle-tests-start": "2026-10-30", "sop-2027": "2028-11-25",
-        "sop-2028": "2028-11-25", "pv-complete": "2029-08-02",
+        "se-plant": "2027-06-30", "prototype-safety-release": "2026-08-18", "cell-dv-release": "2027-01-29",
+        "system-validation": "2027-01-29", "vehicle-tests-start": "2026-11-02", "sop-2027": "2028-11-30",
+        "sop-2028": "2028-11-30", "pv-complete": "2029-08-02",
     }),
 }  # fmt: skip
+
+
+#: Plans whose best schedule is not proved optimal within their limit (the verdict is proved all the same):
+#: the portfolio's three programmes count the short Chinese holidays and make-up days since issue 18, and
+#: 60 s of deterministic solver time no longer prove its dates optimal (see plans/README.md).
+NOT_PROVED_OPTIMAL = {"shared-starter-lab"}
 
 
 def test_every_bundled_plan_is_pinned():
@@ -73,7 +79,7 @@ def test_bundled_plan_verdict_and_dates(plan_id):
     result = solve(problem, time_limit=PORTFOLIO_TIME_LIMIT) if loaded.plan.programmes else solve(problem)
     verdict, dates = PINNED[plan_id]
     assert result.verdict.value == verdict
-    assert result.proven, "every bundled plan is proved optimal within its limit"
+    assert result.proven is (plan_id not in NOT_PROVED_OPTIMAL), "proved optimal within its limit, or pinned as not"
     assert verify(problem, result.schedule) == []
     assert {outcome.id: outcome.date.isoformat() for outcome in result.milestone_outcomes()} == dates
 
