@@ -52,7 +52,7 @@ SEARCH_TICKS = 1_000_000_000
 def random_orders(model, count: int, seed: int) -> list[np.ndarray]:
     """``count`` random topological orders of the model's nodes."""
     rng = random.Random(seed)
-    fwd_ptr = model.data[1]
+    fwd_ptr = model.data.fwd_ptr
     orders = []
     for _ in range(count):
         waiting = [int(fwd_ptr[j + 1] - fwd_ptr[j]) for j in range(len(model.nodes))]
@@ -72,8 +72,9 @@ def random_orders(model, count: int, seed: int) -> list[np.ndarray]:
 
 def schedules_per_second(decode, model, orders: list[np.ndarray]) -> float:
     """Lists decoded per second of wall time by ``decode`` (compiled or Python)."""
-    floor, fwd_ptr, fwd_node, fwd_weight = model.data[:4]
-    span, _, demand, capacity = model.data[7:11]
+    data = model.data
+    floor, fwd_ptr, fwd_node, fwd_weight = data.floor, data.fwd_ptr, data.fwd_node, data.fwd_weight
+    span, demand, capacity = data.span, data.demand, data.capacity
     free = np.empty((len(capacity), model.room + 1), np.int64)
     free[:] = capacity[:, None]
     free[0, model.room] = 0
@@ -89,7 +90,17 @@ def ticks_per_second(model) -> float:
     seeds = np.zeros((0, len(model.nodes)), np.int64)
     began = time.perf_counter()
     _, _, spent = list_kernels.evolve(
-        model.data, model.succ_ptr, model.succ_node, model.rank, seeds, POPULATION, SEARCH_TICKS, 0, model.room, -1
+        model.data,
+        model.succ_ptr,
+        model.succ_node,
+        model.rank,
+        seeds,
+        POPULATION,
+        SEARCH_TICKS,
+        0,
+        model.room,
+        -1,
+        np.zeros(1, np.int64),  # the stop flag, never raised here
     )
     return spent / (time.perf_counter() - began)
 

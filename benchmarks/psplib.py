@@ -135,7 +135,8 @@ def solve_qualplan(instance: Instance, time_limit: float, workers: int) -> Outco
     wall = time.perf_counter() - began
 
     makespan = lower_bound = None
-    verified, note = None, result.status.value
+    # "feasible/clock": the wall deadline, not the work budget, ended it (a rerun may differ).
+    verified, note = None, f"{result.status.value}/{result.stopped_by.value}"
     if result.schedule is not None:
         try:
             ensure_verified(result)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plan_factory import make_problem
+from qualplan.deadline import Deadline
 from qualplan.problem import compile_plan
 from qualplan.psplib_import import SINK_ID, SOURCE_ID, plan_from_psplib
 from qualplan.result import Schedule, schedule_times
@@ -61,7 +62,7 @@ def test_a_psplib_plan_becomes_arrays_with_one_arc_per_link() -> None:
     model = list_model(problem)
     assert model is not None
     assert len(model.nodes) == 32 and model.nodes[0] == SOURCE_ID and model.nodes[-1] == SINK_ID
-    fwd_ptr, fwd_node, fwd_weight = model.data[1], model.data[2], model.data[3]
+    fwd_ptr, fwd_node, fwd_weight = model.data.fwd_ptr, model.data.fwd_node, model.data.fwd_weight
     number = {node: index for index, node in enumerate(model.nodes)}
     arcs = {
         (model.nodes[fwd_node[a]], model.nodes[j]): int(fwd_weight[a])
@@ -138,9 +139,11 @@ def test_an_evolved_schedule_keeps_every_rule_and_never_loses_to_its_seed(proble
 @given(plain_plans(), st.randoms(use_true_random=False))
 def test_the_compiled_fitness_is_the_objective_and_justifying_never_makes_it_longer(problem, rng) -> None:
     model = list_model(problem)
-    floor, fwd_ptr, fwd_node, fwd_weight = model.data[:4]
-    span, last, demand, capacity = model.data[7:11]
-    is_task, due, priority, days, date_scale, end_scale = model.data[11:]
+    data = model.data
+    floor, fwd_ptr, fwd_node, fwd_weight = data.floor, data.fwd_ptr, data.fwd_node, data.fwd_weight
+    span, last, demand, capacity = data.span, data.last, data.demand, data.capacity
+    is_task, due, priority, days = data.is_task, data.due, data.priority, data.days
+    date_scale, end_scale = data.date_scale, data.end_scale
     order = _random_topological_order(model, rng)
     free = np.empty((len(capacity), model.room + 1), np.int64)
     free[:] = capacity[:, None]
@@ -160,7 +163,7 @@ def test_the_compiled_fitness_is_the_objective_and_justifying_never_makes_it_lon
 
 
 def _random_topological_order(model, rng) -> np.ndarray:
-    fwd_ptr, succ_ptr, succ_node = model.data[1], model.succ_ptr, model.succ_node
+    fwd_ptr, succ_ptr, succ_node = model.data.fwd_ptr, model.succ_ptr, model.succ_node
     waiting = [int(fwd_ptr[j + 1] - fwd_ptr[j]) for j in range(len(model.nodes))]
     ready = [j for j, count in enumerate(waiting) if count == 0]
     order = []
@@ -212,10 +215,12 @@ def test_solve_proves_j12039_1_optimal_with_the_algorithm_and_not_without() -> N
     from qualplan.solver import SolveOptions
 
     problem = psplib_problem("j12039_1.sm")
-    result = ensure_verified(solve(problem, time_limit=4.0, workers=2, seed=0))
+    result = ensure_verified(solve(problem, time_limit=4.0, workers=2, seed=0, deadline=Deadline.never()))
     assert makespan(problem, result.schedule) == 95
     assert result.status.value == "optimal"
-    without = solve(problem, time_limit=4.0, workers=2, seed=0, options=SolveOptions(evolution=False))
+    without = solve(
+        problem, time_limit=4.0, workers=2, seed=0, options=SolveOptions(evolution=False), deadline=Deadline.never()
+    )
     assert makespan(problem, without.schedule) > 95 and without.status.value != "optimal"
 
 
@@ -235,8 +240,8 @@ def test_a_solve_with_the_algorithm_repeats_exactly_and_reports_its_schedule() -
     # j12060_10 is not proved in 2 s, so the algorithm runs after CP-SAT on two threads.
     problem = psplib_problem("j12060_10.sm")
     events = []
-    first = solve(problem, time_limit=2.0, workers=2, seed=0, progress=events.append)
-    second = solve(problem, time_limit=2.0, workers=2, seed=0)
+    first = solve(problem, time_limit=2.0, workers=2, seed=0, progress=events.append, deadline=Deadline.never())
+    second = solve(problem, time_limit=2.0, workers=2, seed=0, deadline=Deadline.never())
     assert first.schedule == second.schedule
     assert (first.status, first.objective, first.objective_bound) == (
         second.status,

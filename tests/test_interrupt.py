@@ -149,11 +149,6 @@ def _handlers_installed(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc to see the handlers installed")
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs the solver-time branch: the solver on this branch does not poll qualplan.cancel yet, "
-    "so a running solve ends only at its time limit",
-)
 def test_the_real_solver_stops_within_seconds_of_ctrl_c(tmp_path: Path) -> None:
     """The open PSPLIB instance with a minute to spend: Ctrl-C must end the command at once."""
     command = [sys.executable, "-m", "qualplan", "check", str(DATA / "undecided.yaml"), "--time-limit", "60"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hand_results import earliest_result, problem_of, result_without_schedule, unproved_result
 from qualplan.report import json_doc
-from qualplan.result import Schedule, SolveStatus
+from qualplan.result import Schedule, SolveStatus, StoppedBy
 from spec_document import assert_spec_document
 
 TASKS = [
@@ -94,10 +94,11 @@ def test_added_fields_follow_the_spec_fields_in_a_fixed_order():
     document = json_doc.document(demo_result(), Path("plans/demo.yaml"))
     assert list(document) == [
         "format", "plan", "verdict", "proven", "milestones", "tasks",
-        "file", "status", "lateness", "lateness_bound", "conflicts", "status_date",
+        "file", "status", "stopped_by", "lateness", "lateness_bound", "conflicts", "status_date",
     ]  # fmt: skip
     assert document["file"] == "plans/demo.yaml"
     assert (document["status"], document["lateness"], document["lateness_bound"]) == ("optimal", 26, 26)
+    assert document["stopped_by"] == "proof"
     assert document["conflicts"] == []
 
 
@@ -121,6 +122,9 @@ def test_an_unknown_verdict_keeps_the_best_schedule_and_says_it_is_not_proven():
     assert document["milestones"][0]["date"] == "2026-07-20"
     assert document["milestones"][0]["met"] is False
     assert (document["lateness"], document["lateness_bound"]) == (38, 0)
+    assert document["stopped_by"] == "work"  # a rerun gives the same
+    clock = json_doc.document(dataclasses.replace(result, stopped_by=StoppedBy.CLOCK))
+    assert clock["stopped_by"] == "clock"  # the wall clock cut it: a rerun may differ
 
 
 def test_no_schedule_gives_null_dates_and_the_conflicts():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hand_results import earliest_result, problem_of, result_without_schedule, unproved_result
 from qualplan.report import text
-from qualplan.result import Schedule, SolveStatus, Verdict
+from qualplan.result import Schedule, SolveStatus, StoppedBy, Verdict
 
 TASKS = [
     {"id": "build", "duration": "2w"},
@@ -55,6 +55,17 @@ def test_unknown_verdict_says_late_not_missed_and_asks_for_more_time():
     assert output.endswith(
         "verdict: unknown — the best schedule found in 2.0 s has lateness 46 (priority-weighted days), and it "
         "was not proved that any due date must be missed; try a longer --time-limit\n"
+    )
+
+
+def test_a_search_the_wall_clock_ended_says_a_rerun_may_differ():
+    result = unproved_result(problem(), Schedule({"build": 0, "cycle-life": 20, "abuse": 14}))
+    assert "note:" not in text.render(result)  # the work budget ended it: a rerun gives the same
+    output = text.render(dataclasses.replace(result, stopped_by=StoppedBy.CLOCK))
+    assert output.endswith(
+        "try a longer --time-limit\n"
+        "note: the time limit ran out on the wall clock before the work budget (busy machine?); a rerun may give "
+        "a different schedule\n"
     )
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from ortools.sat.python import cp_model
 
+from qualplan.deadline import Deadline
 from qualplan.problem import compile_plan
 from qualplan.psplib_import import SINK_ID, plan_from_psplib
 from qualplan.result import Schedule, schedule_times
 from qualplan.solver import solve
 from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.params import configure_primary
-from qualplan.solver.race import Entry, _decide, race
+from qualplan.solver.race import Entry, Found, _decide, race
 from qualplan.solver.status import PhaseStatus
 from qualplan.verify import ensure_verified
 
@@ -26,7 +27,7 @@ PSPLIB = Path(__file__).parent / "data" / "psplib"
 def entry(status: PhaseStatus, bound: int | None, *values: int) -> Entry:
     """A finished contestant whose improving solutions had ``values`` (schedules named by value)."""
     found = Entry(cp_model.CpSolver())
-    found.solutions = [(value, Schedule({"t": value})) for value in values]
+    found.solutions = [Found(value, 0.1 * step, Schedule({"t": value})) for step, value in enumerate(values)]
     found.status, found.bound = status, bound
     return found
 
@@ -44,7 +45,7 @@ def test_a_secondary_proof_takes_the_primarys_first_schedule_of_that_value() -> 
 
 def test_a_secondary_proof_keeps_its_own_schedule_when_the_primary_never_got_there() -> None:
     secondary = entry(PhaseStatus.OPTIMAL, 65, 68, 65)
-    secondary.solutions[-1] = (65, Schedule({"t": -65}))
+    secondary.solutions[-1] = Found(65, 0.5, Schedule({"t": -65}))
     outcome = _decide(entry(PhaseStatus.FEASIBLE, 50, 70, 67), secondary)
     assert (outcome.status, outcome.bound, outcome.schedule) == (PhaseStatus.OPTIMAL, 65, Schedule({"t": -65}))
 
@@ -55,7 +56,7 @@ def test_a_secondary_proof_keeps_its_own_schedule_when_the_primary_never_got_the
 )
 def test_without_a_proof_the_better_schedule_wins_and_the_primary_wins_ties(primary_best, secondary_best, expected):
     secondary = entry(PhaseStatus.FEASIBLE, 58, 70, secondary_best)
-    secondary.solutions[-1] = (secondary_best, Schedule({"t": -secondary_best}))
+    secondary.solutions[-1] = Found(secondary_best, 0.5, Schedule({"t": -secondary_best}))
     outcome = _decide(entry(PhaseStatus.FEASIBLE, 55, 70, primary_best), secondary)
     assert outcome.status is PhaseStatus.FEASIBLE
     assert outcome.bound == 58  # the higher proved bound holds
@@ -71,7 +72,7 @@ def test_a_hard_instance_both_contestants_can_prove_gives_the_same_answer_every_
     # j3013_5 (optimum 67): each contestant alone proves it in 3-5 s, so which one
     # finishes first varies from run to run; the result must not.
     problem = compile_plan(plan_from_psplib(PSPLIB / "j3013_5.sm"))
-    runs = [solve(problem, time_limit=20, workers=2, seed=0) for _ in range(2)]
+    runs = [solve(problem, time_limit=20, workers=2, seed=0, deadline=Deadline.never()) for _ in range(2)]
     for result in runs:
         assert result.proven
         ensure_verified(result)
@@ -86,8 +87,11 @@ class LateSecondary:
 
     objective_value = 0.0
     best_objective_bound = 0.0
+    deterministic_time = 0.0
+    num_binary_propagations = num_integer_propagations = 0
 
     def __init__(self) -> None:
+        self.parameters = cp_model.CpSolver().parameters
         self._running = threading.Event()
         self._stopped = threading.Event()
         self.stopped_by_the_race = False

@@ -5,9 +5,11 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from plan_factory import make_problem
+from qualplan.deadline import Deadline
 from qualplan.result import Schedule, SolveStatus, Verdict
 from qualplan.solver import ModelBuilder, RuleKey
-from qualplan.solver.phases import _Clock, _result
+from qualplan.solver.clock import SolveClock
+from qualplan.solver.phases import _result
 
 LATE = dict(
     tasks=[{"id": "a", "duration": "10d"}],
@@ -21,7 +23,7 @@ def late_problem():
 
 def test_a_late_schedule_with_a_zero_bound_is_unknown_never_missed() -> None:
     problem = late_problem()
-    result = _result(problem, _Clock(1.0), Schedule({"a": 0}), (0, None, None))
+    result = _result(problem, SolveClock(1.0, Deadline.never()), Schedule({"a": 0}), (0, None, None))
     assert result.lateness == 8  # ends 01-14, 4 days late, priority 2
     assert result.verdict is Verdict.UNKNOWN
     assert result.status is SolveStatus.FEASIBLE and not result.proven
@@ -29,20 +31,20 @@ def test_a_late_schedule_with_a_zero_bound_is_unknown_never_missed() -> None:
 
 def test_a_bound_above_zero_makes_lateness_unavoidable() -> None:
     problem = late_problem()
-    result = _result(problem, _Clock(1.0), Schedule({"a": 0}), (2, None, None))
+    result = _result(problem, SolveClock(1.0, Deadline.never()), Schedule({"a": 0}), (2, None, None))
     assert result.verdict is Verdict.MISSED and not result.proven
 
 
 def test_no_schedule_and_no_proof_is_unknown() -> None:
-    result = _result(late_problem(), _Clock(1.0), None, (0, None, None))
+    result = _result(late_problem(), SolveClock(1.0, Deadline.never()), None, (0, None, None))
     assert (result.status, result.verdict, result.schedule) == (SolveStatus.UNKNOWN, Verdict.UNKNOWN, None)
 
 
 def test_proven_needs_every_term_proved() -> None:
     problem = late_problem()
-    assert _result(problem, _Clock(1.0), Schedule({"a": 0}), (8, 9, 9)).proven
-    assert not _result(problem, _Clock(1.0), Schedule({"a": 0}), (8, 9, None)).proven
-    assert not _result(problem, _Clock(1.0), Schedule({"a": 0}), (8, 8, 9)).proven
+    assert _result(problem, SolveClock(1.0, Deadline.never()), Schedule({"a": 0}), (8, 9, 9)).proven
+    assert not _result(problem, SolveClock(1.0, Deadline.never()), Schedule({"a": 0}), (8, 9, None)).proven
+    assert not _result(problem, SolveClock(1.0, Deadline.never()), Schedule({"a": 0}), (8, 8, 9)).proven
 
 
 def test_switched_off_rules_find_the_conflict_between_a_due_date_and_a_not_before() -> None:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from qualplan.deadline import Deadline
 from qualplan.durations import Duration, parse_duration
 from qualplan.exitcodes import ExitCode
 from qualplan.model import Plan
 from qualplan.problem import Problem, compile_plan
-from qualplan.result import Schedule, SolveResult, SolveStatus, Verdict
+from qualplan.result import Schedule, SolveResult, SolveStatus, StoppedBy, Verdict
 
 if TYPE_CHECKING:
     from qualplan.solver import solve
 
 __all__ = [
+    "Deadline",
     "Duration",
     "ExitCode",
     "Plan",
@@ -25,6 +27,7 @@ __all__ = [
     "Schedule",
     "SolveResult",
     "SolveStatus",
+    "StoppedBy",
     "Verdict",
     "compile_plan",
     "parse_duration",

@@ -40,7 +40,9 @@ class Interrupted(Exception):
         return EXIT_CODES.get(self.signum, 128 + int(self.signum))
 
 
-_lock = threading.Lock()
+# Re-entrant: the signal handler calls ``request`` on the main thread, which may be
+# inside ``on_request`` holding the lock at that moment.
+_lock = threading.RLock()
 _requested = threading.Event()
 _signum: int = signal.SIGINT
 _callbacks: dict[int, Callable[[], None]] = {}

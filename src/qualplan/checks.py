@@ -19,6 +19,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -26,7 +27,21 @@ from pydantic import BaseModel, ValidationError
 from qualplan.actuals import TaskProgress, task_progress
 from qualplan.calendar import WorkingDays, calendar_days, first_fit, window_occurrences, working_days
 from qualplan.durations import DurationError, parse_duration
-from qualplan.model import Calendar, Milestone, Plan, Resource, Stage, Task, Window, parse_date, parse_day_range
+from qualplan.model import (
+    DEFAULT_ATTEMPTS,
+    Calendar,
+    Milestone,
+    Percent,
+    Plan,
+    Resource,
+    Risk,
+    Stage,
+    Task,
+    ThreePoint,
+    Window,
+    parse_date,
+    parse_day_range,
+)
 from qualplan.problem import Link, dependency_links
 from qualplan.validation_messages import Finding, closest
 
@@ -62,6 +77,7 @@ def check(document: dict[str, Any], plan: Plan | None) -> list[Finding]:
         _due_before_start,
         _calendar_durations_in_elapsed_units,
         _working_days_not_holidays,
+        _risk,
         _progress_needs_status_date,
     ):
         findings.extend(rule(parts))
@@ -391,6 +407,145 @@ def _unused_resources(parts: _Parts) -> Iterator[Finding]:
     for name in parts.raw_names("resources"):
         if name not in used:
             yield Finding(("resources", name), f"no task uses resource '{name}'", at_key=True, warning=True)
+
+
+# --- risk ------------------------------------------------------------------------------------------
+
+
+def _risk(parts: _Parts) -> Iterator[Finding]:
+    """The ``risk`` keys (plan-format.md, "Risk"): three-point order, the plan default's form,
+    ``redo`` references, and keys that can have no effect."""
+    default = _try_model(Risk, parts.raw.get("risk"))
+    if default is not None:
+        yield from plan_risk(default)
+    yield from _redo_references(parts)
+    for index, task in parts.tasks:
+        if task.risk is None:
+            continue
+        if task.risk.duration is not None:
+            path = ("tasks", index, "risk", "duration")
+            yield from _three_point_order(path, task.risk.duration, task.days)
+        yield from _risk_without_effect(index, task.risk, task.risk.over(default))
+
+
+def _try_model(model: type[Model], value: object) -> Model | None:
+    try:
+        return model.model_validate(value) if value is not None else None
+    except ValidationError:
+        return None
+
+
+def plan_risk(default: Risk) -> Iterator[Finding]:
+    """The plan-level risk is a default for tasks of every length: relative spreads, no redo ids.
+    (Also run on each programme's plan-level risk by ``assembly.portfolio``.)"""
+    if default.duration is not None:
+        if not default.duration.relative:
+            key = "likely" if default.duration.likely is not None else "low"
+            yield Finding(
+                ("risk", "duration", key),
+                "the plan-level duration is a default for tasks of every length: give 'low' and 'high' as "
+                "percentages of each task's planned duration (e.g. {low: -5%, high: +20%})",
+            )
+        else:
+            yield from _three_point_order(("risk", "duration"), default.duration, 100)
+    if default.retest is not None and default.retest.redo:
+        yield Finding(
+            ("risk", "retest", "redo"),
+            "redo names the tasks one test needs again; give it in that task's risk, not as a plan default",
+        )
+
+
+def _three_point_order(path: tuple, spread: ThreePoint, planned: int) -> Iterator[Finding]:
+    """low <= likely <= high, with the likely duration the planned one when it is not given."""
+    low, likely, high = spread.days(planned)
+    if spread.relative:
+        likely_text = "0%: a spread's low end is at most, and its high end at least, the planned duration"
+    elif spread.likely is None:
+        likely_text = f"the planned {_days(planned, 'days')} (the likely duration when 'likely' is not given)"
+    else:
+        likely_text = f"likely {_bound_text(spread.likely, likely)}"
+    if low > likely:
+        yield Finding((*path, "low"), f"low {_bound_text(spread.low, low)} is above {likely_text}")
+    if likely > high:
+        yield Finding((*path, "high"), f"high {_bound_text(spread.high, high)} is below {likely_text}")
+
+
+def _bound_text(bound: object, days: Fraction) -> str:
+    if isinstance(bound, Percent):
+        return str(bound)
+    return f"{bound} ({_days(int(days), 'days')})" if str(bound) != f"{int(days)}d" else str(bound)
+
+
+def _redo_references(parts: _Parts) -> Iterator[Finding]:
+    """Each ``redo`` entry names another task, once, that does not itself wait for the test."""
+    tasks = parts.raw_names("tasks")
+    others = {name: _KIND_NAMES[kind] for kind in ("stages", "milestones") for name in parts.raw_names(kind)}
+    after: dict[str, set[str]] | None = None
+    for index, item in parts.raw_items("tasks"):
+        risk = item.get("risk")
+        retest = risk.get("retest") if isinstance(risk, dict) else None
+        redo = retest.get("redo") if isinstance(retest, dict) else None
+        if not isinstance(redo, list):
+            continue
+        seen: set[str] = set()
+        for position, name in enumerate(redo):
+            path = ("tasks", index, "risk", "retest", "redo", position)
+            if not isinstance(name, str):
+                continue  # the model says what is wrong with it
+            if name == item.get("id"):
+                yield Finding(path, f"'{name}' is the test itself; it runs again after the fix anyway")
+            elif name in others:
+                yield Finding(path, f"'{name}' is a {others[name]}; redo names tasks to run again")
+            elif name not in tasks:
+                yield Finding(path, _unknown("task", name, tasks))
+            elif name in seen:
+                yield Finding(path, f"'{name}' is listed twice; each task runs again once per retest")
+            else:
+                after = after if after is not None else _waits_for(parts)
+                if name in after.get(str(item.get("id")), set()):
+                    yield Finding(
+                        path,
+                        f"'{name}' waits for '{item.get('id')}' (it depends on it), so it cannot run again "
+                        "before the test does",
+                    )
+            seen.add(name)
+
+
+def _waits_for(parts: _Parts) -> dict[str, set[str]]:
+    """For each node, every node that depends on it, directly or through others."""
+    succs: dict[str, list[str]] = {}
+    for link in parts.dependency_links():
+        succs.setdefault(link.pred, []).append(link.succ)
+    reach: dict[str, set[str]] = {}
+    for start in succs:
+        seen: set[str] = set()
+        stack = list(succs[start])
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(succs.get(node, ()))
+        reach[start] = seen
+    return reach
+
+
+def _risk_without_effect(index: int, own: Risk, effective: Risk) -> Iterator[Finding]:
+    """Keys of a task's risk that can never change an iteration: almost certainly a slip."""
+    fail = effective.fail or 0
+    attempts = effective.attempts if effective.attempts is not None else DEFAULT_ATTEMPTS
+    if own.fail and attempts == 1:
+        yield Finding(
+            ("tasks", index, "risk", "fail"),
+            "with attempts 1 the only run always passes, so this chance of failure never applies",
+            warning=True,
+        )
+    if own.retest is not None and fail == 0:
+        yield Finding(
+            ("tasks", index, "risk", "retest"),
+            "this task never fails (no 'fail' here or in the plan's risk), so its retest never happens",
+            at_key=True,
+            warning=True,
+        )
 
 
 # --- dates and time -------------------------------------------------------------------------------

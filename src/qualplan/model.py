@@ -285,6 +285,153 @@ class Resource(_Model):
         return max([self.capacity, *(change.capacity for change in self.changes)])
 
 
+# --- risk (plan-format.md, "Risk") --------------------------------------------------------
+
+_PERCENT = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?%$", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A signed percentage as written (``-10%``, ``+25%``, ``40%``) and its exact value (``-1/10``)."""
+
+    text: str
+    value: Fraction
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_percent(value: object) -> Percent:
+    """``-10%`` -> Percent('-10%', -1/10); only the digits 0-9, a sign, a decimal point and ``%``."""
+    if not isinstance(value, str) or not _PERCENT.match(value.strip()):
+        raise ValueError(f"expected a percentage such as '40%', got {value!r}")
+    text = value.strip()
+    return Percent(text, Fraction(text[:-1].lstrip("+")) / 100)
+
+
+def _spread(value: object) -> Duration | Percent:
+    """A three-point bound: a duration (``300d``, ``8w``) or a percentage of the planned duration."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return parse_percent(value)
+    return parse_duration(value)
+
+
+def _fail_chance(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise ValueError(
+            "expected the chance that one run fails, a number from 0 up to but not including 1 "
+            f"(the last attempt always passes), got {value!r}"
+        )
+    return float(value)
+
+
+_PERCENT_SCHEMA = {"type": "string", "pattern": r"^[+-]?[0-9]+(\.[0-9]+)?%$", "description": "a percentage"}
+SpreadField = Annotated[
+    Duration | Percent,
+    PlainValidator(_spread),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "description": "whole days"},
+                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?(h|d|w|mo|y)?$", "description": "a duration"},
+                {**_PERCENT_SCHEMA, "description": "a percentage of the planned duration, e.g. -10% or +25%"},
+            ]
+        }
+    ),
+]
+PercentField = Annotated[
+    Percent, PlainValidator(parse_percent), PlainSerializer(str), WithJsonSchema(dict(_PERCENT_SCHEMA))
+]
+FailChance = Annotated[
+    float,
+    PlainValidator(_fail_chance),
+    WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": 1}),
+]
+
+
+class ThreePoint(_Model):
+    """A triangular duration: ``{low, likely, high}`` as durations, or ``{low, high}`` as
+    percentages of the planned duration (which is then the likely one).
+
+    Whether low <= likely <= high needs the planned duration, so ``checks.py`` checks it.
+    """
+
+    low: SpreadField
+    likely: SpreadField | None = None
+    high: SpreadField
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ThreePoint:
+        if isinstance(self.low, Percent) != isinstance(self.high, Percent):
+            raise ValueError(
+                "give 'low' and 'high' both as durations (300d, 8w) or both as percentages of the "
+                "planned duration (-10%, +25%)"
+            )
+        if isinstance(self.likely, Percent):
+            raise ValueError("likely is the planned duration in the relative form; leave 'likely' out")
+        if isinstance(self.likely, Duration) and isinstance(self.low, Percent):
+            raise ValueError("likely is a duration but 'low' and 'high' are percentages; give all three as durations")
+        for name in ("low", "high"):
+            bound = getattr(self, name)
+            if isinstance(bound, Percent) and bound.value < -1:
+                raise ValueError(f"{name} {bound} would make the duration negative; the least is -100%")
+        return self
+
+    @property
+    def relative(self) -> bool:
+        return isinstance(self.low, Percent)
+
+    def days(self, planned: int) -> tuple[Fraction, Fraction, Fraction]:
+        """(low, likely, high) in days (working days on a calendar) for a task planned at ``planned``."""
+
+        def resolve(bound: Duration | Percent | None) -> Fraction:
+            if bound is None:
+                return Fraction(planned)
+            if isinstance(bound, Percent):
+                return planned * (1 + bound.value)
+            return Fraction(bound.days)
+
+        return resolve(self.low), resolve(self.likely), resolve(self.high)
+
+
+class Retest(_Model):
+    """What follows a failed run: a fix, sample builds run again in order, then the test again."""
+
+    fix: DurationField = Duration("0", 0)
+    redo: list[Slug] = []
+    found_after: PercentField = Percent("100%", Fraction(1))
+
+    @field_validator("found_after")
+    @classmethod
+    def _within_the_run(cls, value: Percent) -> Percent:
+        if not 0 < value.value <= 1:
+            raise ValueError(f"expected a share of the run above 0% and at most 100%, got '{value}'")
+        return value
+
+
+#: Most runs of a test when ``attempts`` is not given (plan-format.md, "Risk").
+DEFAULT_ATTEMPTS = 3
+#: Most runs a plan may give: the risk run keeps a slot for each.
+MAX_ATTEMPTS = 20
+
+
+class Risk(_Model):
+    """Uncertainty of a task (or, at plan level, the default of every task's missing keys)."""
+
+    duration: ThreePoint | None = None
+    fail: FailChance | None = None
+    retest: Retest | None = None
+    attempts: Annotated[int, Field(strict=True, ge=1, le=MAX_ATTEMPTS)] | None = None
+
+    def over(self, default: Risk | None) -> Risk:
+        """These keys, each one not given taken from ``default`` (the plan-level risk)."""
+        if default is None:
+            return self
+        given = {key: getattr(self, key) for key in type(self).model_fields if getattr(self, key) is not None}
+        return default.model_copy(update=given)
+
+
 # --- stages, tasks, milestones -------------------------------------------------------
 
 
@@ -411,6 +558,7 @@ class Task(_Model):
     standard: str | None = None
     actual: Actual | None = None  # progress by the status date (plan-format.md, "Progress")
     remaining: Remaining | None = None  # a running task's work left from the status date
+    risk: Risk | None = None
 
     @field_validator("after", mode="before")
     @classmethod
@@ -541,6 +689,7 @@ class Plan(_Model):
     stages: list[Stage] = []
     tasks: Annotated[list[Task], Field(min_length=1)]
     milestones: list[Milestone] = []
+    risk: Risk | None = None
 
     @field_validator("qualplan", mode="before")
     @classmethod

@@ -116,3 +116,71 @@ def _is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # a closed or unusual stream: show nothing
         return False
+
+
+class IterationProgress:
+    """A progress bar of a risk run's iterations on stderr: ``with IterationProgress(label, total)
+    as progress: simulate(..., progress=progress.report)``.
+
+    Like ``SolveProgress``: only on a terminal, only once the run has taken ``delay``
+    seconds, erased at the end. ``report`` is called from the thread that collects batches.
+    """
+
+    def __init__(self, label: str, total: int, *, stream: TextIO | None = None, delay: float | None = None) -> None:
+        self.label = label
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        self.delay = DELAY if delay is None else delay
+        self.enabled = _is_terminal(self.stream)
+        self.done = 0
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._bar = None
+        self._task = None
+        self._closed = False
+
+    @property
+    def report(self):
+        """The callback to pass to ``simulate`` (None when nothing is shown)."""
+        return self._receive if self.enabled else None
+
+    def __enter__(self) -> IterationProgress:
+        if self.enabled:
+            self._timer = threading.Timer(self.delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._bar is not None:
+                self._bar.stop()
+
+    def _receive(self, done: int) -> None:
+        with self._lock:
+            self.done = done
+            if self._bar is not None:
+                self._bar.update(self._task, completed=done)
+
+    def _show(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with self._lock:
+            if self._closed:
+                return
+            console = Console(file=self.stream, stderr=True, highlight=False)
+            self._bar = Progress(
+                TextColumn(f"{self.label}: iterations"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._task = self._bar.add_task("risk", total=self.total, completed=self.done)
+            self._bar.start()

@@ -33,6 +33,14 @@ class Verdict(enum.Enum):
     UNKNOWN = "unknown"
 
 
+class StoppedBy(enum.Enum):
+    """What ended the search. Only ``clock`` can make a rerun give a different answer."""
+
+    PROOF = "proof"  # every objective term proved (or no schedule proved to exist); nothing ran out
+    WORK = "work"  # the deterministic work budget ended the search: a rerun gives the same answer
+    CLOCK = "clock"  # the wall-clock deadline cut some step short (a busy machine)
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Start day (day number, 0 = plan start) of every task."""
@@ -81,6 +89,12 @@ class SolveResult:
     # Proved lower bounds of those terms. Term k's bound holds among schedules whose earlier
     # terms are at their proved optimum, so it is None when an earlier term was not proved.
     objective_bound: tuple[int | None, int | None, int | None] = (0, None, None)
+    # What ended the search (``solver/clock.py``); left out, it follows ``proven``.
+    stopped_by: StoppedBy | None = None
+
+    def __post_init__(self) -> None:
+        if self.stopped_by is None:
+            object.__setattr__(self, "stopped_by", StoppedBy.PROOF if self.proven else StoppedBy.WORK)
 
     @classmethod
     def of(
@@ -93,12 +107,14 @@ class SolveResult:
         wall_time: float,
         infeasible: bool = False,
         conflicts: tuple[str, ...] = (),
+        stopped_by: StoppedBy | None = None,
     ) -> SolveResult:
         """The result of a solve, with every figure that follows from the others computed here.
 
         ``objective`` are ``schedule``'s three terms (None without a schedule);
         ``objective_bound`` their proved lower bounds. ``infeasible``: it is proved that
-        no schedule fits the horizon (``conflicts`` says which rules).
+        no schedule fits the horizon (``conflicts`` says which rules). ``stopped_by``: what
+        ended the search (default: the proof when proven, else the work budget).
 
         Status and ``proven``: a schedule whose every term meets its proved bound is
         optimal; a schedule otherwise is feasible; no schedule is a proof of
@@ -135,6 +151,7 @@ class SolveResult:
             conflicts=conflicts,
             objective=objective,
             objective_bound=objective_bound,
+            stopped_by=StoppedBy.PROOF if infeasible else stopped_by,
         )
 
     @property

@@ -8,7 +8,8 @@ fragment share one lab. A programme's ``id`` and ``title`` name it only in its
 own file: in the portfolio the prefix does. Its ``start`` still holds for its
 own tasks (they start no earlier, even when another programme starts sooner),
 and ``start`` and ``horizon`` set the portfolio's when the portfolio leaves
-them out.
+them out. Its plan-level ``risk`` is the default of its own tasks: each task
+gets the keys of it that the task does not give itself.
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ MAX_PROGRAMMES = 100
 #: that refers to ids is one line here (``("risk", "retest", "redo", "*")`` for retests).
 ID_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "stages": (("id",),),
-    "tasks": (("id",), ("stage",), ("after", "*"), ("after", "*", "on")),
+    "tasks": (("id",), ("stage",), ("after", "*"), ("after", "*", "on"), ("risk", "retest", "redo", "*")),
     "milestones": (("id",), ("after", "*"), ("after", "*", "on")),
 }
 
 _SLUG = re.compile(SLUG_PATTERN)
 #: A programme's top-level values its own check reports; its definitions are checked in the portfolio.
-_HEADER_KEYS = frozenset({"qualplan", "id", "title", "start", "horizon", "include"})
+_HEADER_KEYS = frozenset({"qualplan", "id", "title", "start", "horizon", "include", "risk"})
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Programme:
     start: dt.date | None
     horizon: Duration | None
     definitions: Definitions
+    risk: Mapping | None = None  # its plan-level risk, when valid: the default of its own tasks
 
     @property
     def last_day(self) -> dt.date | None:
@@ -178,7 +180,8 @@ def read_programmes(reach: Reach, top: SourceFile) -> list[Programme]:
             where = tasks[0] if tasks is not None else file.root
             reach.report(file, where, "tasks", "a programme needs at least one task (of its own or included)")
         data = reach.own_data(file) or {}
-        programmes.append(Programme(prefix, file, _date(data.get("start")), _horizon(data), definitions))
+        risk = _risk_default(reach, file, data)
+        programmes.append(Programme(prefix, file, _date(data.get("start")), _horizon(data), definitions, risk))
     return programmes
 
 
@@ -229,8 +232,55 @@ def definitions_of(programme: Programme, portfolio_start: dt.date | None) -> Def
         node = prefixed(entry.node, entry.kind, programme.prefix)
         if entry.kind == "tasks" and floor is not None and start_entry is not None:
             node = with_earliest_start(node, floor, start_entry)
+        if entry.kind == "tasks" and programme.risk is not None:
+            node = with_risk_default(node, programme.risk)
         joined.entries.append(Entry(entry.kind, None, node, entry.file))
     return joined
+
+
+def _risk_default(reach: Reach, file: SourceFile, data: dict[str, Any]) -> Mapping | None:
+    """The programme's plan-level ``risk`` node when it is valid as a plan default, else None
+    (its model errors are the programme check's; the plan-level rules are reported here)."""
+    from pydantic import ValidationError
+
+    from qualplan.checks import plan_risk
+    from qualplan.model import Risk
+
+    found = file.root.get("risk")
+    if found is None or not isinstance(found[1], Mapping):
+        return None
+    try:
+        default = Risk.model_validate(data.get("risk"))
+    except ValidationError:
+        return None
+    findings = list(plan_risk(default))
+    source = SourceMap(file.root)
+    for finding in findings:
+        line, column = source.position(finding.path)
+        reach.report(file, Node(line, column), source.display(finding.path), finding.message)
+    return None if findings else found[1]
+
+
+def with_risk_default(task: Node, default: Mapping) -> Node:
+    """A task with each key of the programme's ``risk`` that its own ``risk`` does not give
+    (positioned where the programme writes them)."""
+    if not isinstance(task, Mapping):
+        return task
+    found = task.get("risk")
+    if found is None:
+        key = Scalar(default.line, default.column, "risk", "risk", True)
+        return Mapping(
+            task.line, task.column, [*task.entries, (key, default)], {**task.index, "risk": len(task.entries)}
+        )
+    own = found[1]
+    if not isinstance(own, Mapping):
+        return task  # the model reports what is wrong with it
+    missing = [(key, value) for key, value in default.entries if str(key.value) not in own.index]
+    if not missing:
+        return task
+    entries = [*own.entries, *missing]
+    index = {**own.index, **{str(key.value): len(own.entries) + n for n, (key, _) in enumerate(missing)}}
+    return _replaced(task, task.index["risk"], found[0], Mapping(own.line, own.column, entries, index))
 
 
 def _date(value: object) -> dt.date | None:
@@ -258,4 +308,5 @@ __all__ = [
     "read_programmes",
     "span",
     "with_earliest_start",
+    "with_risk_default",
 ]

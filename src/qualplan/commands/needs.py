@@ -162,10 +162,14 @@ def _answer(loaded: Outcome, question: Question, sets: Sequence[str], output_for
     settings = loaded.request.settings
     expansion = Expansion(question.costs, problem.day(question.first), question.max_units)
     cancel.check()
-    with pipeline._signal_handlers_kept():
-        answer = solve_needs(
-            problem, expansion, time_limit=settings.time_limit, workers=settings.workers, seed=settings.seed
-        )
+    answer = solve_needs(
+        problem,
+        expansion,
+        time_limit=settings.time_limit,
+        workers=settings.workers,
+        seed=settings.seed,
+        deadline=loaded.deadline,
+    )
     cancel.check()
 
     if answer.status is NeedsStatus.NONE:
@@ -268,10 +272,8 @@ def _beyond_max(problem, expansion, settings: SolveSettings):
     )
     wide = Expansion(expansion.costs, expansion.first_day, max(unlimited, expansion.max_units + 1))
     cancel.check()
-    with pipeline._signal_handlers_kept():
-        answer = solve_needs(
-            problem, wide, time_limit=settings.time_limit, workers=settings.workers, seed=settings.seed
-        )
+    # A second question with its own wall-clock promise: the command may take two time limits.
+    answer = solve_needs(problem, wide, time_limit=settings.time_limit, workers=settings.workers, seed=settings.seed)
     cancel.check()
     others = sorted(
         {name for spec in problem.tasks.values() for name, units in spec.uses if units > 0} - set(expansion.costs)

@@ -28,10 +28,7 @@ Nothing here imports OR-Tools at module level: ``qualplan --help`` stays fast.
 from __future__ import annotations
 
 import datetime as dt
-import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -186,14 +183,14 @@ def _solve(outcome: Outcome, streams: Streams) -> Outcome:
     settings = outcome.request.settings
     problem = compile_plan(plan)
     cancel.check()
-    with SolveProgress(plan.id, stream=streams.err) as progress, _signal_handlers_kept():
+    with SolveProgress(plan.id, stream=streams.err) as progress:
         result = solve(
             problem,
             time_limit=settings.time_limit,
             workers=settings.workers,
             seed=settings.seed,
             progress=progress.report,
-            # deadline: deadline=outcome.deadline,  # pass it once solve() accepts it (solver-time branch)
+            deadline=outcome.deadline,
         )
     cancel.check()  # a stop asked for during the solve: nothing of this plan is printed
     result = ensure_verified(result)
@@ -239,18 +236,17 @@ def explain_outcome(outcome: Outcome, *, milestone: str | None = None) -> Explan
     assert outcome.result is not None and outcome.loaded is not None, "explain only a solved plan"
     settings = outcome.request.settings
     cancel.check()
-    with _signal_handlers_kept():
-        explanation = explain(
-            outcome.result,
-            milestone=milestone,
-            source=outcome.loaded.source,
-            source_file=str(outcome.path),
-            conflict_time_limit=min(CONFLICT_STEP_LIMIT, settings.time_limit),
-            conflict_first_limit=settings.time_limit,
-            conflict_budget=settings.time_limit,
-            seed=settings.seed,
-            # deadline: deadline=outcome.deadline,  # pass it once explain() accepts it (solver-time branch)
-        )
+    explanation = explain(
+        outcome.result,
+        milestone=milestone,
+        source=outcome.loaded.source,
+        source_file=str(outcome.path),
+        conflict_time_limit=min(CONFLICT_STEP_LIMIT, settings.time_limit),
+        conflict_first_limit=settings.time_limit,
+        conflict_budget=settings.time_limit,
+        seed=settings.seed,
+        deadline=outcome.deadline,
+    )
     cancel.check()
     return explanation
 
@@ -274,25 +270,6 @@ def failed(outcome: Outcome, error: Exception, streams: Streams) -> Outcome:
     line = internal_error_line(outcome.path, error)
     streams.error(line)
     return replace(outcome, code=ExitCode.INTERNAL, result=None, messages=(*outcome.messages, line))
-
-
-@contextmanager
-def _signal_handlers_kept() -> Iterator[None]:
-    """Put the process's SIGINT and SIGTERM handlers back after a block that runs CP-SAT.
-
-    CP-SAT catches SIGINT while it solves (its ``catch_sigint_signal``) and
-    then restores the C default, not Python's handler, so the next Ctrl-C would
-    kill the process on the spot, leaving a half-written report. Re-applying
-    the handler Python holds makes Ctrl-C a stop request again.
-    """
-    try:
-        yield
-    finally:
-        if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                handler = signal.getsignal(signum)
-                if handler is not None:
-                    signal.signal(signum, handler)
 
 
 def _guarded(outcome: Outcome, streams: Streams, step: Callable[[Outcome, Streams], Outcome]) -> Outcome:

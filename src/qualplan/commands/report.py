@@ -30,6 +30,7 @@ def run(
     seed: int,
     sets: Sequence[str] = (),
     status_date: dt.date | None = None,
+    risk_iterations: int = 0,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
@@ -53,7 +54,22 @@ def run(
 
     from qualplan.report import html
 
-    page = html.render(outcome.result, pipeline.explain_outcome(outcome))
+    risk = None
+    if risk_iterations > 0:  # off by default, so that the report stays fast
+        from qualplan.progress import IterationProgress
+        from qualplan.risk import Execution, analyse
+
+        assert outcome.problem is not None
+        with IterationProgress(outcome.problem.plan.id, risk_iterations, stream=streams.err) as progress:
+            risk = analyse(
+                outcome.problem,
+                outcome.result.schedule,
+                iterations=risk_iterations,
+                seed=seed,
+                execution=Execution(workers=workers),
+                progress=progress.report,
+            )
+    page = html.render(outcome.result, pipeline.explain_outcome(outcome), risk)
     try:
         write_atomic(output, page)
     except OSError as error:

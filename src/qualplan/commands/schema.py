@@ -42,6 +42,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "stages": "Stages of the qualification ladder; they group tasks and can be named in `after`.",
         "tasks": "Tests and builds: each takes physical time and may hold resources. At least one.",
         "milestones": "Point events with optional due dates; the verdict is about these.",
+        "risk": "Default risk of every task for the keys it does not give itself (`qualplan risk`); "
+        "its duration spread must be relative (percentages).",
     },
     "Programme": {
         "file": "The programme's plan file, relative to this file.",
@@ -93,6 +95,25 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "remaining": "Work a running task has left from the status date: a duration (working days on a calendar) "
         "or a cycles mapping. Without it, the task ends where its planned duration from the actual start ends, "
         "but not before the status date.",
+        "risk": "Uncertainty for `qualplan risk`: three-point duration, chance of failure, retest, attempts.",
+    },
+    "Risk": {
+        "duration": "Three-point duration: {low, likely, high} as durations, or {low, high} as percentages "
+        "of the planned duration (which is then the likely one).",
+        "fail": "Chance that one run of this task fails, from 0 up to but not including 1.",
+        "retest": "What follows a failed run: {fix, redo, found_after}.",
+        "attempts": "Most runs of this task; the last one always passes. Default 3.",
+    },
+    "ThreePoint": {
+        "low": "Shortest duration: a duration (300d) or a percentage of the planned one (-10%).",
+        "likely": "Most likely duration (absolute form only); default: the planned duration.",
+        "high": "Longest duration: a duration (380d) or a percentage of the planned one (+25%).",
+    },
+    "Retest": {
+        "fix": "Time to fix the design after a failure, no resources held; starts the day after the failed run.",
+        "redo": "Tasks (sample builds) run again, in this order, after the fix and before the test runs again.",
+        "found_after": "Share of its drawn duration after which a failing run stops (above 0%, at most 100%). "
+        "Default 100%.",
     },
     "Actual": {
         "start": "The day the task really started (YYYY-MM-DD), between the plan start and the status date.",
@@ -124,7 +145,12 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
 }
 
 #: Defaults as a plan writes them (pydantic would show the parsed Duration records).
-_DEFAULTS = {("Plan", "horizon"): "8y", ("After", "lag"): "0"}
+_DEFAULTS = {
+    ("Plan", "horizon"): "8y",
+    ("After", "lag"): "0",
+    ("Retest", "fix"): "0",
+    ("Retest", "found_after"): "100%",
+}
 _SLUG_KEYS = {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$"}
 
 

@@ -37,6 +37,7 @@ from qualplan.problem import Problem
 from qualplan.result import SolveResult, Verdict, schedule_times
 
 if TYPE_CHECKING:
+    from qualplan.deadline import Deadline
     from qualplan.loader import SourceMap
 
 __all__ = [
@@ -69,6 +70,7 @@ def explain(
     conflict_first_limit: float | None = None,
     conflict_budget: float | None = None,
     seed: int = 0,
+    deadline: Deadline | None = None,
 ) -> Explanation:
     """Explain ``result`` (every milestone, or only ``milestone``).
 
@@ -79,6 +81,9 @@ def explain(
     turns it off); ``conflict_time_limit`` is its solver time per shrinking step
     and ``conflict_first_limit`` that of its first solve (default: the same);
     ``conflict_budget`` caps the shrinking steps together (default: no cap).
+    ``deadline`` (the command's, ``qualplan.deadline``) caps every solve of the conflict
+    search by wall clock; when it cuts the search short, the conflict's note says so.
+    Raises ``cancel.Interrupted`` on a stop request (Ctrl-C) during the search.
     """
     problem = result.problem
     ids = [milestone] if milestone is not None else list(problem.milestones)
@@ -113,6 +118,7 @@ def explain(
             budget=conflict_budget,
             known=result.schedule,
             seed=seed,
+            deadline=deadline,
         )
 
     return Explanation(

@@ -40,6 +40,7 @@ from qualplan.solver.bounds import relaxed
 from qualplan.solver.rules import RuleKey
 
 if TYPE_CHECKING:
+    from qualplan.deadline import Deadline
     from qualplan.sourcemap import SourceMap
 
 #: Rule kinds that are on or off per solve, never behind an assumption literal. Due dates, so
@@ -48,8 +49,18 @@ if TYPE_CHECKING:
 _HARD = ("due", "at")
 #: A shrinking step with less (deterministic) time than this is not started.
 _SHORTEST_STEP = 0.05
-#: Wall-clock backstop of a solve, as a multiple of its deterministic time limit.
+#: Wall-clock backstop of a solve, as a multiple of its deterministic time limit (a command's
+#: deadline, when given, cuts it shorter).
 _WALL_FACTOR = 5
+#: What the set says when the command's wall-clock deadline cut the search short (issue 12).
+_CLOCK_BEFORE_ANY = (
+    "the time limit ran out on the wall clock before a conflicting set was found (busy machine?); "
+    "raise --time-limit to search longer"
+)
+_CLOCK_BEFORE_ALL = (
+    "the time limit ran out on the wall clock before every rule was tried (busy machine?); "
+    "some rule listed may not be needed"
+)
 
 #: Where each kind of rule is written in the plan file (a key path for ``SourceMap.position``).
 _PATHS = {
@@ -71,6 +82,7 @@ def find_conflict(
     budget: float | None = None,
     known: Schedule | None = None,
     seed: int = 0,
+    deadline: Deadline | None = None,
 ) -> Conflict | None:
     """The rules of ``problem`` that cannot all hold; None if all of them can hold together.
 
@@ -92,10 +104,12 @@ def find_conflict(
     def solve(rules: frozenset[RuleKey], limit: float) -> tuple[str, frozenset[RuleKey] | None, float]:
         if met is not None and all(key.subject in met for key in rules if key.kind == "due"):
             return "feasible", None, 0.0  # the known schedule is the witness
-        return _solve(problem, rules, limit, seed)
+        return _solve(problem, rules, limit, seed, deadline)
 
     first_limit = time_limit if first_time_limit is None else first_time_limit
     status, core, _ = solve(switchable_rules(problem), first_limit)
+    if status == "clock":
+        return Conflict(rules=(), minimal=False, note=_CLOCK_BEFORE_ANY)
     if status == "unknown":
         note = f"no conflicting set was found within {first_limit:g} s (raise --time-limit to search longer)"
         return Conflict(rules=(), minimal=False, note=note)
@@ -106,6 +120,7 @@ def find_conflict(
     kept: list[RuleKey] = []
     candidates = sorted(core)
     spent = 0.0
+    cut = False  # the wall deadline ended the search before every rule was tried
     while candidates:
         remaining = time_limit if budget is None else min(time_limit, budget - spent)
         if remaining < _SHORTEST_STEP:
@@ -115,6 +130,10 @@ def find_conflict(
         key = candidates.pop(0)
         status, smaller, used = solve(frozenset([*kept, *candidates]), remaining)
         spent += used
+        if status == "clock":
+            kept.extend([key, *candidates])
+            minimal, cut = False, True
+            break
         if status == "infeasible":
             assert smaller is not None
             # The rest conflicts without `key`; its sufficient set may leave out more.
@@ -126,6 +145,8 @@ def find_conflict(
     note = None
     if not kept:
         note = "even with every due date, capacity, window, not_before and at switched off, nothing fits the horizon"
+    elif cut:
+        note = _CLOCK_BEFORE_ALL
     elif not minimal:
         note = "the search ran out of time before trying to drop every rule; some rule listed may not be needed"
     # In the order they are written in the file (by id when there is no source map).
@@ -190,17 +211,22 @@ def switchable_rules(problem: Problem) -> frozenset[RuleKey]:
 
 
 def _solve(
-    problem: Problem, rules: frozenset[RuleKey], time_limit: float, seed: int
+    problem: Problem, rules: frozenset[RuleKey], time_limit: float, seed: int, deadline: Deadline | None = None
 ) -> tuple[str, frozenset[RuleKey] | None, float]:
     """Is there a schedule that keeps ``rules`` (and physics), with every other group off?
 
-    Returns ("infeasible", a sufficient subset of ``rules``), ("feasible", None) or ("unknown", None),
-    and the deterministic time the solve used. The limit is CP-SAT's deterministic time, not
-    wall time, so the same plan and seed give the same set on any machine at any load
-    (wall time only backs it up, generously).
+    Returns ("infeasible", a sufficient subset of ``rules``), ("feasible", None), ("unknown", None)
+    or ("clock", None), and the deterministic time the solve used. The limit is CP-SAT's
+    deterministic time, not wall time, so the same plan and seed give the same set on any
+    machine at any load; wall time backs it up, and ``deadline`` (the command's) caps it:
+    "clock" means the deadline ended the solve before its deterministic limit. Raises
+    ``cancel.Interrupted`` on a stop request.
     """
+    if deadline is not None and deadline.expired():
+        return "clock", None, 0.0
     from ortools.sat.python import cp_model
 
+    from qualplan.solver import interruptible
     from qualplan.solver.bounds import Cutoff
     from qualplan.solver.builder import ModelBuilder
 
@@ -226,9 +252,11 @@ def _solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # assumption cores need a single worker
     solver.parameters.max_deterministic_time = time_limit
-    solver.parameters.max_time_in_seconds = _WALL_FACTOR * time_limit + 1.0
+    wall = _WALL_FACTOR * time_limit + 1.0
+    by_deadline = deadline is not None and deadline.left() < wall
+    solver.parameters.max_time_in_seconds = max(0.01, deadline.left()) if by_deadline else wall
     solver.parameters.random_seed = seed
-    status = solver.Solve(model)
+    status = interruptible.solve(solver, model)
     used = solver.ResponseProto().deterministic_time
     if status == cp_model.INFEASIBLE:
         by_index = {assumed[key].Index(): key for key in keys}
@@ -237,7 +265,7 @@ def _solve(
     if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
         return "feasible", None, used
     if status == cp_model.UNKNOWN:
-        return "unknown", None, used
+        return ("clock" if by_deadline and used < time_limit else "unknown"), None, used
     raise RuntimeError(f"unexpected CP-SAT status {solver.StatusName(status)} in the conflict search")
 
 

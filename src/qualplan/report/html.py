@@ -22,6 +22,7 @@ import datetime as dt
 import html
 import json
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 import plotly.io
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
@@ -39,6 +40,9 @@ from qualplan.explain.text import (
     why_line,
 )
 from qualplan.report import figures
+
+if TYPE_CHECKING:
+    from qualplan.risk.stats import RiskSummary
 from qualplan.report.rows import (
     MilestoneRow,
     TaskRow,
@@ -66,16 +70,19 @@ PLOT_CONFIG = {
 }
 GANTT_ID = "qualplan-gantt"
 RESOURCES_ID = "qualplan-resources"
+RISK_CURVE_ID = "qualplan-risk-curve"
+RISK_CRITICALITY_ID = "qualplan-risk-criticality"
 #: Longest tests of a critical chain named in the milestone table.
 LONGEST_SHOWN = 3
 
 
-def render(result: SolveResult, explanation: Explanation | None = None) -> str:
+def render(result: SolveResult, explanation: Explanation | None = None, risk: RiskSummary | None = None) -> str:
     """The whole report page as text.
 
     ``explanation`` is a ``qualplan.explain.Explanation`` of ``result``; it gives
     the critical chains (highlighted in the chart) and the "why" of each
-    milestone. Without it those parts are left out, never guessed.
+    milestone. Without it those parts are left out, never guessed. ``risk``, a
+    risk run's summary (``report --risk-iterations N``), adds the risk section.
     """
     plan = result.problem.plan
     critical = critical_map(explanation)
@@ -98,6 +105,8 @@ def render(result: SolveResult, explanation: Explanation | None = None) -> str:
         body.append(_resources_section(resource_chart is not None))
     else:
         body.append(_no_schedule_section(result))
+    if risk is not None:
+        body.append(_risk_section(risk, plots))
     if explanation is not None:
         body.append(_explanation_section(explanation, tasks))
     body.append(_task_table(result, tasks))
@@ -268,6 +277,49 @@ def _no_schedule_section(result: SolveResult) -> str:
     return f'<section id="schedule"><h2>Schedule</h2>{detail}</section>'
 
 
+def _risk_section(risk: RiskSummary, plots: list[tuple[str, str]]) -> str:
+    """The risk run: its milestone table, the S-curves and the criticality chart (``report/risk_figures.py``)."""
+    from qualplan.report import risk_figures
+
+    rows = []
+    for milestone in risk.milestones:
+        chance = "&mdash;" if milestone.p_met is None else f"{milestone.p_met * 100:.1f} %"
+        later = [*(milestone.percentiles[q] for q in (10, 50, 80, 90)), milestone.mean]
+        dates = "".join(f'<td class="date">{_date(day) if day else "after the horizon"}</td>' for day in later)
+        rows.append(
+            f'<tr><td><code>{_e(milestone.id)}</code></td><td class="date">{_date(milestone.due)}</td>'
+            f"<td>{chance}</td>{dates}</tr>"
+        )
+    parts = [
+        '<section id="risk">\n<h2>Risk</h2>\n',
+        f'<p class="hint">{risk.iterations:,} iterations, seed {risk.seed}, policy {_e(risk.policy)}: each draws '
+        "every task's duration, lets tests fail and run again after their fix and redo builds, and schedules "
+        "the result under every rule of the plan (docs/risk.md).</p>\n",
+        '<table class="risk"><thead><tr><th>milestone</th><th>due</th><th>P(met)</th><th>P10</th><th>P50</th>'
+        "<th>P80</th><th>P90</th><th>mean</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n",
+    ]
+    curve = risk_figures.s_curve_figure(risk)
+    if curve is not None:
+        plots.append((RISK_CURVE_ID, plotly.io.to_json(curve, validate=True)))
+        parts.append(
+            "<h3>When each due-dated milestone is reached</h3>\n"
+            '<p class="hint">The share of iterations in which the milestone is reached on or before each day; '
+            "the dashed line is its due date.</p>\n"
+            f'<div id="{RISK_CURVE_ID}" class="plot"></div>\n'
+        )
+    critical = risk_figures.criticality_figure(risk)
+    if critical is not None:
+        plots.append((RISK_CRITICALITY_ID, plotly.io.to_json(critical, validate=True)))
+        parts.append(
+            "<h3>Most often on the critical chain</h3>\n"
+            '<p class="hint">The share of iterations in which a task (any of its runs, fixes and redo builds) '
+            "is on the milestone's critical chain.</p>\n"
+            f'<div id="{RISK_CRITICALITY_ID}" class="plot"></div>\n'
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def _explanation_section(explanation: Explanation, tasks: list[TaskRow]) -> str:
     """Each milestone's explanation from ``qualplan.explain``, with its chain as a table."""
     by_id = {task.id: task for task in tasks}
@@ -421,12 +473,14 @@ ids.forEach(function (id) {
   Plotly.newPlot(div, figure.data, figure.layout, config);
   divs.push(div);
 });
-divs.forEach(function (div) {
+// zooming one timeline zooms the others; charts whose x axis is not a date stay as they are
+var timelines = divs.filter(function (div) { return div.layout.xaxis && div.layout.xaxis.type === "date"; });
+timelines.forEach(function (div) {
   div.on("plotly_relayout", function (event) {
     var update = rangeOf(event);
     if (busy || update === null) { return; }
     busy = true;
-    Promise.all(divs.filter(function (other) { return other !== div; }).map(function (other) {
+    Promise.all(timelines.filter(function (other) { return other !== div; }).map(function (other) {
       return Plotly.relayout(other, update);
     })).then(function () { busy = false; }, function () { busy = false; });
   });

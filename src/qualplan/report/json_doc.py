@@ -2,12 +2,14 @@
 
 The spec's keys come first, in the spec's order (``format``, ``plan``,
 ``verdict``, ``proven``, ``milestones``, ``tasks``), then the keys qualplan adds
-(``file``, ``status``, ``lateness``, ``lateness_bound``, ``conflicts``; ``name``
-and ``priority`` on milestones; ``name`` and ``stage`` on tasks). The progress
-keys of the second wave (top-level ``status_date``, ``state`` on tasks and
-milestones) come last in their record. Nothing in it
-depends on the clock (no wall time), so the same plan, seed and workers give the
-same bytes on every run.
+(``file``, ``status``, ``stopped_by``, ``lateness``, ``lateness_bound``,
+``conflicts``; ``name`` and ``priority`` on milestones; ``name`` and ``stage`` on
+tasks). The progress keys of the second wave (top-level ``status_date``, ``state``
+on tasks and milestones) come last in their record. Nothing in it depends on the
+clock (no wall time), so the same plan, seed and workers give the same bytes on
+every run that a proof or the work budget ends (``stopped_by`` ``proof`` or
+``work``); ``clock`` says that the wall-clock deadline cut the search short, and a
+rerun may differ.
 
 The module is called ``json_doc`` rather than ``json`` so that nobody reading
 ``import json`` next to it has to wonder which one they got.
@@ -69,6 +71,7 @@ def document(result: SolveResult, path: Path | None = None) -> dict[str, Any]:
         "tasks": tasks,
         "file": None if path is None else path.as_posix(),
         "status": result.status.value,
+        "stopped_by": result.stopped_by.value,
         "lateness": result.lateness,
         "lateness_bound": result.lateness_bound,
         "conflicts": list(result.conflicts),

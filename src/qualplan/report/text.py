@@ -21,9 +21,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from qualplan.result import MilestoneOutcome, SolveResult, SolveStatus, Verdict, schedule_times
+from qualplan.result import MilestoneOutcome, SolveResult, SolveStatus, StoppedBy, Verdict, schedule_times
 
 _STYLE = {Verdict.MET: "bold green", Verdict.MISSED: "bold red", Verdict.UNKNOWN: "bold yellow"}
+#: Said when the wall-clock deadline, not the work budget, ended the search (``result.stopped_by``).
+CLOCK_NOTE = (
+    "note: the time limit ran out on the wall clock before the work budget (busy machine?); "
+    "a rerun may give a different schedule"
+)
 
 
 def render(
@@ -67,6 +72,8 @@ def render(
     console.print(verdict_line(result), soft_wrap=True)
     for conflict in result.conflicts:
         console.print(f"  - {conflict}", soft_wrap=True)
+    if result.stopped_by is StoppedBy.CLOCK:
+        console.print(CLOCK_NOTE, soft_wrap=True)
     # Rich pads table cells to the column width; trailing blanks only get in the way of diffs and tests.
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 

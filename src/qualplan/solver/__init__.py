@@ -2,7 +2,9 @@
 
 Public surface:
 
-- ``solve(problem, *, time_limit, workers, seed, progress) -> SolveResult``;
+- ``solve(problem, *, time_limit, workers, seed, progress, options, deadline) -> SolveResult``
+  (``deadline``: the command's wall-clock ``qualplan.deadline.Deadline``; ``result.stopped_by``
+  says whether it cut the search short);
 - ``ProgressEvent``: what ``progress`` receives on every improving solution;
 - ``ModelBuilder``, ``RuleKey``: the model itself, with the ``enforce`` hook that
   lets ``qualplan explain`` switch groups of rules off (see ``builder.py``);

@@ -24,11 +24,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from qualplan import cancel
 from qualplan.problem import Link, Problem
 from qualplan.result import Schedule, schedule_times
+
+if TYPE_CHECKING:
+    from qualplan.deadline import Deadline
 
 #: Ticks of search per second of time limit, for one thread: 510-970 million a second
 #: were measured on PSPLIB instances on the project machine (benchmarks/evolution_speed.py).
@@ -40,13 +45,42 @@ POPULATION = 100
 FITNESS_LIMIT = 2**62
 
 
+#: Seconds between two looks at the wall deadline and the stop request while searches run.
+WATCH_SECONDS = 0.05
+
+
 @dataclass(frozen=True)
 class Evolution:
-    """What a search found: its best schedule (None when none fitted the horizon) and the
-    seconds of budget it used (less than given when it stopped at the floor)."""
+    """What a search found: its best schedule (None when none fitted the horizon), the
+    seconds of budget it used (less than given when it stopped at the floor), and whether
+    the wall deadline stopped it before its budget (then a rerun may differ)."""
 
     schedule: Schedule | None
     seconds: float
+    clock_cut: bool = False
+
+
+class KernelData(NamedTuple):
+    """The plan as the compiled loops read it (``list_kernels``): one row per node, nodes in a
+    topological order. An arc ``p -> j`` of weight ``w`` means ``start[j] >= start[p] + w``."""
+
+    floor: np.ndarray  # earliest start without predecessors (``not_before``, a milestone's ``at``)
+    fwd_ptr: np.ndarray  # arcs into j: fwd_node[fwd_ptr[j]:fwd_ptr[j+1]], with fwd_weight
+    fwd_node: np.ndarray
+    fwd_weight: np.ndarray
+    bwd_ptr: np.ndarray  # the same arcs reversed, in mirrored time (double justification)
+    bwd_node: np.ndarray
+    bwd_weight: np.ndarray
+    span: np.ndarray  # days a node holds its resources (0 for milestones)
+    last: np.ndarray  # end day minus start day
+    demand: np.ndarray  # units of each resource a node holds: [node, resource]
+    capacity: np.ndarray  # each resource's constant capacity
+    is_task: np.ndarray
+    due: np.ndarray  # a milestone's due day, -1 for none
+    priority: np.ndarray  # a milestone's priority, 0 for tasks
+    days: np.int64  # the horizon: tasks end by day days - 1
+    date_scale: np.int64  # the fitness folds (lateness, dates, last end) with these two factors
+    end_scale: np.int64
 
 
 @dataclass(frozen=True)
@@ -54,7 +88,7 @@ class ListModel:
     """The plan as the arrays ``list_kernels`` works on (see its docstring)."""
 
     nodes: tuple[str, ...]  # node ids in a topological order; index = node number
-    data: tuple  # the arrays of ``list_kernels._improved``, in its order
+    data: KernelData
     succ_ptr: np.ndarray
     succ_node: np.ndarray
     rank: np.ndarray  # latest start ignoring resources: the sampling priority
@@ -70,16 +104,37 @@ def list_model(problem: Problem) -> ListModel | None:
     return _build(problem) if _eligible(problem) else None
 
 
-def warm_up(model: ListModel) -> None:
-    """Load (or, after an install, compile) the numba code, outside any solve's budget.
+def warm_up(model: ListModel) -> bool:
+    """Load (or, after an install, compile) the numba code, before the solve's work budget
+    starts; True when it compiled.
 
-    The first call after an install compiles for several seconds; later ones load the
-    cache in a fraction of a second. Charging that to the time limit would let the
-    first run of a plan differ from the next.
+    The first call after an install compiles for several seconds, which the time limit
+    does not count (``solve`` postpones its deadline by that much); later calls load the
+    cache in a fraction of a second. The compile runs on a thread of its own so that a
+    Ctrl-C during it stops the command at once (``cancel.Interrupted``) instead of after it.
     """
-    from qualplan.solver.list_kernels import evolve
+    compiled: list[bool] = []
+    failed: list[BaseException] = []
 
-    evolve(model.data, model.succ_ptr, model.succ_node, model.rank, _seed_lists(model, []), 2, 0, 0, model.room, -1)
+    def run() -> None:
+        try:
+            from qualplan.solver.list_kernels import evolve
+
+            lists = _seed_lists(model, [])
+            stop = np.zeros(1, np.int64)
+            evolve(model.data, model.succ_ptr, model.succ_node, model.rank, lists, 2, 0, 0, model.room, -1, stop)
+            compiled.append(sum(evolve.stats.cache_misses.values()) > 0)
+        except BaseException as error:  # handed to the calling thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="qualplan-numba-warm-up", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        cancel.check()
+        thread.join(WATCH_SECONDS)
+    if failed:
+        raise failed[0]
+    return compiled[0]
 
 
 def evolve_schedule(
@@ -90,13 +145,17 @@ def evolve_schedule(
     seed: int,
     seeds: list[Schedule],
     floor: tuple[int, int, int] | None = None,
+    deadline: Deadline | None = None,
 ) -> Evolution:
     """The best schedule of ``workers`` searches (seeds ``seed``, ``seed+1``, ...) of
     ``seconds`` × ``TICKS_PER_SECOND`` ticks each, started from ``seeds``; no schedule
     when the plan is not eligible or none fits the horizon. A search stops early on a
     schedule whose objective terms meet ``floor`` (lower bounds: nothing is better).
     The seconds used are the longer search's ticks: each search's count repeats exactly,
-    and the searches share nothing, so the result does not depend on their timing."""
+    and the searches share nothing, so the result does not depend on their timing.
+
+    The searches also stop at ``deadline`` (between generations) and on a stop request;
+    after the latter this raises ``cancel.Interrupted``."""
     from qualplan.solver.list_kernels import evolve
 
     model = problem.list_model
@@ -106,24 +165,40 @@ def evolve_schedule(
     budget = int(seconds * TICKS_PER_SECOND)
     target = _folded(model, floor) if floor is not None else -1
     outcomes: list[tuple[int, np.ndarray, int] | None] = [None] * max(workers, 1)
+    stop = np.zeros(1, np.int64)  # the kernels look at it between generations
 
     def run(index: int) -> None:
         arrays = (model.data, model.succ_ptr, model.succ_node, model.rank, lists)
-        value, starts, spent = evolve(*arrays, POPULATION, budget, seed + index, model.room, target)
+        value, starts, spent = evolve(*arrays, POPULATION, budget, seed + index, model.room, target, stop)
         outcomes[index] = (int(value), starts, int(spent))
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(outcomes))]
+    threads = [threading.Thread(target=run, args=(index,), daemon=True) for index in range(len(outcomes))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
-    used = min(seconds, max(outcome[2] for outcome in outcomes if outcome is not None) / TICKS_PER_SECOND)
-    found = [outcome for outcome in outcomes if outcome is not None and outcome[0] >= 0]
+    try:
+        _watch(threads, stop, deadline)
+    finally:
+        stop[0] = 1  # an exception here (KeyboardInterrupt) must not leave the searches running
+        for thread in threads:
+            thread.join()
+    cancel.check()
+    finished = [outcome for outcome in outcomes if outcome is not None]
+    clock_cut = any(spent < budget and not 0 <= value <= target for value, _, spent in finished)
+    used = min(seconds, max(outcome[2] for outcome in finished) / TICKS_PER_SECOND)
+    found = [outcome for outcome in finished if outcome[0] >= 0]
     if not found:
-        return Evolution(None, used)
+        return Evolution(None, used, clock_cut)
     _, starts, _ = min(found, key=lambda outcome: outcome[0])  # min keeps the first of equals
     tasks = {node: int(starts[index]) for index, node in enumerate(model.nodes) if node in problem.tasks}
-    return Evolution(Schedule(tasks), used)
+    return Evolution(Schedule(tasks), used, clock_cut)
+
+
+def _watch(threads: list[threading.Thread], stop: np.ndarray, deadline: Deadline | None) -> None:
+    """Wait for the searches; raise their stop flag at the deadline or on a stop request."""
+    while any(thread.is_alive() for thread in threads):
+        if cancel.requested() or (deadline is not None and deadline.expired()):
+            stop[0] = 1
+        next(thread for thread in threads if thread.is_alive()).join(WATCH_SECONDS)
 
 
 # --- which plans ----------------------------------------------------------------------
@@ -188,24 +263,24 @@ def _build(problem: Problem) -> ListModel | None:
     worst_lateness = int(priority.sum()) * room
     if (worst_lateness * date_scale + date_scale) * end_scale >= FITNESS_LIMIT:
         return None
-    data = (
-        floor,
-        fwd_ptr,
-        fwd_node,
-        fwd_weight,
-        bwd_ptr,
-        bwd_node,
-        bwd_weight,
-        span,
-        last,
-        demand,
-        capacity,
-        is_task,
-        due,
-        priority,
-        np.int64(problem.days),
-        np.int64(date_scale),
-        np.int64(end_scale),
+    data = KernelData(
+        floor=floor,
+        fwd_ptr=fwd_ptr,
+        fwd_node=fwd_node,
+        fwd_weight=fwd_weight,
+        bwd_ptr=bwd_ptr,
+        bwd_node=bwd_node,
+        bwd_weight=bwd_weight,
+        span=span,
+        last=last,
+        demand=demand,
+        capacity=capacity,
+        is_task=is_task,
+        due=due,
+        priority=priority,
+        days=np.int64(problem.days),
+        date_scale=np.int64(date_scale),
+        end_scale=np.int64(end_scale),
     )
     rank = _latest_starts(problem, nodes, last, forward)
     return ListModel(nodes, data, succ_ptr, succ_node, rank, room)
@@ -265,7 +340,7 @@ def _start_order(problem: Problem, model: ListModel, schedule: Schedule) -> np.n
 
 def _folded(model: ListModel, terms: tuple[int, int, int]) -> int:
     """Three objective terms as one integer, as ``list_kernels.fitness`` folds them."""
-    date_scale, end_scale = int(model.data[15]), int(model.data[16])
+    date_scale, end_scale = int(model.data.date_scale), int(model.data.end_scale)
     return (terms[0] * date_scale + terms[1]) * end_scale + terms[2]
 
 

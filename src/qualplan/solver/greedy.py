@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections.abc import Callable
 
 import numpy as np
 
@@ -33,8 +34,13 @@ JITTER_PASSES = 16
 JITTER_DAYS = 60.0
 
 
-def greedy_schedule(problem: Problem, floor: tuple[int, int, int] | None = None) -> Schedule | None:
+def greedy_schedule(
+    problem: Problem, floor: tuple[int, int, int] | None = None, stop: Callable[[], bool] | None = None
+) -> Schedule | None:
     """The best of a few greedy schedules, or None when none fits the horizon.
+
+    ``stop``: asked before each pass after the first; once it says True, the best so far
+    is returned (the solve's wall deadline, a stop request).
 
     ``floor``: lower bounds of the three objective terms; a schedule that meets them
     all cannot be beaten, so the passes stop there (on PSPLIB j30, where many optima
@@ -64,6 +70,8 @@ def greedy_schedule(problem: Problem, floor: tuple[int, int, int] | None = None)
     )
     best, best_values, best_rule = None, None, None
     for rule in rules:
+        if best_rule is not None and stop is not None and stop():
+            return best
         schedule = _serial_schedule(problem, rule)
         values = _objective(problem, schedule) if schedule is not None else None
         if values is not None and (best_values is None or values < best_values):
@@ -75,6 +83,8 @@ def greedy_schedule(problem: Problem, floor: tuple[int, int, int] | None = None)
     rng = random.Random(0)
     passes = JITTER_PASSES if len(problem.tasks) <= 400 else JITTER_PASSES // 4
     for _ in range(passes):
+        if stop is not None and stop():
+            break
         jitter = {task: rng.uniform(0.0, JITTER_DAYS) for task in problem.tasks}
         schedule = _serial_schedule(
             problem, lambda task, rule=best_rule, jitter=jitter: (rule(task)[0] + jitter[task], *rule(task)[1:])

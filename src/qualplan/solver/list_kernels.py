@@ -7,7 +7,7 @@ search needs hundreds of thousands of them to beat CP-SAT's large-neighbourhood
 search on resource-tight plans. ``nogil=True`` lets two searches run on two threads.
 
 The data is plain arrays, one row per node (task or milestone), nodes numbered in
-a topological order of the plan:
+a topological order of the plan, passed as one named tuple (``evolution.KernelData``):
 
 - ``floor[j]``: the earliest start allowed without predecessors (``not_before``,
   a milestone's ``at``);
@@ -113,7 +113,9 @@ def justify(start, data, free):
     The backward pass is a forward pass in mirrored time: a node on days ``s .. s+last``
     sits on ``K-s-last .. K-s`` there, and each arc is reversed with its weight adjusted.
     """
-    floor, fwd_ptr, fwd_node, fwd_weight, bwd_ptr, bwd_node, bwd_weight, span, last, demand, capacity = data[:11]
+    floor, fwd_ptr, fwd_node, fwd_weight = data.floor, data.fwd_ptr, data.fwd_node, data.fwd_weight
+    bwd_ptr, bwd_node, bwd_weight = data.bwd_ptr, data.bwd_node, data.bwd_weight
+    span, last, demand, capacity = data.span, data.last, data.demand, data.capacity
     n = start.shape[0]
     horizon = 0
     for j in range(n):
@@ -166,9 +168,10 @@ def fitness(start, is_task, last, due, priority, days, date_scale, end_scale):
 def _improved(order, data, free, start, trial):
     """Schedule ``order``, then justify while that improves. Returns (fitness, ticks); the
     best schedule is left in ``start``. Fitness -1: no schedule within the horizon."""
-    floor, fwd_ptr, fwd_node, fwd_weight = data[:4]
-    span, last, demand, capacity = data[7:11]
-    is_task, due, priority, days, date_scale, end_scale = data[11:]
+    floor, fwd_ptr, fwd_node, fwd_weight = data.floor, data.fwd_ptr, data.fwd_node, data.fwd_weight
+    span, last, demand, capacity = data.span, data.last, data.demand, data.capacity
+    is_task, due, priority, days = data.is_task, data.due, data.priority, data.days
+    date_scale, end_scale = data.date_scale, data.end_scale
     ticks = serial_schedule(order, floor, fwd_ptr, fwd_node, fwd_weight, span, demand, capacity, free, start)
     if ticks < 0:
         return -1, 0
@@ -275,7 +278,7 @@ def _enter(order, slot, data, free, start, trial, lists, values, marks, weights)
 
 
 @njit(cache=True, nogil=True)
-def evolve(data, succ_ptr, succ_node, rank, seeds, population, budget, seed, room, target):
+def evolve(data, succ_ptr, succ_node, rank, seeds, population, budget, seed, room, target, stop):
     """A genetic algorithm over activity lists with double justification of every child.
 
     ``seeds``: topological orders to put in the first population as they are (the
@@ -284,12 +287,13 @@ def evolve(data, succ_ptr, succ_node, rank, seeds, population, budget, seed, roo
     mutation) compete with their parents; the best distinct schedules survive.
 
     Stops once ``budget`` ticks are spent, or once the best fitness is ``target`` or
-    less (a lower bound; -1 for none). ``room``: days of resource profile, enough for
+    less (a lower bound; -1 for none), or at the end of a generation once another
+    thread has set ``stop[0]`` (the wall deadline, a stop request). ``room``: days of resource profile, enough for
     any serial schedule (``evolution.py`` works it out). Returns (best fitness, its
     starts, ticks spent); fitness -1 when no schedule fitted the horizon.
     """
     np.random.seed(seed)
-    floor, fwd_ptr, fwd_node, capacity = data[0], data[1], data[2], data[10]
+    floor, fwd_ptr, fwd_node, capacity = data.floor, data.fwd_ptr, data.fwd_node, data.capacity
     n = floor.shape[0]
     free = np.empty((capacity.shape[0], room + 1), np.int64)
     for r in range(capacity.shape[0]):
@@ -320,7 +324,7 @@ def evolve(data, succ_ptr, succ_node, rank, seeds, population, budget, seed, roo
             best_start[:] = start
     child = np.empty(n, np.int64)
     keys = np.empty(2 * population, np.float64)
-    while spent < budget and not (0 <= best <= target):
+    while spent < budget and not (0 <= best <= target) and stop[0] == 0:
         pairing = np.random.permutation(population)
         for c in range(population):
             mother = lists[pairing[c]]

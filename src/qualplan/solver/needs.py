@@ -38,6 +38,7 @@ from ortools.sat.python import cp_model
 from qualplan.deadline import Deadline
 from qualplan.problem import Problem
 from qualplan.result import Schedule, schedule_times
+from qualplan.solver import interruptible
 from qualplan.solver.bounds import Cutoff
 from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.greedy import greedy_schedule
@@ -244,7 +245,7 @@ class _CostSolve(_NeedsModel):
         configure_confirmation(
             solver, seed=seed, deterministic_time=max(seconds * pace, 1.0), wall_time=max(deadline.left(), 1.0)
         )
-        status = phase_status(solver.solve(self.builder.model))
+        status = phase_status(interruptible.solve(solver, self.builder.model))
         if status in (PhaseStatus.OPTIMAL, PhaseStatus.FEASIBLE):
             return _Outcome(PhaseStatus.FEASIBLE, self.read(solver), None)
         bound = None if status is PhaseStatus.INFEASIBLE else math.ceil(solver.best_objective_bound - 1e-6)

@@ -20,9 +20,11 @@ see ``_confirm_infeasible``); otherwise ``unknown`` — a time-out is never
 ``missed``. ``proven`` means all three terms are proved optimal. ``SolveResult.of``
 derives both from the schedule's terms and the proved bounds.
 
-Budget: each phase gets its share of what is left (``PHASE_SHARE``, at most
-``1 - EVOLUTION_SHARE`` where the genetic algorithm applies); an unproved phase then
-gets the rest, since later phases cannot run without its proof.
+Budget (``clock.py``): each phase's race gets its share of the work budget left
+(``PHASE_SHARE``, at most ``1 - EVOLUTION_SHARE`` where the genetic algorithm applies)
+and is charged what it used, counted in deterministic work; an unproved phase then
+gets the rest, since later phases cannot run without its proof. Every step also stops
+at the wall deadline, and the result says whether that cut anything (``stopped_by``).
 """
 
 from __future__ import annotations
@@ -30,36 +32,59 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from qualplan import cancel
+from qualplan.deadline import Deadline
 from qualplan.problem import Problem
 from qualplan.result import Schedule, SolveResult
+from qualplan.solver import interruptible
 from qualplan.solver.bounds import Cutoff
 from qualplan.solver.builder import ModelBuilder
+from qualplan.solver.clock import SolveClock
 from qualplan.solver.evolution import evolve_schedule, warm_up
 from qualplan.solver.greedy import greedy_schedule
 from qualplan.solver.objective import TERMS, term_expression, term_values
 from qualplan.solver.params import (
     SMALL_MODEL,
-    WALL_FACTOR,
-    WALL_MARGIN,
     configure_confirmation,
     configure_primary,
     configure_secondary,
+    setup_seconds,
     units_per_second,
 )
 from qualplan.solver.progress import ProgressEvent, ProgressReporter
 from qualplan.solver.race import race
 from qualplan.solver.status import PhaseStatus, phase_status
 
-#: Share of the remaining deterministic time each phase may use; what a phase leaves goes on.
+#: Share of the remaining work budget each phase's race may use; what it leaves goes on.
 PHASE_SHARE = {"lateness": 0.6, "dates": 0.8, "last_end": 1.0}
+#: The dates phase's share when its proof usually fixes the last end too (one milestone
+#: without ``at``, as in PSPLIB): most of the budget, with a tenth kept for the last-end
+#: phase, which must still run when the proved dates do not force it (issue 12).
+FOLLOWED_DATES_SHARE = 0.9
+#: A phase is not started with less work budget than this (seconds of time limit).
+MIN_PHASE_SECONDS = 0.05
+#: The first phase model's build time, as a multiple of the CPM pass's (see ``solve``).
+BUILD_PER_BOUNDS = 4.0
+#: CP-SAT looks at its wall-clock limit between presolve steps, which on a large model take
+#: a good part of the whole presolve: it is given the wall time left less this share of the
+#: model's setup estimate (a 300-task calendar plan's race ended 1 s past its limit).
+PRESOLVE_STEP_SHARE = 0.2
 #: Where the genetic algorithm applies (``evolution.py``), the share of what is left that a
-#: phase's race leaves for it. 65/35 was best or level among the splits measured on PSPLIB
-#: j120 (benchmarks/results/psplib.md); 50/50 cost a proof that CP-SAT needs 2.3 s for.
-EVOLUTION_SHARE = 0.35
+#: phase's race leaves for it. 65/35 and 75/25 were level on the PSPLIB j120 subset
+#: (benchmarks/results/psplib.md), but at 65 % CP-SAT lost schedules it finds later on its
+#: own (j1201_1: 108 against 105 with the whole 10 s, issue 12); at 80 % it ended at 106
+#: and kept the algorithm's gains on the other open instances measured. Giving CP-SAT a
+#: second race instead of the algorithm when it was still improving did worse (a restart
+#: loses its search's state): see docs/scheduling.md.
+EVOLUTION_SHARE = 0.2
+#: The genetic algorithm only runs with at least this time limit (seconds): importing numba
+#: and loading the compiled loops takes 0.5-1 s of the wall-clock promise (2 s on a busy
+#: machine), too much of a shorter one, in which the algorithm would have little time anyway.
+EVOLUTION_MIN_LIMIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -88,22 +113,6 @@ class PhaseOutcome:
     bound: int | None  # proved lower bound of the term (given earlier terms fixed)
 
 
-class _Clock:
-    """The budget, in seconds of ``time_limit`` (each solve turns its share into CP-SAT's
-    deterministic work units, ``params.units_per_second``), and the wall-clock safety net."""
-
-    def __init__(self, time_limit: float) -> None:
-        self.started = time.perf_counter()
-        self.seconds_left = time_limit
-        self.wall_deadline = self.started + WALL_FACTOR * time_limit + WALL_MARGIN
-
-    def wall_left(self) -> float:
-        return self.wall_deadline - time.perf_counter()
-
-    def spend(self, seconds: float) -> None:
-        self.seconds_left -= seconds
-
-
 def solve(
     problem: Problem,
     *,
@@ -112,24 +121,37 @@ def solve(
     seed: int = 0,
     progress: Callable[[ProgressEvent], None] | None = None,
     options: SolveOptions | None = None,
+    deadline: Deadline | None = None,
 ) -> SolveResult:
     """Schedule ``problem``: the best schedule found, its proof status and the plan's verdict.
 
-    ``time_limit`` is spent as CP-SAT deterministic time (``params.py`` converts
-    seconds to work units), and with several workers two solves race under a rule that
-    does not depend on their timing (``race.py``), so the same problem, ``seed`` and
-    ``workers`` give the same result on every run. ``options`` is for measurements and
-    tests only.
+    ``time_limit`` is a work budget (``clock.py``): CP-SAT spends it as deterministic
+    time (``params.py`` converts seconds to work units), and with several workers two
+    solves race under a rule that does not depend on their timing (``race.py``), so the
+    same problem, ``seed`` and ``workers`` give the same result on every run that the
+    work budget ends. ``deadline`` (default ``Deadline.for_command(time_limit)``, from
+    now) is the wall-clock promise: every step stops by it, and ``result.stopped_by``
+    says whether it cut anything short. ``options`` is for measurements and tests only.
+
+    Raises ``cancel.Interrupted`` when a stop is requested (Ctrl-C) while it runs.
     """
+    cancel.check()
     options = options or SolveOptions()
-    searchable = _list_searchable(problem, options)  # before the clock: it may compile code
-    clock = _Clock(time_limit)
+    deadline = deadline if deadline is not None else Deadline.for_command(time_limit)
+    searchable = _list_searchable(problem, options, time_limit, deadline)  # before the work budget: may compile
+    clock = SolveClock(time_limit, deadline)
+    began = time.monotonic()
     base = problem.base_bounds
+    # Until a phase model has been built, guess its build time from the CPM pass's: building
+    # took 2-4 times as long on generated plans of 300 and 1,000 tasks on a loaded machine.
+    clock.build_seconds = BUILD_PER_BOUNDS * (time.monotonic() - began)
+    cancel.check()
     if base.conflicts:
         return _no_schedule(problem, clock, base.conflicts)
 
     lower = _trivial_bounds(problem, base.earliest)
-    incumbent = greedy_schedule(problem, floor=lower) if options.greedy else None
+    incumbent = greedy_schedule(problem, floor=lower, stop=clock.should_stop) if options.greedy else None
+    cancel.check()
     proved: list[int | None] = [None, None, None]
     for index, term in enumerate(TERMS):
         values = term_values(problem, incumbent) if incumbent is not None else None
@@ -139,11 +161,12 @@ def solve(
         if index == 2 and values is not None and values[2] == _last_end_floor(problem, proved[1], lower[2]):
             proved[index] = values[index]  # the proved dates already force the last end
             continue
-        share = 1.0 if term == "dates" and _last_end_follows_dates(problem) else PHASE_SHARE[term]
-        if searchable:
-            share = min(share, 1.0 - EVOLUTION_SHARE)  # what the genetic algorithm may need
+        if clock.passed() or clock.seconds_left < MIN_PHASE_SECONDS:
+            proved[index] = lower[index]  # no time for this phase: the CPM bound is what holds
+            break
+        share = _share(problem, term, searchable)
         outcome = _run_phase(problem, term, incumbent, proved, clock, share, workers, seed, progress, options)
-        if outcome.status in (PhaseStatus.FEASIBLE, PhaseStatus.UNKNOWN) and clock.seconds_left > 0.05:
+        if _unproved(outcome) and clock.seconds_left > MIN_PHASE_SECONDS and not clock.passed():
             # Unproved: later phases cannot run, so this one gets the rest of the time.
             best = _better(problem, incumbent, outcome.schedule)
             if searchable:
@@ -174,12 +197,26 @@ def solve(
     return _result(problem, clock, incumbent, (proved[0], proved[1], proved[2]))
 
 
+def _unproved(outcome: PhaseOutcome) -> bool:
+    return outcome.status in (PhaseStatus.FEASIBLE, PhaseStatus.UNKNOWN)
+
+
+def _share(problem: Problem, term: str, searchable: bool) -> float:
+    """The share of the work budget left that a phase's first race may use."""
+    share = PHASE_SHARE[term]
+    if term == "dates" and _last_end_follows_dates(problem):
+        share = FOLLOWED_DATES_SHARE
+    if searchable:
+        share = min(share, 1.0 - EVOLUTION_SHARE)  # what the genetic algorithm may need
+    return share
+
+
 def _run_phase(
     problem: Problem,
     term: str,
     incumbent: Schedule | None,
     proved: list[int | None],
-    clock: _Clock,
+    clock: SolveClock,
     share: float,
     workers: int,
     seed: int,
@@ -190,21 +227,29 @@ def _run_phase(
 
     One worker without LP (the primary, ``params.configure_primary``) and, when more
     workers are allowed, a secondary solve on the other workers race on the same model
-    (``race.py``).
+    (``race.py``). The race's deterministic use of its budget is charged to ``clock``.
     """
-    budget = clock.seconds_left * share
-    if budget <= 0.001 or clock.wall_left() <= 0:
+    if clock.wall_left() < clock.build_seconds:  # building it would already overrun the deadline
+        clock.clock_cut = True
         return PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
+    began = time.monotonic()
     builder = _phase_model(problem, term, incumbent, proved, options)
+    clock.build_seconds = time.monotonic() - began
+    cancel.check()
+    if clock.passed():  # building a large model can take seconds
+        return PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
+    setup = setup_seconds(builder.model)
+    clock.spend(setup)  # building and presolving it: no counted work
+    budget = max(clock.seconds_left, 0.0) * share
+    wall = max(0.01, clock.wall_left() - PRESOLVE_STEP_SHARE * setup)
     tasks, calendars = len(problem.tasks), _has_calendar_tasks(problem)
     primary = cp_model.CpSolver()
-    primary_pace = units_per_second("primary", tasks, calendars)
     configure_primary(
         primary,
         tasks=tasks,
         seed=seed,
-        deterministic_time=budget * primary_pace,
-        wall_time=clock.wall_left(),
+        deterministic_time=budget * units_per_second("primary", tasks, calendars),
+        wall_time=wall,
         has_calendars=calendars,
     )
     secondary = None
@@ -216,7 +261,7 @@ def _run_phase(
             tasks=tasks,
             seed=seed,
             deterministic_time=budget * units_per_second("secondary", tasks, calendars),
-            wall_time=clock.wall_left(),
+            wall_time=wall,
             has_calendars=calendars,
         )
     reporter = None
@@ -226,27 +271,35 @@ def _run_phase(
             progress, started=clock.started, phase=term, lateness=lateness, lateness_bound=proved[0] or 0
         )
     outcome = race(builder.model, primary, secondary, builder.schedule, reporter)
-    # A race charges its whole budget: the time it used depends on which solve finished
-    # first. One solve alone charges what it used, which repeats exactly.
-    clock.spend(budget if secondary is not None else primary.deterministic_time / primary_pace)
+    clock.spend(budget * outcome.work)
+    clock.clock_cut = clock.clock_cut or outcome.clock_cut
     return PhaseOutcome(outcome.status, outcome.schedule, outcome.bound)
 
 
 def _evolve(
-    problem: Problem, best: Schedule | None, floor: tuple[int, int, int], clock: _Clock, workers: int, seed: int
+    problem: Problem, best: Schedule | None, floor: tuple[int, int, int], clock: SolveClock, workers: int, seed: int
 ) -> Schedule | None:
     """``best`` improved by the genetic algorithm for the rest of the time; it stops early
     on a schedule that meets ``floor`` (lower bounds of the three terms)."""
     seeds = [] if best is None else [best]
-    found = evolve_schedule(problem, seconds=clock.seconds_left, workers=workers, seed=seed, seeds=seeds, floor=floor)
+    found = evolve_schedule(
+        problem,
+        seconds=clock.seconds_left,
+        workers=workers,
+        seed=seed,
+        seeds=seeds,
+        floor=floor,
+        deadline=clock.deadline,
+    )
     clock.spend(found.seconds)
+    clock.clock_cut = clock.clock_cut or found.clock_cut
     return _better(problem, best, found.schedule)
 
 
 def _report(
     progress: Callable[[ProgressEvent], None],
     problem: Problem,
-    clock: _Clock,
+    clock: SolveClock,
     term: str,
     schedule: Schedule,
     floor: tuple[int, int, int],
@@ -255,7 +308,7 @@ def _report(
     values, index = term_values(problem, schedule), TERMS.index(term)
     progress(
         ProgressEvent(
-            elapsed=time.perf_counter() - clock.started,
+            elapsed=clock.elapsed(),
             phase=term,
             lateness=values[0],
             lateness_bound=floor[0],
@@ -290,16 +343,20 @@ def _with_schedule(
     return PhaseOutcome(status, schedule, outcome.bound)
 
 
-def _list_searchable(problem: Problem, options: SolveOptions) -> bool:
+def _list_searchable(problem: Problem, options: SolveOptions, time_limit: float, deadline: Deadline) -> bool:
     """Whether the genetic algorithm may run (``evolution.py``): on plans it models
-    exactly, above the size where CP-SAT alone proves PSPLIB j30 fast. Loads its
-    compiled code now, so that loading is not charged to the time limit."""
-    if not options.evolution or len(problem.tasks) <= SMALL_MODEL:
+    exactly, above the size where CP-SAT alone proves PSPLIB j30 fast, with a time limit
+    of at least ``EVOLUTION_MIN_LIMIT``. Loads its compiled code now, before the work
+    budget starts (but inside the wall deadline); a first compile after an install
+    (seconds) postpones ``deadline`` by what it took, as the time limit does not count it."""
+    if not options.evolution or len(problem.tasks) <= SMALL_MODEL or time_limit < EVOLUTION_MIN_LIMIT:
         return False
     model = problem.list_model
     if model is None:
         return False
-    warm_up(model)
+    started = time.monotonic()
+    if warm_up(model):
+        deadline.postpone(time.monotonic() - started)
     return True
 
 
@@ -375,20 +432,20 @@ def _cutoff(problem: Problem, index: int, values: tuple[int, int, int] | None, p
 
 
 def _confirm_infeasible(
-    problem: Problem, term: str, proved: list[int | None], clock: _Clock, seed: int, options: SolveOptions
+    problem: Problem, term: str, proved: list[int | None], clock: SolveClock, seed: int, options: SolveOptions
 ) -> PhaseOutcome:
     """Solve the same model again another way before believing "no schedule exists"."""
     builder = _phase_model(problem, term, None, proved, options)
+    if clock.passed():
+        return PhaseOutcome(PhaseStatus.UNKNOWN, None, None)
     solver = cp_model.CpSolver()
     pace = units_per_second("primary", len(problem.tasks), _has_calendar_tasks(problem))
-    configure_confirmation(
-        solver,
-        seed=seed,
-        deterministic_time=max(clock.seconds_left * pace, 1.0),
-        wall_time=max(clock.wall_left(), 1.0),
-    )
-    status = phase_status(solver.solve(builder.model))
+    work = max(clock.seconds_left * pace, 1.0)
+    configure_confirmation(solver, seed=seed, deterministic_time=work, wall_time=clock.wall_left())
+    status = phase_status(interruptible.solve(solver, builder.model))
     clock.spend(solver.deterministic_time / pace)
+    if status in (PhaseStatus.FEASIBLE, PhaseStatus.UNKNOWN) and solver.deterministic_time < work:
+        clock.clock_cut = True  # neither proved nor out of work: the wall deadline ended it
     schedule = builder.schedule(solver) if status in (PhaseStatus.OPTIMAL, PhaseStatus.FEASIBLE) else None
     bound = math.ceil(solver.best_objective_bound - 1e-6) if status is not PhaseStatus.INFEASIBLE else None
     return PhaseOutcome(status, schedule, bound)
@@ -411,8 +468,10 @@ def _last_end_floor(problem: Problem, date_sum: int | None, floor: int) -> int:
 
 
 def _last_end_follows_dates(problem: Problem) -> bool:
-    """True when a proved dates phase always proves the last end too (``_last_end_floor``):
-    the dates phase is then the last solve, and gets the whole budget left."""
+    """True when a proved dates phase usually proves the last end too (``_last_end_floor``):
+    the dates phase then gets most of the budget left (``FOLLOWED_DATES_SHARE``). Only
+    usually: the floor is a lower bound, and a task that does not precede the free
+    milestone can end after it, so the last-end phase keeps a share of its own."""
     return _single_free_milestone(problem) is not None
 
 
@@ -438,21 +497,23 @@ def _trivial_bounds(problem: Problem, earliest: dict[str, int]) -> tuple[int, in
 
 
 def _result(
-    problem: Problem, clock: _Clock, schedule: Schedule | None, bounds: tuple[int | None, int | None, int | None]
+    problem: Problem, clock: SolveClock, schedule: Schedule | None, bounds: tuple[int | None, int | None, int | None]
 ) -> SolveResult:
     """The result for a schedule (or none) and the proved bounds of the three terms."""
     values = term_values(problem, schedule) if schedule is not None else None
-    return SolveResult.of(problem, schedule, values, bounds, wall_time=time.perf_counter() - clock.started)
+    result = SolveResult.of(problem, schedule, values, bounds, wall_time=clock.elapsed())
+    return replace(result, stopped_by=clock.stopped_by(result.proven))
 
 
-def _no_schedule(problem: Problem, clock: _Clock, conflicts: tuple[str, ...]) -> SolveResult:
-    """Proved: no schedule fits the horizon. The verdict is ``missed``, with no dates."""
+def _no_schedule(problem: Problem, clock: SolveClock, conflicts: tuple[str, ...]) -> SolveResult:
+    """Proved: no schedule fits the horizon. The verdict is ``missed``, with no dates; the
+    proof holds whatever the clock cut before it."""
     return SolveResult.of(
         problem,
         None,
         None,
         (None, None, None),
-        wall_time=time.perf_counter() - clock.started,
+        wall_time=clock.elapsed(),
         infeasible=True,
         conflicts=conflicts,
     )
