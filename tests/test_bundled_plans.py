@@ -121,3 +121,30 @@ def test_plans_readme_tables_match_what_the_tool_prints_today():
         check=False,
     )
     assert done.returncode == 0, done.stderr + done.stdout
+
+
+def test_plans_readme_how_likely_matches_a_risk_run_of_byd():
+    """The README's risk figures for one plan, recomputed as `qualplan risk` computes them (the default check
+    solve for the priority order, 10,000 iterations, seed 0): the same cells, exactly. One plan keeps the suite
+    fast; `python scripts/plans_table.py --check --risk` compares every plan's."""
+    from plans_table import RISK_BEGIN, RISK_END, RISK_ITERATIONS, RISK_SEED, chance_text, p_text
+
+    from qualplan.report.risk import document
+    from qualplan.risk import analyse
+
+    problem = compile_plan(load_plan(ROOT / "plans" / "byd.yaml").plan)
+    order = solve(problem, time_limit=10.0, workers=2, seed=0).schedule  # qualplan risk's check solve
+    figures = document(analyse(problem, order, iterations=RISK_ITERATIONS, seed=RISK_SEED))
+    expected = [
+        f"| byd | `{m['id']}` | {m['due']} | " + "{proved}" + f" | {chance_text(m)} "
+        f"| {p_text(m, 'p50', figures['horizon_end'])} | {p_text(m, 'p80', figures['horizon_end'])} |"
+        for m in figures["milestones"]
+        if m["due"] is not None
+    ]
+    readme = (ROOT / "plans" / "README.md").read_text(encoding="utf-8")
+    generated = readme.split(RISK_BEGIN, 1)[1].split(RISK_END, 1)[0]
+    rows = [line for line in generated.splitlines() if line.startswith("| byd | `")]
+    assert len(rows) == len(expected) == 2, rows
+    for row, want in zip(rows, expected, strict=True):
+        head, tail = want.split("{proved}")
+        assert row.startswith(head) and row.endswith(tail), (row, want)
