@@ -284,3 +284,27 @@ def test_same_plan_seed_and_workers_give_byte_identical_json_across_processes(tm
         "cells-met",
         "cells-missed",
     ]  # sorted by file name
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("command", ["check", "validate"])
+def test_a_full_output_is_one_line_and_exit_2_not_a_bug(command: str) -> None:
+    """`qualplan check PLAN > /dev/full` said "internal error (a bug)" with exit 4."""
+    plan = Path(__file__).parent / "data" / "check" / "met.yaml"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "qualplan",
+                command,
+                str(plan),
+                *(["--time-limit", "1"] if command == "check" else []),
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (2, "qualplan: cannot write to standard output: No space left on device\n")

@@ -3,8 +3,12 @@ command's deadline, and the result says when the clock, not the work budget, end
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from plan_factory import make_problem
 from qualplan.deadline import COMMAND_FACTOR, COMMAND_MARGIN, RESERVE, Deadline
@@ -96,3 +100,19 @@ def test_the_conflict_search_says_when_the_wall_clock_cut_it_short() -> None:
     cut = find_conflict(problem, deadline=Deadline(time.monotonic() - 1))
     assert cut is not None and cut.rules == () and not cut.minimal
     assert cut.note.startswith("the time limit ran out on the wall clock before a conflicting set was found")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process start from /proc")
+def test_the_first_plan_promise_counts_from_the_process_start() -> None:
+    """Starting Python and importing OR-Tools take seconds on a busy machine: the promise counts them."""
+    script = (
+        "import time; time.sleep(0.6)\n"
+        "from qualplan.deadline import command_started, count_from_process_start\n"
+        "count_from_process_start()\n"
+        "first = time.monotonic() - command_started(); second = time.monotonic() - command_started()\n"
+        "print(first, second)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    first, second = (float(value) for value in done.stdout.split())
+    assert 0.6 <= first < 60  # the sleep before the call counts
+    assert abs(second) < 0.5  # a later plan's promise starts when it is asked for

@@ -30,32 +30,27 @@ if TYPE_CHECKING:
 DELAY = 1.0
 
 
-class SolveProgress:
-    """``with SolveProgress(label) as progress: solve(..., progress=progress.report)``.
+class _DelayedDisplay:
+    """What both displays share: shown on a terminal only, once ``delay`` seconds have passed
+    (by a timer thread), and stopped (erased) when the ``with`` block ends, in whichever
+    order the two happen. Subclasses build their rich display in ``_start`` and return it."""
 
-    ``report`` is None when nothing will be shown (stderr is not a terminal), so
-    the solver can skip building events altogether.
-    """
-
-    def __init__(self, label: str, *, stream: TextIO | None = None, delay: float | None = None) -> None:
+    def __init__(self, label: str, stream: TextIO | None, delay: float | None) -> None:
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.delay = DELAY if delay is None else delay
         self.enabled = _is_terminal(self.stream)
-        self.latest: ProgressEvent | None = None
-        self._began = 0.0
-        self._lock = threading.Lock()  # orders showing the line against closing it
+        self._lock = threading.Lock()  # orders showing the display against closing it
         self._timer: threading.Timer | None = None
-        self._live: Live | None = None
+        self._display = None
         self._closed = False
 
     @property
     def report(self):
-        """The callback to pass to ``solve`` (None when progress is not shown)."""
+        """The callback to pass to the work being shown (None when nothing is shown)."""
         return self._receive if self.enabled else None
 
-    def __enter__(self) -> SolveProgress:
-        self._began = time.monotonic()
+    def __enter__(self):
         if self.enabled:
             self._timer = threading.Timer(self.delay, self._show)
             self._timer.daemon = True
@@ -67,8 +62,37 @@ class SolveProgress:
             self._closed = True
             if self._timer is not None:
                 self._timer.cancel()
-            if self._live is not None:
-                self._live.stop()
+            if self._display is not None:
+                self._display.stop()
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._display = self._start(Console(file=self.stream, stderr=True, highlight=False))
+
+    def _receive(self, *args) -> None:
+        raise NotImplementedError
+
+    def _start(self, console: Console):
+        raise NotImplementedError
+
+
+class SolveProgress(_DelayedDisplay):
+    """``with SolveProgress(label) as progress: solve(..., progress=progress.report)``.
+
+    ``report`` is None when nothing will be shown (stderr is not a terminal), so
+    the solver can skip building events altogether.
+    """
+
+    def __init__(self, label: str, *, stream: TextIO | None = None, delay: float | None = None) -> None:
+        super().__init__(label, stream, delay)
+        self.latest: ProgressEvent | None = None
+        self._began = 0.0
+
+    def __enter__(self) -> SolveProgress:
+        self._began = time.monotonic()
+        return super().__enter__()
 
     def status(self) -> str:
         """The line as it reads now: elapsed time, then the best schedule and bound so far."""
@@ -87,28 +111,25 @@ class SolveProgress:
     def _receive(self, event: ProgressEvent) -> None:
         self.latest = event
 
-    def _show(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            console = Console(file=self.stream, stderr=True, highlight=False)
-            spinner = Spinner("dots")
+    def _start(self, console: Console) -> Live:
+        spinner = Spinner("dots")
 
-            def current() -> Text:
-                # One line, cut rather than wrapped: a wrapped transient line leaves debris when erased.
-                line = Text.assemble(spinner.render(console.get_time()), " ", self.status())
-                line.no_wrap, line.overflow = True, "ellipsis"
-                return line
+        def current() -> Text:
+            # One line, cut rather than wrapped: a wrapped transient line leaves debris when erased.
+            line = Text.assemble(spinner.render(console.get_time()), " ", self.status())
+            line.no_wrap, line.overflow = True, "ellipsis"
+            return line
 
-            self._live = Live(
-                get_renderable=current,
-                console=console,
-                transient=True,
-                refresh_per_second=4,
-                redirect_stdout=False,
-                redirect_stderr=False,
-            )
-            self._live.start()
+        live = Live(
+            get_renderable=current,
+            console=console,
+            transient=True,
+            refresh_per_second=4,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        live.start()
+        return live
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -118,7 +139,7 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
-class IterationProgress:
+class IterationProgress(_DelayedDisplay):
     """A progress bar of a risk run's iterations on stderr: ``with IterationProgress(label, total)
     as progress: simulate(..., progress=progress.report)``.
 
@@ -127,60 +148,30 @@ class IterationProgress:
     """
 
     def __init__(self, label: str, total: int, *, stream: TextIO | None = None, delay: float | None = None) -> None:
-        self.label = label
+        super().__init__(label, stream, delay)
         self.total = total
-        self.stream = stream if stream is not None else sys.stderr
-        self.delay = DELAY if delay is None else delay
-        self.enabled = _is_terminal(self.stream)
         self.done = 0
-        self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
-        self._bar = None
         self._task = None
-        self._closed = False
-
-    @property
-    def report(self):
-        """The callback to pass to ``simulate`` (None when nothing is shown)."""
-        return self._receive if self.enabled else None
-
-    def __enter__(self) -> IterationProgress:
-        if self.enabled:
-            self._timer = threading.Timer(self.delay, self._show)
-            self._timer.daemon = True
-            self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        with self._lock:
-            self._closed = True
-            if self._timer is not None:
-                self._timer.cancel()
-            if self._bar is not None:
-                self._bar.stop()
 
     def _receive(self, done: int) -> None:
         with self._lock:
             self.done = done
-            if self._bar is not None:
-                self._bar.update(self._task, completed=done)
+            if self._display is not None:
+                self._display.update(self._task, completed=done)
 
-    def _show(self) -> None:
+    def _start(self, console: Console):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        with self._lock:
-            if self._closed:
-                return
-            console = Console(file=self.stream, stderr=True, highlight=False)
-            self._bar = Progress(
-                TextColumn(f"{self.label}: iterations"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                transient=True,
-                redirect_stdout=False,
-                redirect_stderr=False,
-            )
-            self._task = self._bar.add_task("risk", total=self.total, completed=self.done)
-            self._bar.start()
+        bar = Progress(
+            TextColumn(f"{self.label}: iterations"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._task = bar.add_task("risk", total=self.total, completed=self.done)
+        bar.start()
+        return bar

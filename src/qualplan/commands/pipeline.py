@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from qualplan import cancel
 from qualplan.commands.streams import Streams
-from qualplan.deadline import Deadline
+from qualplan.deadline import Deadline, command_started
 from qualplan.exitcodes import ExitCode
 from qualplan.result import Verdict
 
@@ -141,9 +141,11 @@ def process(request: Request, streams: Streams) -> Outcome:
 def load(request: Request, streams: Streams) -> Outcome:
     """Load the plan and apply its changes; warnings and errors go to ``streams.err``.
 
-    The plan's wall-clock deadline starts here, when its processing starts.
+    The plan's wall-clock deadline starts here, when its processing starts; the first plan's
+    when the process started (``deadline.command_started``).
     """
-    outcome = Outcome(request, ExitCode.OK, Deadline.for_command(request.settings.time_limit))
+    deadline = Deadline.for_command(request.settings.time_limit, started=command_started())
+    outcome = Outcome(request, ExitCode.OK, deadline)
     return _guarded(outcome, streams, _load)
 
 

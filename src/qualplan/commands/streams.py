@@ -13,6 +13,17 @@ from dataclasses import dataclass
 from typing import TextIO
 
 
+class OutputLost(BaseException):
+    """Writing to a command's output failed (a full disk, a closed pipe): not a bug of ours.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that the handlers that keep one
+    plan's bug from hiding the others do not take it for one; ``cli.main`` reports it.
+    """
+
+    def __init__(self, stream: str, error: OSError) -> None:
+        super().__init__(f"cannot write to {stream}: {error.strerror or error}")
+
+
 @dataclass(frozen=True)
 class Streams:
     """A command's output (``out``) and everything else: errors, warnings, progress (``err``)."""
@@ -27,10 +38,16 @@ class Streams:
 
     def write(self, text: str) -> None:
         """Output, as is."""
-        self.out.write(text)
-        self.out.flush()
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except OSError as error:
+            raise OutputLost("standard output", error) from error
 
     def error(self, line: str) -> None:
         """One line on the error stream."""
-        self.err.write(line + "\n")
-        self.err.flush()
+        try:
+            self.err.write(line + "\n")
+            self.err.flush()
+        except OSError as error:
+            raise OutputLost("standard error", error) from error

@@ -43,7 +43,7 @@ from qualplan.solver.bounds import Cutoff
 from qualplan.solver.builder import ModelBuilder
 from qualplan.solver.greedy import greedy_schedule
 from qualplan.solver.objective import term_values
-from qualplan.solver.params import configure_confirmation, configure_primary, configure_secondary, units_per_second
+from qualplan.solver.params import configure_confirmation, racing_solvers, units_per_second
 from qualplan.solver.race import race
 from qualplan.solver.status import PhaseStatus, phase_status
 
@@ -200,27 +200,9 @@ class _NeedsModel:
     def race(self, seconds: float, workers: int, seed: int, deadline: Deadline):
         """Solve the model as ``solve``'s phases do: a primary and (with more workers) a secondary."""
         tasks, calendars = len(self.problem.tasks), _has_calendars(self.problem)
-        primary = cp_model.CpSolver()
-        configure_primary(
-            primary,
-            tasks=tasks,
-            seed=seed,
-            deterministic_time=seconds * units_per_second("primary", tasks, calendars),
-            wall_time=deadline.left(),
-            has_calendars=calendars,
+        primary, secondary = racing_solvers(
+            workers=workers, tasks=tasks, seed=seed, budget=seconds, wall_time=deadline.left(), has_calendars=calendars
         )
-        secondary = None
-        if workers > 1:
-            secondary = cp_model.CpSolver()
-            configure_secondary(
-                secondary,
-                workers=workers - 1,
-                tasks=tasks,
-                seed=seed,
-                deterministic_time=seconds * units_per_second("secondary", tasks, calendars),
-                wall_time=deadline.left(),
-                has_calendars=calendars,
-            )
         return race(self.builder.model, primary, secondary, self.read)
 
 

@@ -166,6 +166,36 @@ def configure_secondary(
     _common(parameters, seed, deterministic_time, wall_time, has_calendars)
 
 
+def racing_solvers(
+    *, workers: int, tasks: int, seed: int, budget: float, wall_time: float, has_calendars: bool
+) -> tuple[cp_model.CpSolver, cp_model.CpSolver | None]:
+    """The primary and, with more than one worker, the secondary contestant of a race
+    (``race.py``), configured for ``budget`` seconds of work (each at its own pace) and
+    ``wall_time`` seconds of wall clock."""
+    primary = cp_model.CpSolver()
+    configure_primary(
+        primary,
+        tasks=tasks,
+        seed=seed,
+        deterministic_time=budget * units_per_second("primary", tasks, has_calendars),
+        wall_time=wall_time,
+        has_calendars=has_calendars,
+    )
+    if workers <= 1:
+        return primary, None
+    secondary = cp_model.CpSolver()
+    configure_secondary(
+        secondary,
+        workers=workers - 1,
+        tasks=tasks,
+        seed=seed,
+        deterministic_time=budget * units_per_second("secondary", tasks, has_calendars),
+        wall_time=wall_time,
+        has_calendars=has_calendars,
+    )
+    return primary, secondary
+
+
 def _common(parameters, seed: int, deterministic_time: float, wall_time: float, has_calendars: bool) -> None:
     """What both contestants share: presolve probing off on calendar plans, seed and limits."""
     if has_calendars:

@@ -50,8 +50,7 @@ from qualplan.solver.objective import TERMS, term_expression, term_values
 from qualplan.solver.params import (
     SMALL_MODEL,
     configure_confirmation,
-    configure_primary,
-    configure_secondary,
+    racing_solvers,
     setup_seconds,
     units_per_second,
 )
@@ -243,27 +242,9 @@ def _run_phase(
     budget = max(clock.seconds_left, 0.0) * share
     wall = max(0.01, clock.wall_left() - PRESOLVE_STEP_SHARE * setup)
     tasks, calendars = len(problem.tasks), _has_calendar_tasks(problem)
-    primary = cp_model.CpSolver()
-    configure_primary(
-        primary,
-        tasks=tasks,
-        seed=seed,
-        deterministic_time=budget * units_per_second("primary", tasks, calendars),
-        wall_time=wall,
-        has_calendars=calendars,
+    primary, secondary = racing_solvers(
+        workers=workers, tasks=tasks, seed=seed, budget=budget, wall_time=wall, has_calendars=calendars
     )
-    secondary = None
-    if workers > 1:
-        secondary = cp_model.CpSolver()
-        configure_secondary(
-            secondary,
-            workers=workers - 1,
-            tasks=tasks,
-            seed=seed,
-            deterministic_time=budget * units_per_second("secondary", tasks, calendars),
-            wall_time=wall,
-            has_calendars=calendars,
-        )
     reporter = None
     if progress is not None:
         lateness = proved[0] if term != "lateness" else None
