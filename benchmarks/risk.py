@@ -2,12 +2,9 @@
 
     python benchmarks/risk.py [--write] [--optimal-iterations 200] [--optimal-limit 1.0]
 
-The bundled plans have no ``risk`` keys yet, so the script copies ``plans/`` into a
-temporary folder and gives every plan the figures of the domain notes
-(shared/domain/battery-qualification.md, "what tends to fail"; all estimates): lab tests
--5 %/+15 % by default, builds and line ramps -10 %/+40 %; cycle-life tests fail 25 % of
-runs after 40 % of their cycles and come back after an 8-week fix and their cell build
-again; cold tests fail 20 %, abuse tests 15 %, vehicle campaigns 7 % (two attempts).
+The bundled plans in ``plans/`` are measured with their own ``risk`` data (spreads of
+builds, lab tests and campaigns; failure rates and retests of cycle-life, cold, abuse and
+vehicle tests; all estimates, see plans/README.md).
 
 Measurements, each with the load average beside it (the machine is shared: re-run on a
 quiet one):
@@ -34,64 +31,16 @@ import contextlib
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "risk.txt"
 QUALPLAN = [sys.executable, "-m", "qualplan"]
-
-DEFAULT_SPREAD = {"duration": {"low": "-5%", "high": "+15%"}}
-BUILD = {"duration": {"low": "-10%", "high": "+40%"}}
-ABUSE_WORDS = ("overcharge", "overdischarge", "short", "crush", "heating", "nail", "fire", "propagation", "impact")
-
-
-def task_risk(task: dict[str, Any], task_ids: set[str]) -> dict[str, Any] | None:
-    """The domain notes' estimates for one task, by what its id says it is."""
-    name = str(task["id"])
-    if any(word in name for word in ("build", "line-ramp", "lot")):
-        return dict(BUILD)
-    if "life" in name or "cycles" in task:
-        preds = [entry if isinstance(entry, str) else entry.get("on") for entry in task.get("after", [])]
-        redo = [pred for pred in preds if pred in task_ids and "build" in str(pred)]
-        retest: dict[str, Any] = {"fix": "8w", "found_after": "40%"}
-        if redo:
-            retest["redo"] = redo[:1]
-        return {"fail": 0.25, "retest": retest}
-    if "cold" in name:
-        return {"fail": 0.2, "retest": {"fix": "4w", "found_after": "50%"}}
-    if any(word in name for word in ABUSE_WORDS):
-        return {"fail": 0.15, "retest": {"fix": "6w"}}
-    if "window" in task:
-        return {"fail": 0.07, "attempts": 2, "retest": {"fix": "2w"}}
-    return None
-
-
-def with_risk(folder: Path) -> None:
-    """Give every plan file under ``folder`` the plan default and its tasks' risks (in place)."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    for path in sorted(folder.rglob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            continue
-        if "qualplan" in data:
-            data["risk"] = dict(DEFAULT_SPREAD)
-        tasks = data.get("tasks") or []
-        ids = {str(task["id"]) for task in tasks}
-        for task in tasks:
-            risk = task_risk(task, ids)
-            if risk is not None:
-                task["risk"] = risk
-        with path.open("w", encoding="utf-8") as handle:
-            yaml.dump(data, handle)
 
 
 def load() -> tuple[float, float, float]:
@@ -168,15 +117,12 @@ def main() -> None:
         lines.append(line)
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "plans"
-        shutil.copytree(ROOT / "plans", folder)
-        (Path(tmp) / ".git").mkdir()  # the repository root includes resolve against
-        with_risk(folder)
+        folder = ROOT / "plans"
         plans = sorted(path for path in folder.glob("*.yaml"))
         sizes = {path: tasks_of(path) for path in plans}
         largest = max(plans, key=lambda path: (sizes[path], path.name))
         smallest = min(plans, key=lambda path: (sizes[path], path.name))
-        say(f"# plans with risk keys (benchmarks/risk.py): largest {largest.name} ({sizes[largest]} tasks)")
+        say(f"# the bundled plans with their own risk keys: largest {largest.name} ({sizes[largest]} tasks)")
 
         say("## 1. priority policy, a qualplan risk subprocess (start-up and a 1 s check solve included)")
         base = [*QUALPLAN, "risk", str(largest), "--format", "json", "--time-limit", "1"]

@@ -239,3 +239,26 @@ def test_an_unexpected_exception_is_exit_4_in_one_line_never_1(plans: Path) -> N
     )
     assert completed.returncode == 4
     assert completed.stderr == "qualplan: internal error (a bug, please report it): RuntimeError: simulated bug\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        ("check", "for the whole command: it ends within 1.2 x this + 3 s"),
+        ("report", "for the whole command: it ends within 1.2 x this + 3 s"),
+        ("risk", "the iterations come on top"),
+        ("needs", "take up to as long again each"),
+        ("diff", "Seconds per side"),
+    ],
+)
+def test_each_command_says_what_its_time_limit_bounds(command: str, says: str) -> None:
+    """`risk --help` promised the whole command in 1.2 x L + 3 s; its iterations are not bounded by it."""
+    from typer.testing import CliRunner
+
+    from qualplan.cli import app
+
+    done = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "400", "TERM": "dumb"})
+    assert done.exit_code == 0
+    assert says in " ".join(done.output.split())
+    if command in ("risk", "needs", "diff"):
+        assert "for the whole command" not in done.output

@@ -394,7 +394,8 @@ def _tasks(
         if row.kind != "stage" and span is not None:
             fixed = row.kind == "milestone" and plan.milestone(row.id).at is not None
             _add(task, "ConstraintType", CONSTRAINT_MUST_START_ON if fixed else CONSTRAINT_START_NO_EARLIER_THAN)
-        calendar = plan.task(row.id).calendar if row.kind == "task" else None
+        # The compiled task's calendar: a started task has none (its length is its elapsed span).
+        calendar = problem.tasks[row.id].calendar if row.kind == "task" else None
         _add(task, "CalendarUID", calendar_uids[calendar] if calendar else -1)
         if row.kind != "stage" and span is not None:
             _add(task, "ConstraintDate", span[0])
