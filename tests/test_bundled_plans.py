@@ -21,7 +21,7 @@ from qualplan.verify import verify
 ROOT = Path(__file__).resolve().parents[1]
 # The README tables solve portfolios with this limit; scripts/ is no package, so load the script by its path.
 _SPEC = importlib.util.spec_from_file_location("plans_table", ROOT / "scripts" / "plans_table.py")
-plans_table = importlib.util.module_from_spec(_SPEC)
+plans_table = sys.modules["plans_table"] = importlib.util.module_from_spec(_SPEC)  # its dataclasses look it up
 _SPEC.loader.exec_module(plans_table)
 PORTFOLIO_TIME_LIMIT = plans_table.PORTFOLIO_TIME_LIMIT
 
@@ -131,22 +131,21 @@ def test_plans_readme_how_likely_matches_a_risk_run_of_byd():
     """The README's risk figures for one plan, recomputed as `qualplan risk` computes them (the default check
     solve for the priority order, 10,000 iterations, seed 0): the same cells, exactly. One plan keeps the suite
     fast; `python scripts/plans_table.py --check --risk` compares every plan's."""
-    from plans_table import RISK_BEGIN, RISK_END, RISK_ITERATIONS, RISK_SEED, chance_text, p_text
-
     from qualplan.report.risk import document
     from qualplan.risk import analyse
 
     problem = compile_plan(load_plan(ROOT / "plans" / "byd.yaml").plan)
     order = solve(problem, time_limit=10.0, workers=2, seed=0).schedule  # qualplan risk's check solve
-    figures = document(analyse(problem, order, iterations=RISK_ITERATIONS, seed=RISK_SEED))
+    figures = document(analyse(problem, order, iterations=plans_table.RISK_ITERATIONS, seed=plans_table.RISK_SEED))
     expected = [
-        f"| byd | `{m['id']}` | {m['due']} | " + "{proved}" + f" | {chance_text(m)} "
-        f"| {p_text(m, 'p50', figures['horizon_end'])} | {p_text(m, 'p80', figures['horizon_end'])} |"
+        f"| byd | `{m['id']}` | {m['due']} | " + "{proved}" + f" | {plans_table.chance_text(m)} "
+        f"| {plans_table.p_text(m, 'p50', figures['horizon_end'])} "
+        f"| {plans_table.p_text(m, 'p80', figures['horizon_end'])} |"
         for m in figures["milestones"]
         if m["due"] is not None
     ]
     readme = (ROOT / "plans" / "README.md").read_text(encoding="utf-8")
-    generated = readme.split(RISK_BEGIN, 1)[1].split(RISK_END, 1)[0]
+    generated = readme.split(plans_table.RISK_BEGIN, 1)[1].split(plans_table.RISK_END, 1)[0]
     rows = [line for line in generated.splitlines() if line.startswith("| byd | `")]
     assert len(rows) == len(expected) == 2, rows
     for row, want in zip(rows, expected, strict=True):
