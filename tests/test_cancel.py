@@ -145,3 +145,24 @@ def test_a_signal_during_a_solve_ends_the_process_cleanly(workers: int, signum: 
     assert "terminate called" not in stderr and "bad_function_call" not in stderr
     assert (process.returncode, stdout) == (code, "interrupted\n"), stderr
     assert ended < 2.0
+
+
+def test_work_that_cannot_poll_is_left_behind_on_a_stop_request() -> None:
+    """A first run's numba compile (up to a minute) held a Ctrl-C until it ended."""
+    release = threading.Event()
+    threading.Timer(0.2, cancel.request).start()
+    began = time.monotonic()
+    with pytest.raises(cancel.Interrupted, match="interrupted by signal 2"):
+        cancel.run_stoppable(lambda: release.wait(60), name="stand-in-compile")
+    assert time.monotonic() - began < 5
+    release.set()
+
+
+def test_work_run_stoppably_gives_its_result_or_its_error() -> None:
+    assert cancel.run_stoppable(lambda: 42, name="answer") == 42
+
+    def broken() -> None:
+        raise ValueError("compile failed")
+
+    with pytest.raises(ValueError, match="compile failed"):
+        cancel.run_stoppable(broken, name="broken")

@@ -23,6 +23,9 @@ import contextlib
 import signal
 import threading
 from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: Exit codes by signal: 128 + the signal number, as shells report it.
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
@@ -92,6 +95,32 @@ def on_request(stop: Callable[[], None]) -> Iterator[None]:
     finally:
         with _lock:
             _callbacks.pop(key, None)
+
+
+def run_stoppable(work: Callable[[], T], *, name: str, poll: float = 0.05) -> T:
+    """``work()`` on a daemon thread, the calling thread looking at the stop request meanwhile.
+
+    For long work that cannot poll by itself, such as numba compiling a kernel on the first
+    run after an install (up to a minute on a loaded machine): a stop raises ``Interrupted``
+    at once and the process leaves the thread behind. Errors of ``work`` are raised here.
+    """
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(work())
+        except BaseException as error:  # handed to the calling thread
+            errors.append(error)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        check()
+        thread.join(poll)
+    if errors:
+        raise errors[0]
+    return results[0]
 
 
 def reset() -> None:

@@ -51,8 +51,11 @@ def reference_batch(model: RiskModel, seed: int, first: int, count: int) -> Coll
 
 def warm_up(model: RiskModel) -> None:
     """Load (or, after an install, compile) the kernel before any worker starts, so that
-    workers load the cache rather than compile it side by side."""
-    run_batch(model, "priority", 0, 0, 1, 0.0)
+    workers load the cache rather than compile it side by side. A Ctrl-C during a first
+    run's compile stops the command at once (``cancel.run_stoppable``)."""
+    from qualplan import cancel
+
+    cancel.run_stoppable(lambda: run_batch(model, "priority", 0, 0, 1, 0.0), name="qualplan-risk-warm-up")
 
 
 def merge(parts: list[tuple[int, Collected]], iterations: int, model: RiskModel) -> Collected:

@@ -113,28 +113,16 @@ def warm_up(model: ListModel) -> bool:
     cache in a fraction of a second. The compile runs on a thread of its own so that a
     Ctrl-C during it stops the command at once (``cancel.Interrupted``) instead of after it.
     """
-    compiled: list[bool] = []
-    failed: list[BaseException] = []
 
-    def run() -> None:
-        try:
-            from qualplan.solver.list_kernels import evolve
+    def compile_or_load() -> bool:
+        from qualplan.solver.list_kernels import evolve
 
-            lists = _seed_lists(model, [])
-            stop = np.zeros(1, np.int64)
-            evolve(model.data, model.succ_ptr, model.succ_node, model.rank, lists, 2, 0, 0, model.room, -1, stop)
-            compiled.append(sum(evolve.stats.cache_misses.values()) > 0)
-        except BaseException as error:  # handed to the calling thread
-            failed.append(error)
+        lists = _seed_lists(model, [])
+        stop = np.zeros(1, np.int64)
+        evolve(model.data, model.succ_ptr, model.succ_node, model.rank, lists, 2, 0, 0, model.room, -1, stop)
+        return sum(evolve.stats.cache_misses.values()) > 0
 
-    thread = threading.Thread(target=run, name="qualplan-numba-warm-up", daemon=True)
-    thread.start()
-    while thread.is_alive():
-        cancel.check()
-        thread.join(WATCH_SECONDS)
-    if failed:
-        raise failed[0]
-    return compiled[0]
+    return cancel.run_stoppable(compile_or_load, name="qualplan-numba-warm-up")
 
 
 def evolve_schedule(
