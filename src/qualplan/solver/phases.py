@@ -164,7 +164,12 @@ def solve(
             proved[index] = lower[index]  # no time for this phase: the CPM bound is what holds
             break
         share = _share(problem, term, searchable)
-        outcome = _run_phase(problem, term, incumbent, proved, clock, share, workers, seed, progress, options)
+        # On a machine slower than the work budget's pace the clock ends the race; the genetic
+        # algorithm's share is kept in wall time too (j120 gaps doubled when the race took it all).
+        wall_share = 1.0 - EVOLUTION_SHARE if searchable else 1.0
+        outcome = _run_phase(
+            problem, term, incumbent, proved, clock, share, workers, seed, progress, options, wall_share
+        )
         if _unproved(outcome) and clock.seconds_left > MIN_PHASE_SECONDS and not clock.passed():
             # Unproved: later phases cannot run, so this one gets the rest of the time.
             best = _better(problem, incumbent, outcome.schedule)
@@ -221,12 +226,15 @@ def _run_phase(
     seed: int,
     progress: Callable[[ProgressEvent], None] | None,
     options: SolveOptions,
+    wall_share: float = 1.0,
 ) -> PhaseOutcome:
     """Minimise ``term`` with the earlier terms held at their proved optimum.
 
     One worker without LP (the primary, ``params.configure_primary``) and, when more
     workers are allowed, a secondary solve on the other workers race on the same model
     (``race.py``). The race's deterministic use of its budget is charged to ``clock``.
+    ``wall_share``: the share of the wall time left that the race may use at most, so that
+    the genetic algorithm after it keeps its share when the clock, not the work, binds.
     """
     if clock.wall_left() < clock.build_seconds:  # building it would already overrun the deadline
         clock.clock_cut = True
@@ -240,7 +248,7 @@ def _run_phase(
     setup = setup_seconds(builder.model)
     clock.spend(setup)  # building and presolving it: no counted work
     budget = max(clock.seconds_left, 0.0) * share
-    wall = max(0.01, clock.wall_left() - PRESOLVE_STEP_SHARE * setup)
+    wall = max(0.01, min(clock.wall_left() - PRESOLVE_STEP_SHARE * setup, clock.wall_left() * wall_share))
     tasks, calendars = len(problem.tasks), _has_calendar_tasks(problem)
     primary, secondary = racing_solvers(
         workers=workers, tasks=tasks, seed=seed, budget=budget, wall_time=wall, has_calendars=calendars
