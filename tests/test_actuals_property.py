@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plan_factory import make_plan, make_problem
+from plan_strategies import draw_tasks_and_milestones
 from qualplan.checks import check
 from qualplan.problem import compile_plan
 from qualplan.result import Schedule, SolveStatus, schedule_times
@@ -32,32 +33,7 @@ def plan_documents(draw, max_tasks: int = 4) -> dict[str, Any]:
     """The top-level keys and tasks of a small plan over a 12-day horizon, every kind of rule."""
     count = draw(st.integers(1, max_tasks))
     capacity = draw(st.integers(1, 2))
-    tasks = []
-    for index in range(count):
-        task: dict[str, Any] = {"id": f"t{index}", "duration": f"{draw(st.integers(1, 4))}d"}
-        if draw(st.booleans()):
-            task["uses"] = {"rig": draw(st.integers(1, capacity))}  # more is a plan error
-        if draw(st.integers(0, 3)) == 0:
-            task["calendar"] = "workdays"
-        if draw(st.integers(0, 4)) == 0:
-            task["window"] = "slot"
-        if draw(st.integers(0, 4)) == 0:
-            task["not_before"] = f"2026-01-{5 + draw(st.integers(0, 6)):02d}"
-        after = []
-        for pred in range(index):
-            if draw(st.booleans()):
-                kind = draw(st.sampled_from(["finish", "start", "end"]))
-                after.append({"on": f"t{pred}", "type": kind, "lag": f"{draw(st.integers(0, 2))}d"})
-        if after:
-            task["after"] = after
-        tasks.append(task)
-    milestones = []
-    for index in range(draw(st.integers(0, 2))):
-        preds = draw(st.lists(st.sampled_from([task["id"] for task in tasks]), min_size=1, max_size=2, unique=True))
-        milestone: dict[str, Any] = {"id": f"m{index}", "after": preds, "priority": draw(st.integers(1, 3))}
-        if draw(st.booleans()):
-            milestone["due"] = f"2026-01-{5 + draw(st.integers(0, 8)):02d}"
-        milestones.append(milestone)
+    tasks, milestones = draw_tasks_and_milestones(draw, count, max_use=capacity)  # more is a plan error
     return {
         "tasks": tasks,
         "milestones": milestones,

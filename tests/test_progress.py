@@ -10,22 +10,7 @@ from pathlib import Path
 
 from qualplan.progress import SolveProgress
 from qualplan.solver.progress import ProgressEvent
-
-
-class Terminal(io.StringIO):
-    """A stream that says it is a terminal, as stderr does in an interactive shell."""
-
-    def isatty(self) -> bool:
-        return True
-
-
-def wait_for(stream: io.StringIO, text: str, seconds: float = 3.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if text in stream.getvalue():
-            return True
-        time.sleep(0.02)
-    return False
+from terminal_support import Terminal, wait_for
 
 
 def test_nothing_is_shown_or_collected_when_stderr_is_not_a_terminal():

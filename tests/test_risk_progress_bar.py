@@ -6,20 +6,7 @@ import io
 import time
 
 from qualplan.progress import IterationProgress
-
-
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def wait_for(stream: io.StringIO, text: str, seconds: float = 3.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if text in stream.getvalue():
-            return True
-        time.sleep(0.02)
-    return False
+from terminal_support import Terminal, wait_for
 
 
 def test_nothing_is_shown_when_stderr_is_not_a_terminal() -> None:

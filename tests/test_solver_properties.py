@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from plan_factory import make_problem
+from plan_strategies import draw_tasks_and_milestones
 from qualplan.deadline import Deadline
 from qualplan.result import Schedule, SolveStatus, StoppedBy
 from qualplan.solver import SolveOptions, solve
@@ -23,32 +24,7 @@ HORIZON = 12
 def small_plans(draw, max_tasks: int = 3):
     """A plan of 1..max_tasks tasks over a 12-day horizon using every kind of rule."""
     count = draw(st.integers(1, max_tasks))
-    tasks = []
-    for index in range(count):
-        task = {"id": f"t{index}", "duration": f"{draw(st.integers(1, 4))}d"}
-        if draw(st.booleans()):
-            task["uses"] = {"rig": draw(st.integers(1, 2))}
-        if draw(st.integers(0, 3)) == 0:
-            task["calendar"] = "workdays"
-        if draw(st.integers(0, 4)) == 0:
-            task["window"] = "slot"
-        if draw(st.integers(0, 4)) == 0:
-            task["not_before"] = f"2026-01-{5 + draw(st.integers(0, 6)):02d}"
-        after = []
-        for pred in range(index):
-            if draw(st.booleans()):
-                kind = draw(st.sampled_from(["finish", "start", "end"]))
-                after.append({"on": f"t{pred}", "type": kind, "lag": f"{draw(st.integers(0, 2))}d"})
-        if after:
-            task["after"] = after
-        tasks.append(task)
-    milestones = []
-    for index in range(draw(st.integers(0, 2))):
-        preds = draw(st.lists(st.sampled_from([task["id"] for task in tasks]), min_size=1, max_size=2, unique=True))
-        milestone = {"id": f"m{index}", "after": preds, "priority": draw(st.integers(1, 3))}
-        if draw(st.booleans()):
-            milestone["due"] = f"2026-01-{5 + draw(st.integers(0, 8)):02d}"
-        milestones.append(milestone)
+    tasks, milestones = draw_tasks_and_milestones(draw, count, max_use=2)
     changes = []
     if draw(st.booleans()):
         changes = [{"from": f"2026-01-{5 + draw(st.integers(1, 8)):02d}", "capacity": draw(st.integers(1, 3))}]
