@@ -33,6 +33,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -196,17 +197,23 @@ class Runs:
         return {prefix: self.plan_of_file[file] for prefix, file in files.items() if file in self.plan_of_file}
 
 
-def solved() -> Runs:
+#: Runs one qualplan command (``check`` or ``explain``, then the plan's path relative to the checkout and
+#: any options) and returns its JSON document: by default the CLI in a child process (``qualplan``). The
+#: test suite passes one that renders the same documents from solves it has already made.
+Run = Callable[..., dict]
+
+
+def solved(run: Run = qualplan) -> Runs:
     """``qualplan check`` of every bundled plan, and ``qualplan explain`` of every programme's own plan."""
     runs = Runs()
     for path in plan_files():
         rel = str(path.relative_to(ROOT))
         shared_by = programmes(path)
         limit = ("--time-limit", str(PORTFOLIO_TIME_LIMIT)) if shared_by else ()
-        result = qualplan("check", rel, *limit)
+        result = run("check", rel, *limit)
         runs.checked[result["plan"]] = (rel, result)
         if not shared_by:  # a portfolio's targets are its programmes', explained in their own plans
-            runs.explained[result["plan"]] = qualplan("explain", rel)
+            runs.explained[result["plan"]] = run("explain", rel)
         runs.plan_of_file[path.resolve()] = result["plan"]
         if shared_by:
             runs.shared[result["plan"]] = shared_by
@@ -341,6 +348,15 @@ def replaced(readme: str, generated: str, begin: str = BEGIN, end: str = END) ->
     return f"{head}{begin}\n{generated}{end}{tail}"
 
 
+def updated_readme(readme: str, generated: str, risk_generated: str | None = None) -> str:
+    """``readme`` with the proved tables (and the risk tables, unless None) replaced by the generated ones."""
+    for begin, end in ((BEGIN, END), (RISK_BEGIN, RISK_END)):
+        if begin not in readme or end not in readme:
+            raise SystemExit(f"{README}: the marker comments are missing ({begin} ... {end})")
+    updated = replaced(readme, generated)
+    return updated if risk_generated is None else replaced(updated, risk_generated, RISK_BEGIN, RISK_END)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = parser.add_mutually_exclusive_group()
@@ -356,12 +372,7 @@ def main() -> int:
         sys.stdout.write(generated + "\n" + risk_generated)
         return 0
     readme = README.read_text(encoding="utf-8")
-    for begin, end in ((BEGIN, END), (RISK_BEGIN, RISK_END)):
-        if begin not in readme or end not in readme:
-            raise SystemExit(f"{README}: the marker comments are missing ({begin} ... {end})")
-    updated = replaced(readme, generated)
-    if with_risk:
-        updated = replaced(updated, risk_generated, RISK_BEGIN, RISK_END)
+    updated = updated_readme(readme, generated, risk_generated if with_risk else None)
     if args.check:
         if updated != readme:
             sys.stderr.write(f"{README} is out of date: run python scripts/plans_table.py --write\n")

@@ -10,5 +10,7 @@ from __future__ import annotations
 
 from hypothesis import settings
 
+from bundled_solves import bundled_solves  # noqa: F401  (a fixture: each plans/*.yaml solved once per session)
+
 settings.register_profile("qualplan", derandomize=True, database=None, deadline=None)
 settings.load_profile("qualplan")

@@ -1,29 +1,27 @@
 """The bundled plans' answers, pinned: a solver change that moves a verdict or a date is seen here.
 
 Each plan is solved as `qualplan check` solves it (default time limit, 2 workers,
-seed 0), verified without the solver, and compared with the dates that
-plans/README.md reports.
+seed 0; a portfolio gets the README's longer limit), once per test session
+(``bundled_solves.py``), verified without the solver, and compared with the dates
+that plans/README.md reports.
 """
 
-import importlib.util
-import subprocess
-import sys
+import json
+from dataclasses import replace
 from datetime import date
+from io import StringIO
 from pathlib import Path
 
 import pytest
 
+from bundled_solves import PORTFOLIO_TIME_LIMIT, BundledSolves, bundled_plan_ids, plans_table
+from qualplan.commands import pipeline
+from qualplan.commands.streams import Streams
 from qualplan.loader import load_plan
-from qualplan.problem import compile_plan
-from qualplan.solver import solve
+from qualplan.report import json_doc
 from qualplan.verify import verify
 
 ROOT = Path(__file__).resolve().parents[1]
-# The README tables solve portfolios with this limit; scripts/ is no package, so load the script by its path.
-_SPEC = importlib.util.spec_from_file_location("plans_table", ROOT / "scripts" / "plans_table.py")
-plans_table = sys.modules["plans_table"] = importlib.util.module_from_spec(_SPEC)  # its dataclasses look it up
-_SPEC.loader.exec_module(plans_table)
-PORTFOLIO_TIME_LIMIT = plans_table.PORTFOLIO_TIME_LIMIT
 
 PINNED = {
     "byd": ("met", {
@@ -71,16 +69,16 @@ NOT_PROVED_OPTIMAL: set[str] = set()
 
 
 def test_every_bundled_plan_is_pinned():
-    assert sorted(path.stem for path in (ROOT / "plans").glob("*.yaml")) == sorted(PINNED)
+    assert sorted(path.stem for path in (ROOT / "plans").glob("*.yaml")) == bundled_plan_ids() == sorted(PINNED)
 
 
 @pytest.mark.parametrize("plan_id", sorted(PINNED))
-def test_bundled_plan_verdict_and_dates(plan_id):
+def test_bundled_plan_verdict_and_dates(plan_id, bundled_solves: BundledSolves):
     loaded = load_plan(ROOT / "plans" / f"{plan_id}.yaml")
     assert loaded.ok and not loaded.warnings, [str(problem) for problem in (*loaded.errors, *loaded.warnings)]
-    problem = compile_plan(loaded.plan)
     # qualplan check's defaults; a portfolio of three programmes needs longer to prove its schedule optimal
-    result = solve(problem, time_limit=PORTFOLIO_TIME_LIMIT) if loaded.plan.programmes else solve(problem)
+    result = bundled_solves.result(plan_id)
+    problem = result.problem
     verdict, dates = PINNED[plan_id]
     assert result.verdict.value == verdict
     assert result.proven is (plan_id not in NOT_PROVED_OPTIMAL), "proved optimal within its limit, or pinned as not"
@@ -117,25 +115,44 @@ def test_the_portfolio_has_its_programmes_status_date():
         assert own.status_date == portfolio.status_date, programme.file
 
 
-def test_plans_readme_tables_match_what_the_tool_prints_today():
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "plans_table.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
+def test_plans_readme_tables_match_what_the_tool_prints_today(
+    bundled_solves: BundledSolves, monkeypatch: pytest.MonkeyPatch
+):
+    """``scripts/plans_table.py --check``, with the JSON documents that ``qualplan check`` and ``qualplan
+    explain`` print rendered from this session's solves (the same solve, the same renderers) instead of
+    solving every plan again in child processes."""
+    monkeypatch.chdir(ROOT)  # the CLI runs from the checkout: files are named by their relative paths
+
+    def run(command: str, rel: str, *options: str) -> dict:
+        plan_id = Path(rel).stem
+        result = bundled_solves.result(plan_id)
+        assert options == (("--time-limit", str(PORTFOLIO_TIME_LIMIT)) if result.problem.plan.programmes else ())
+        if command == "check":
+            return json.loads(json_doc.render(result, Path(rel)))
+        assert command == "explain", command
+        quiet = Streams.of(StringIO(), StringIO())
+        loaded = pipeline.load(pipeline.Request(Path(rel)), quiet)  # explain's defaults: 10 s, 2 workers, seed 0
+        solved = replace(loaded, problem=result.problem, result=result)
+        from qualplan.explain import render_json
+
+        return json.loads(render_json(pipeline.explain_outcome(solved)))
+
+    runs = plans_table.solved(run)
+    readme = (ROOT / "plans" / "README.md").read_text(encoding="utf-8")
+    assert plans_table.updated_readme(readme, plans_table.tables(runs)) == readme, (
+        "plans/README.md is out of date: run python scripts/plans_table.py --write"
     )
-    assert done.returncode == 0, done.stderr + done.stdout
 
 
-def test_plans_readme_how_likely_matches_a_risk_run_of_byd():
+def test_plans_readme_how_likely_matches_a_risk_run_of_byd(bundled_solves: BundledSolves):
     """The README's risk figures for one plan, recomputed as `qualplan risk` computes them (the default check
     solve for the priority order, 10,000 iterations, seed 0): the same cells, exactly. One plan keeps the suite
     fast; `python scripts/plans_table.py --check --risk` compares every plan's."""
     from qualplan.report.risk import document
     from qualplan.risk import analyse
 
-    problem = compile_plan(load_plan(ROOT / "plans" / "byd.yaml").plan)
-    order = solve(problem, time_limit=10.0, workers=2, seed=0).schedule  # qualplan risk's check solve
+    checked = bundled_solves.result("byd")  # qualplan risk's check solve: 10 s, 2 workers, seed 0
+    problem, order = checked.problem, checked.schedule
     figures = document(analyse(problem, order, iterations=plans_table.RISK_ITERATIONS, seed=plans_table.RISK_SEED))
     expected = [
         f"| byd | `{m['id']}` | {m['due']} | " + "{proved}" + f" | {plans_table.chance_text(m)} "
