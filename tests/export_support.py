@@ -10,6 +10,7 @@ a fixed-date milestone and a due date.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import json
@@ -99,8 +100,34 @@ READER = Path(__file__).with_name("mpxj_reader.py")
 
 
 def read_with_mpxj(paths: list[Path], days: int, *, drop_constraints: bool = False) -> list[dict]:
-    """What MPXJ reads from each MS Project XML file, in one Java process (see ``mpxj_reader.py``)."""
-    command = [sys.executable, str(READER), str(days), *(["--drop-constraints"] if drop_constraints else [])]
-    completed = subprocess.run([*command, *map(str, paths)], capture_output=True, text=True, timeout=600, check=False)
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
+    """What MPXJ reads from each MS Project XML file, from the one reader process this worker keeps
+    running (``mpxj_reader.py --serve``: the Java virtual machine starts once, not once per call)."""
+    reader = _mpxj_reader()
+    assert reader.stdin is not None and reader.stdout is not None
+    request = {"paths": [str(path) for path in paths], "days": days, "drop_constraints": drop_constraints}
+    reader.stdin.write(json.dumps(request) + "\n")
+    reader.stdin.flush()
+    line = reader.stdout.readline()
+    assert line, f"the MPXJ reader ended (exit code {reader.wait()}); its errors are above"
+    answer = json.loads(line)
+    assert "error" not in answer, answer["error"]
+    return answer["projects"]
+
+
+@functools.cache
+def _mpxj_reader() -> subprocess.Popen:
+    """The worker's MPXJ reader, started on first use and stopped when the worker exits."""
+    reader = subprocess.Popen(
+        [sys.executable, str(READER), "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+
+    def stop() -> None:
+        assert reader.stdin is not None
+        reader.stdin.close()  # the reader's loop ends at the end of its input
+        try:
+            reader.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            reader.kill()
+
+    atexit.register(stop)
+    return reader

@@ -4,10 +4,13 @@ MPXJ (Java, through JPype) is an independent reader of MSPDI; it also carries
 ``MicrosoftScheduler``, a re-implementation of MS Project's scheduling, so the
 tests can ask "what dates would MS Project compute from this file?".
 
-Run as a separate process (``python tests/mpxj_reader.py DAYS [--drop-constraints]
-FILE...``) so the Java virtual machine never lives inside the pytest process,
-and once for many files (starting it takes seconds). Prints a JSON list, one
-object per file:
+Run as a separate process so the Java virtual machine never lives inside the
+pytest process: ``python tests/mpxj_reader.py DAYS [--drop-constraints] FILE...``
+prints a JSON list, one object per file. Starting the JVM takes seconds, so the
+tests keep one reader running (``--serve``): it reads one request per line on
+stdin, ``{"paths": [...], "days": N, "drop_constraints": false}``, and answers
+each with one line, ``{"projects": [...]}`` or ``{"error": "..."}``. Each file's
+object holds:
 ``tasks`` (as read), ``calendars`` (the working flag of every day from the
 project start for ``DAYS`` days), ``resources``, ``assignments`` and
 ``scheduled`` (each task's start and finish after ``MicrosoftScheduler``
@@ -22,11 +25,29 @@ import sys
 
 
 def main(paths: list[str], days: int, drop_constraints: bool) -> None:
+    start_java()
+    json.dump([read(path, days, drop_constraints) for path in paths], sys.stdout)
+
+
+def serve() -> None:
+    """Answer requests from stdin until it closes (see the module docstring)."""
+    start_java()
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            days, drop = request["days"], request["drop_constraints"]
+            answer = {"projects": [read(path, days, drop) for path in request["paths"]]}
+        except Exception as error:  # a Java exception reaches the test as its message, the reader goes on
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+def start_java() -> None:
     import jpype
     import mpxj  # noqa: F401 - puts MPXJ's jars on the class path
 
     jpype.startJVM()
-    json.dump([read(path, days, drop_constraints) for path in paths], sys.stdout)
 
 
 def read(path: str, days: int, drop_constraints: bool) -> dict:
@@ -131,6 +152,9 @@ def read(path: str, days: int, drop_constraints: bool) -> dict:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+        raise SystemExit(0)
     arguments = sys.argv[2:]
     drop = "--drop-constraints" in arguments
     main([argument for argument in arguments if argument != "--drop-constraints"], int(sys.argv[1]), drop)

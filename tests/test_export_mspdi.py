@@ -19,14 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bundled_solves import BundledSolves, bundled_plan_ids, plan_path
 from export_support import EXPORT_PLAN, HAVE_MPXJ, needs_mpxj, read_with_mpxj, solved
 from plan_factory import make_problem
 from qualplan.graph import earliest_times
-from qualplan.loader import load_plan
-from qualplan.problem import Link, Problem, compile_plan
+from qualplan.problem import Link, Problem
 from qualplan.report import mspdi
 from qualplan.result import SolveResult, schedule_times
-from qualplan.solver import solve
 from qualplan.verify import ensure_verified
 from report_support import earliest_result
 
@@ -358,14 +357,14 @@ def _mpxj_finish_to_finish_start(problem: Problem, link: Link, pred_end: int) ->
 
 
 @needs_mpxj
-def test_ms_project_keeps_every_bundled_plan_except_after_a_finish_to_finish_lag_over_holidays(tmp_path: Path) -> None:
+def test_ms_project_keeps_every_bundled_plan_except_after_a_finish_to_finish_lag_over_holidays(
+    tmp_path: Path, bundled_solves: BundledSolves
+) -> None:
     """MPXJ's MS Project scheduler moves exactly the tasks its finish-to-finish reading pushes, and their successors."""
-    plans = sorted((Path(__file__).resolve().parents[1] / "plans").glob("*.yaml"))
+    plans = [plan_path(plan_id) for plan_id in bundled_plan_ids()]
     results, paths = [], []
     for plan in plans:
-        loaded = load_plan(plan)
-        assert loaded.plan is not None
-        result = ensure_verified(solve(compile_plan(loaded.plan), time_limit=2.0, workers=1, seed=0))
+        result = ensure_verified(bundled_solves.result(plan.stem))  # the session's solve, as qualplan check's
         assert result.schedule is not None, plan
         path = tmp_path / f"{plan.stem}.xml"
         path.write_bytes(mspdi.render(result))
