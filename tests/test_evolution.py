@@ -299,8 +299,8 @@ def test_when_the_clock_binds_the_algorithm_still_gets_its_share_of_the_wall_tim
     algorithm never ran: j120 gaps doubled (2.67 % against 1.25 %)."""
     problem = psplib_problem("j6029_8.sm")  # open: no race proves it
     warm_up(problem.list_model)  # loading numba's cache is not what this measures: before the deadline
-    # A work budget of a minute against a wall deadline of 2.8 s: the clock binds.
-    deadline = Deadline.for_command(1.5)
+    # A work budget of a minute against a wall deadline of 3.4 s: the clock binds.
+    deadline = Deadline.for_command(2.0)
     races, calls = [], []
     real_race, real_evolve = phases.race, phases.evolve_schedule
 
@@ -317,9 +317,10 @@ def test_when_the_clock_binds_the_algorithm_still_gets_its_share_of_the_wall_tim
     monkeypatch.setattr(phases, "evolve_schedule", recorded)
     result = ensure_verified(solve(problem, time_limit=60.0, workers=2, seed=0, deadline=deadline))
     assert result.stopped_by.value == "clock"
-    # The race's solves must stop about a fifth of the wall time left before the deadline (0.5 s
-    # here); without the share they ran to 0.01 s before it. (Checked on the limit they are given:
-    # how long they really take past it varies with the machine's load, up to 0.4 s measured.)
+    # The race's solves must stop a fifth of the wall time left before the deadline (0.6 s here
+    # when idle); without the share they ran to 0.01 s before it. Checked on the limit they are
+    # given, as a share: on a loaded machine the steps before the race took up to 1.4 s of the
+    # deadline, and the race ended up to 0.4 s past its limit.
     left, wall = races[0]
-    assert left - wall > 0.3
+    assert wall < 0.9 * left
     assert calls, "the genetic algorithm never ran"
