@@ -15,8 +15,10 @@ exception, or its end) the interpreter shuts down as usual, and an ``os._exit``
 (``qualplan.cli.main`` ends that way) ends it at once. The server reaps it and reports its
 exit code as ``subprocess`` does (negative: killed by that signal).
 
-What only a fresh interpreter shows (its start-up, the hash seed of each run) keeps
-``subprocess``: test_interrupt's real-solver test, test_check_cli's runs across processes.
+What only a fresh interpreter shows keeps ``subprocess``: its start-up (test_interrupt's
+real-solver test), the hash seed of each run (test_check_cli's runs across processes), and a
+shutdown with only the modules the program imported (test_cancel's scripts, timed through
+their interpreter's shutdown, which a fork would weigh with every module of ``PRELOAD``).
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ PRELOAD = (
     "qualplan.risk",
     "qualplan.risk.backends",
     "qualplan.report.html",
-    "qualplan.psplib_import",
 )
 
 #: The server: imports ``PRELOAD`` (its arguments), says ``ready``, then forks a child per

@@ -10,6 +10,7 @@ Python's KeyboardInterrupt met its own SIGINT handling).
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
 import textwrap
 import threading
@@ -18,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-import forked_processes
 from plan_factory import make_problem
 from qualplan import cancel
 from qualplan.deadline import Deadline
@@ -131,14 +131,19 @@ SOLVE_UNTIL_SIGNALLED = textwrap.dedent(
 )
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize(("workers", "signum", "code"), [(1, signal.SIGINT, 130), (2, signal.SIGINT, 130),
                                                          (2, signal.SIGTERM, 143)])  # fmt: skip
 def test_a_signal_during_a_solve_ends_the_process_cleanly(tmp_path: Path, workers: int, signum: int, code: int) -> None:
-    """In a process of its own, forked with qualplan imported (``forked_processes``); it ends
-    through the interpreter's usual shutdown, where a solver thread left running would abort it."""
+    """A new interpreter, not a fork (``forked_processes``): it ends through the interpreter's
+    usual shutdown, where a solver thread left running would abort it, and a fork would carry
+    the modules of every other command into that shutdown."""
     marker = tmp_path / "solving"
-    process = forked_processes.start(SOLVE_UNTIL_SIGNALLED, str(OPEN), str(workers), str(marker), cwd=tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SOLVE_UNTIL_SIGNALLED, str(OPEN), str(workers), str(marker)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while not marker.exists():
