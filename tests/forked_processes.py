@@ -48,9 +48,9 @@ PRELOAD = (
     "qualplan.report.html",
 )
 
-#: The server: imports ``PRELOAD`` (its arguments), says ``ready``, then forks a child per
-#: request line (JSON: entry, args, cwd, stdout, stderr) and reports ``started PID`` and
-#: later ``exited PID CODE``. One thread, no locks held at a fork; stdin at EOF ends it.
+#: The server: imports ``PRELOAD`` (its arguments), then forks a child per request line (JSON:
+#: entry, args, cwd, stdout, stderr) and reports ``started PID`` and later ``exited PID CODE``.
+#: One thread, no locks held at a fork; stdin at EOF ends it.
 SERVER = r"""
 import importlib, json, os, select, sys
 
@@ -84,7 +84,6 @@ def reap(children):
             say(f"exited {pid} {os.waitstatus_to_exitcode(status)}")
 
 
-say("ready")
 children = set()
 pending = b""
 while True:
@@ -118,7 +117,7 @@ class _Server:
         self.changed = threading.Condition()
         self.started: list[int] = []
         self.exited: dict[int, int] = {}
-        self.ready = False
+        self.alive = True
         self.requesting = threading.Lock()
         self.streams = Path(tempfile.mkdtemp(prefix="qualplan-forked-"))
         self.numbers = itertools.count()
@@ -128,15 +127,13 @@ class _Server:
         for raw in self.process.stdout:
             word, *rest = raw.decode().split()
             with self.changed:
-                if word == "ready":
-                    self.ready = True
-                elif word == "started":
+                if word == "started":
                     self.started.append(int(rest[0]))
                 else:
                     self.exited[int(rest[0])] = int(rest[1])
                 self.changed.notify_all()
         with self.changed:  # the server ended: nobody will report any more
-            self.ready = None
+            self.alive = False
             self.changed.notify_all()
 
     def fork(self, request: dict) -> int:
@@ -144,7 +141,7 @@ class _Server:
             self.process.stdin.write(json.dumps(request).encode() + b"\n")
             self.process.stdin.flush()
             with self.changed:
-                if not self.changed.wait_for(lambda: self.started or self.ready is None, timeout=300):
+                if not self.changed.wait_for(lambda: self.started or not self.alive, timeout=300):
                     raise RuntimeError("the fork server did not start (importing qualplan took over 5 minutes)")
                 if not self.started:
                     raise RuntimeError(f"the fork server ended (exit {self.process.wait()})")
@@ -182,10 +179,13 @@ class Process:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        with self._server.changed:
-            if not self._server.changed.wait_for(lambda: self.pid in self._server.exited, timeout=timeout):
+        server = self._server
+        with server.changed:
+            if not server.changed.wait_for(lambda: self.pid in server.exited or not server.alive, timeout):
                 raise subprocess.TimeoutExpired(f"forked process {self.pid}", timeout)
-        return self.poll()
+        if self.poll() is None:
+            raise RuntimeError(f"the fork server ended before process {self.pid} did")
+        return self.returncode
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:  # never a pid that another process may have taken since
