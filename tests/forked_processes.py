@@ -50,7 +50,9 @@ PRELOAD = (
 
 #: The server: imports ``PRELOAD`` (its arguments), then forks a child per request line (JSON:
 #: entry, args, cwd, stdout, stderr) and reports ``started PID`` and later ``exited PID CODE``.
-#: One thread, no locks held at a fork; stdin at EOF ends it.
+#: Its Python runs on one thread, so no lock of the interpreter is held at a fork (the only
+#: other thread is numpy's OpenBLAS pool, which stops itself before a fork and starts again
+#: when next used, as in the forked workers of ``risk --workers N``); stdin at EOF ends it.
 SERVER = r"""
 import importlib, json, os, select, sys
 
