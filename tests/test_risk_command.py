@@ -3,19 +3,23 @@ bad input, and Ctrl-C."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
+import multiprocessing
 import signal
-import subprocess
+import socket
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import distributed
 import pytest
 from typer.testing import CliRunner
 
+import forked_processes
 from qualplan.cli import app
 from qualplan.commands.risk import run
 
@@ -34,8 +38,14 @@ def json_run(*args: str) -> str:
     return out
 
 
-def test_json_has_the_specified_keys_in_order_and_sensible_figures() -> None:
-    document = json.loads(json_run("--workers", "1"))
+@pytest.fixture(scope="module")
+def reference() -> str:
+    """The JSON of 600 iterations, seed 0, in this process: what every other way of running them must print."""
+    return json_run("--workers", "1")
+
+
+def test_json_has_the_specified_keys_in_order_and_sensible_figures(reference: str) -> None:
+    document = json.loads(reference)
     assert list(document)[:8] == ["format", "plan", "iterations", "seed", "policy", "milestones", "tasks", "drivers"]
     assert (document["format"], document["plan"], document["iterations"], document["seed"]) == (1, "risk-lab", 600, 0)
     assert document["policy"] == "priority"
@@ -54,33 +64,67 @@ def test_json_has_the_specified_keys_in_order_and_sensible_figures() -> None:
     assert drivers[0]["task"] == "life" and drivers[0]["spearman"] > 0.5
 
 
-def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_numbers() -> None:
-    first = json_run("--workers", "1")
-    assert json_run("--workers", "1") == first
-    assert json_run("--workers", "1", "--seed", "5") != first
+def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_numbers(reference: str) -> None:
+    assert json_run("--workers", "1") == reference
+    assert json_run("--workers", "1", "--seed", "5") != reference
 
 
-def test_two_local_worker_processes_give_the_same_json_as_one() -> None:
-    assert json_run("--workers", "2") == json_run("--workers", "1")
+def test_two_local_worker_processes_give_the_same_json_as_one(reference: str) -> None:
+    assert json_run("--workers", "2") == reference
 
 
-def test_a_dask_cluster_on_loopback_gives_the_same_json(tmp_path: Path) -> None:
-    expected = json_run("--workers", "1")
+def test_a_dask_cluster_on_loopback_gives_the_same_json(reference: str) -> None:
+    """A scheduler and two workers on 127.0.0.1, reached as ``--scheduler`` over TCP, which carries
+    the model and every batch's result as bytes. The workers are threads of this process: the
+    test takes 0.4 s, where two worker processes took 5-12 s to start and load the kernel on the
+    loaded 2-core machine; worker processes are the next test's, in the cluster that
+    ``--backend dask`` starts."""
     with distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
-        processes=True,
+        processes=False,
+        protocol="tcp",
         host="127.0.0.1",
         dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # not Dask's 8787, which may be taken
         silence_logs=logging.ERROR,
     ) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://127.0.0.1:")
-        assert json_run("--backend", "dask", "--scheduler", address) == expected
+        assert all(worker.startswith("tcp://127.0.0.1:") for worker in cluster.scheduler.workers)
+        assert json_run("--backend", "dask", "--scheduler", address) == reference
 
 
-def test_the_backend_dask_starts_and_stops_its_own_local_cluster() -> None:
-    assert json_run("--backend", "dask", "--workers", "2") == json_run("--workers", "1")
+def test_the_backend_dask_starts_and_stops_its_own_local_cluster(
+    reference: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One worker process (each takes seconds to start and load the kernel): the cluster that
+    ``--backend dask`` starts, the numbers of a run here, nothing left running, and no warning
+    when Dask's default port 8787 is taken, as it is wherever another Dask cluster runs."""
+    started: list[tuple[distributed.LocalCluster, list[int]]] = []
+
+    class Recorded(distributed.LocalCluster):
+        def __init__(self, **options) -> None:
+            super().__init__(**options)
+            started.append((self, [nanny.pid for nanny in self.workers.values()]))
+
+    monkeypatch.setattr(distributed, "LocalCluster", Recorded)
+    with contextlib.ExitStack() as stack:
+        taken = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):  # already taken: as good
+            taken.bind(("127.0.0.1", 8787))
+            taken.listen()
+        caught = stack.enter_context(warnings.catch_warnings(record=True))
+        warnings.simplefilter("always")
+        code, out, err = risk(
+            str(LAB), "--format", "json", "--iterations", "600", "--backend", "dask", "--workers", "1"
+        )
+    assert (code, out, err) == (0, reference, "")
+    assert [str(warning.message) for warning in caught if "8787" in str(warning.message)] == []
+    ((cluster, pids),) = started
+    assert len(pids) == 1 and all(pids)  # --workers 1: one worker process
+    assert cluster.status.name == "closed"
+    assert not {child.pid for child in multiprocessing.active_children()} & set(pids)
 
 
 def test_text_output_has_the_table_drivers_and_convergence() -> None:
@@ -179,10 +223,31 @@ def test_a_scheduler_without_the_dask_backend_is_a_command_line_error() -> None:
     assert "--scheduler names a Dask scheduler; give it with --backend dask" in err
 
 
-def test_an_unreachable_scheduler_exits_2(tmp_path: Path) -> None:
-    code, out, err = risk(str(LAB), "--iterations", "50", "--backend", "dask", "--scheduler", "tcp://127.0.0.1:9")
+def test_an_unreachable_scheduler_exits_2_after_the_scheduler_timeout() -> None:
+    options = "--iterations 50 --backend dask --scheduler tcp://127.0.0.1:9 --scheduler-timeout 0.5"
+    code, out, err = risk(str(LAB), *options.split())
     assert (code, out) == (2, "")
-    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
+    assert "qualplan risk: cannot reach the Dask scheduler at tcp://127.0.0.1:9: " in err
+    assert "after 0.5 s (--scheduler-timeout SECONDS waits longer)" in err  # Dask's words: it waited 0.5 s
+
+
+def test_the_scheduler_is_waited_for_10_seconds_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[object] = []
+
+    def refused(address: str, *, timeout: object) -> None:
+        waits.append(timeout)
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(distributed, "Client", refused)
+    code, out, err = risk(str(LAB), "--iterations", "50", "--backend", "dask", "--scheduler", "tcp://127.0.0.1:9")
+    assert (code, out, waits) == (2, "", [10.0])
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9: Connection refused" in err
+
+
+def test_a_scheduler_timeout_without_a_scheduler_is_a_command_line_error() -> None:
+    code, out, err = risk(str(LAB), "--backend", "dask", "--scheduler-timeout", "3")
+    assert (code, out) == (2, "")
+    assert "--scheduler-timeout waits for the scheduler at --scheduler; give it with --scheduler" in err
 
 
 ENTRY = """
@@ -207,22 +272,10 @@ main()
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_ctrl_c_between_batches_exits_130_and_prints_nothing(tmp_path: Path, workers: str) -> None:
+    """In a process of its own, forked with qualplan imported (``forked_processes``)."""
     marker = tmp_path / "marker"
-    command = [
-        sys.executable,
-        "-c",
-        ENTRY,
-        str(marker),
-        "risk",
-        str(LAB),
-        "--iterations",
-        "5000000",
-        "--workers",
-        workers,
-        "--format",
-        "json",
-    ]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    arguments = ["risk", str(LAB), "--iterations", "5000000", "--workers", workers, "--format", "json"]
+    child = forked_processes.start(ENTRY, str(marker), *arguments, cwd=tmp_path)
     deadline = time.monotonic() + 120
     while not marker.exists():
         assert child.poll() is None and time.monotonic() < deadline, child.communicate()
@@ -266,8 +319,8 @@ def test_the_documented_example_is_real_output(monkeypatch: pytest.MonkeyPatch) 
         assert shown == out, document
 
 
-def test_set_changes_a_risk_key_in_memory_and_a_bad_value_exits_2() -> None:
-    base = json.loads(json_run("--workers", "1"))
+def test_set_changes_a_risk_key_in_memory_and_a_bad_value_exits_2(reference: str) -> None:
+    base = json.loads(reference)
     changed = json.loads(json_run("--workers", "1", "--set", "tasks.life.risk.fail=0.6"))
     retests = {task["id"]: task["retests"] for task in changed["tasks"]}
     assert retests["life"] > 0.8  # 0.6 + 0.6² failed runs per iteration, from about 0.39

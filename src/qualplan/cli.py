@@ -292,6 +292,16 @@ def risk(
         Optional[str],  # noqa: UP045
         typer.Option("--scheduler", help="Dask scheduler address tcp://HOST:PORT (default: a local cluster)."),
     ] = None,
+    scheduler_timeout: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            "--scheduler-timeout",
+            metavar="SECONDS",
+            min=0.1,
+            help="Seconds to wait for the scheduler at --scheduler to answer before giving up (default 10).",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[RiskFormat, typer.Option("--format", help="Output format.")] = RiskFormat.text,
     time_limit: RiskTimeLimit = 10.0,
     iteration_time_limit: Annotated[
@@ -317,6 +327,7 @@ def risk(
             iteration_time_limit=iteration_time_limit,
             sets=sets or (),
             status_date=status_date,
+            scheduler_timeout=scheduler_timeout,
         )
     )
 

@@ -38,13 +38,20 @@ def run(
     iteration_time_limit: float,
     sets: Sequence[str] = (),
     status_date: dt.date | None = None,
+    scheduler_timeout: float | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> ExitCode:
-    """Run the risk analysis of ``plan`` and print its summary on stdout."""
+    """Run the risk analysis of ``plan`` and print its summary on stdout; ``scheduler_timeout``
+    (seconds, default ``backends.SCHEDULER_TIMEOUT``) is how long the scheduler may take to answer."""
     streams = Streams.of(stdout, stderr)
     if scheduler is not None and backend != "dask":
         streams.error("qualplan risk: --scheduler names a Dask scheduler; give it with --backend dask")
+        return ExitCode.BAD_INPUT
+    if scheduler_timeout is not None and scheduler is None:
+        streams.error(
+            "qualplan risk: --scheduler-timeout waits for the scheduler at --scheduler; give it with --scheduler"
+        )
         return ExitCode.BAD_INPUT
     if not Path(plan).exists():
         streams.error(f"qualplan risk: {Path(plan).as_posix()}: no such file")
@@ -58,6 +65,7 @@ def run(
 
     from qualplan.progress import IterationProgress
     from qualplan.risk import DaskUnavailable, Execution, analyse
+    from qualplan.risk.backends import SCHEDULER_TIMEOUT
 
     result = outcome.result
     if result.schedule is None:
@@ -65,7 +73,8 @@ def run(
             f"qualplan risk: {outcome.path.as_posix()}: the check found no schedule; "
             "the priority order follows the earliest starts instead"
         )
-    execution = Execution(workers=workers, backend=backend, scheduler=scheduler)
+    wait = SCHEDULER_TIMEOUT if scheduler_timeout is None else scheduler_timeout
+    execution = Execution(workers=workers, backend=backend, scheduler=scheduler, scheduler_timeout=wait)
     try:
         with IterationProgress(outcome.problem.plan.id, iterations, stream=streams.err) as progress:
             summary = analyse(

@@ -11,9 +11,10 @@ of workers and either backend.
   (about 1.5 s per worker on the project machine, longer than 10,000 iterations take).
   Under ``optimal`` they are spawned: a child forked from a process that has run CP-SAT
   would inherit its solver's global state, and there start-up is small beside the solves;
-- ``dask``: a ``distributed.Client`` on the scheduler at ``--scheduler``, or on a
-  ``LocalCluster`` of N single-threaded worker processes started here and stopped at the
-  end. The model is scattered to every worker once; batches are submitted as tasks.
+- ``dask``: a ``distributed.Client`` on the scheduler at ``--scheduler`` (given up on after
+  ``--scheduler-timeout`` seconds), or on a ``LocalCluster`` of N single-threaded worker
+  processes started here and stopped at the end. The model is scattered to every worker
+  once; batches are submitted as tasks.
 
 A stop request (Ctrl-C: ``qualplan.cancel``) is polled between batches: the local pool's
 workers are told through an event (a running ``optimal`` solve stops at once, a ``priority``
@@ -43,16 +44,22 @@ BATCHES_PER_WORKER = 4
 #: Bounds of a batch's size: (priority, optimal). A priority iteration takes well under a
 #: millisecond, an optimal one up to its time limit.
 BATCH_SIZE = {"priority": (50, 2000), "optimal": (1, 4)}
+#: Seconds to wait for the scheduler at ``--scheduler`` before giving up (``--scheduler-timeout``):
+#: a scheduler on the network answers in milliseconds, one that is not running never does;
+#: Dask's own default (``distributed.comm.timeouts.connect``, 30 s) keeps a typo waiting longer.
+SCHEDULER_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
 class Execution:
     """How to run the batches: ``workers`` processes, on the ``local`` or ``dask`` backend;
-    ``scheduler`` is a Dask scheduler address (``tcp://HOST:PORT``), None for a local cluster."""
+    ``scheduler`` is a Dask scheduler address (``tcp://HOST:PORT``), None for a local cluster,
+    and ``scheduler_timeout`` the seconds to wait for it to answer."""
 
     workers: int = 1
     backend: str = "local"
     scheduler: str | None = None
+    scheduler_timeout: float = SCHEDULER_TIMEOUT
 
 
 def batch_plan(iterations: int, policy: str, workers: int) -> list[tuple[int, int]]:
@@ -209,14 +216,20 @@ def _connect(execution: Execution):
         ) from error
     if execution.scheduler is not None:
         try:
-            return Client(execution.scheduler, timeout="10s"), None
+            return Client(execution.scheduler, timeout=execution.scheduler_timeout), None
         except (OSError, TimeoutError) as error:
-            raise DaskUnavailable(f"cannot reach the Dask scheduler at {execution.scheduler}: {error}") from error
+            raise DaskUnavailable(
+                f"cannot reach the Dask scheduler at {execution.scheduler}: {error} "
+                "(--scheduler-timeout SECONDS waits longer)"
+            ) from error
     cluster = LocalCluster(
         n_workers=execution.workers,
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
+        # The scheduler's HTTP routes (health, metrics) on a free loopback port: on their default
+        # 8787, taken by any other Dask cluster on the machine, Dask warns on stderr and moves.
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         silence_logs=logging.ERROR,
     )
     return Client(cluster), cluster
