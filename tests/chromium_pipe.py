@@ -154,6 +154,10 @@ class Page:
         path.write_bytes(base64.b64decode(reply["data"]))
         return path
 
+    def bring_to_front(self) -> None:
+        """Make this the tab in front, the one that draws (see ``Browser.new_page``)."""
+        self.send("Page.bringToFront")
+
     def close(self) -> None:
         """Close the tab (its events stay readable)."""
         self.browser.send("Target.closeTarget", {"targetId": self.target})
@@ -243,7 +247,11 @@ class Browser:
         self._pages.pop(session, None)
 
     def new_page(self, width: int = 1400, height: int = 1000) -> Page:
-        """A fresh tab with log, network and page events switched on (console and exceptions: ``open``)."""
+        """A fresh tab in front, with log, network and page events switched on (console and
+        exceptions: ``open``). A tab behind another is hidden, and a hidden page draws no animation
+        frames, so plotly and ``settle`` wait on it for ever: ``bring_to_front`` it first. (A
+        window per tab would spare that, but costs a third more CPU per report opened.)
+        """
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         page = Page(self, session, target)

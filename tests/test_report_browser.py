@@ -18,7 +18,7 @@ library only). Skipped, saying so, where Chromium is not installed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -56,6 +56,20 @@ def open_page(browser: Browser, path: Path) -> Page:
     page = browser.new_page()
     page.open(path.as_uri())
     return page
+
+
+@pytest.fixture
+def opener(browser: Browser) -> Iterator[Callable[[Path], Page]]:
+    """``open_page`` for one test: its tabs are closed after it, passed or failed."""
+    pages: list[Page] = []
+
+    def open_file(path: Path) -> Page:
+        pages.append(open_page(browser, path))
+        return pages[-1]
+
+    yield open_file
+    for page in pages:
+        page.close()
 
 
 def errors(page: Page) -> list[str]:
@@ -133,6 +147,7 @@ def ladder(ladder_page: tuple[Page, Path]) -> Iterator[tuple[Page, Path]]:
     """The shared ladder page as it was drawn: after each test the mouse leaves the charts and the
     schedule's zoom is put back, which zooms the resource charts back with it."""
     page, path = ladder_page
+    page.bring_to_front()  # a bundled plan's test may have opened a tab over it since
     shown = page.evaluate(RANGES)
     yield page, path
     page.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 0, "y": 0})
@@ -222,10 +237,12 @@ def test_the_top_and_bottom_date_axes_agree_on_every_gridline(ladder: tuple[Page
 
 
 @pytest.mark.parametrize("plan", BUNDLED, ids=[path.stem for path in BUNDLED])
-def test_every_bundled_plan_gives_a_report_that_draws(browser: Browser, tmp_path: Path, plan: Path) -> None:
+def test_every_bundled_plan_gives_a_report_that_draws(
+    opener: Callable[[Path], Page], tmp_path: Path, plan: Path
+) -> None:
     output = tmp_path / f"{plan.stem}.html"
     assert report_command.run(plan, output, time_limit=1.0, workers=1, seed=0) is ExitCode.OK
-    page = open_page(browser, output)
+    page = opener(output)
     if page.evaluate("document.getElementById('qualplan-gantt') !== null"):
         loaded = load_plan(plan).plan
         status_date = loaded.status_date
@@ -245,10 +262,9 @@ def test_every_bundled_plan_gives_a_report_that_draws(browser: Browser, tmp_path
     # The schedule, not the top of the page: a long milestone table fills the first screen.
     page.evaluate("document.getElementById('schedule').scrollIntoView()")
     page.screenshot(ARTIFACTS / f"report-{plan.stem}.png")
-    page.close()
 
 
-def test_the_browser_checks_can_fail(browser: Browser, tmp_path: Path) -> None:
+def test_the_browser_checks_can_fail(opener: Callable[[Path], Page], tmp_path: Path) -> None:
     """A page that logs errors, throws and fetches from the network must be caught, or the checks above
     prove nothing: what it logged and threw while it loaded (before ``Page.open`` switched the console
     reports on), and what came late, two frames or a task after it looked done (``Page.settle``)."""
@@ -260,11 +276,10 @@ def test_the_browser_checks_can_fail(browser: Browser, tmp_path: Path) -> None:
         "  console.error('two frames later'); setTimeout(() => { throw new Error('a task later'); }, 0); }));"
         "</script><script>throw new TypeError('while loading');</script></body></html>"
     )
-    page = open_page(browser, path)
+    page = opener(path)
     page.wait_for("document.title === 'pwned'")
     page.settle()
     found = [error.splitlines()[0] for error in errors(page)]  # an exception's first line, not its stack
     for error in ("broken", "Uncaught TypeError: while loading", "two frames later", "Uncaught Error: a task later"):
         assert error in found, found
     assert requests(page, path) == ["http://127.0.0.1:9/x.png"]
-    page.close()
