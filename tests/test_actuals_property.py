@@ -8,6 +8,7 @@ import copy
 import itertools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,7 @@ def unenforced_end_link_into_running(problem) -> bool:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan_documents(), st.integers(1, HORIZON - 1))
 def test_replanning_with_the_optimal_schedules_past_as_actuals_keeps_its_optimum(document, status_day) -> None:
@@ -105,6 +107,7 @@ def brute_force(problem) -> tuple[int, int, int] | None:
     return best
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan_documents(max_tasks=3), st.integers(1, HORIZON - 1), st.data())
 def test_the_optimum_with_progress_equals_brute_force(document, status_day, data) -> None:

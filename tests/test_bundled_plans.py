@@ -72,6 +72,7 @@ def test_every_bundled_plan_is_pinned():
     assert sorted(path.stem for path in (ROOT / "plans").glob("*.yaml")) == bundled_plan_ids() == sorted(PINNED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("plan_id", sorted(PINNED))
 def test_bundled_plan_verdict_and_dates(plan_id, bundled_solves: BundledSolves):
     loaded = load_plan(ROOT / "plans" / f"{plan_id}.yaml")
@@ -90,6 +91,7 @@ def test_bundled_plan_verdict_and_dates(plan_id, bundled_solves: BundledSolves):
 STATUS_DATE = date(2026, 1, 5)
 
 
+@pytest.mark.slow
 def test_every_bundled_programme_starts_at_its_beginning_and_records_its_history_to_the_status_date():
     """Each programme plan starts before the status date, with done work (and reached milestones) before it."""
     for path in sorted((ROOT / "plans").glob("*.yaml")):
@@ -103,6 +105,7 @@ def test_every_bundled_programme_starts_at_its_beginning_and_records_its_history
         assert any(milestone.actual is not None for milestone in plan.milestones), path.name
 
 
+@pytest.mark.slow
 def test_the_portfolio_has_its_programmes_status_date():
     """A portfolio reads only its own status_date (its programmes' are not carried over), so the bundled
     portfolio writes the same day as each of its programmes; a later one would silently re-plan them."""
@@ -115,6 +118,7 @@ def test_the_portfolio_has_its_programmes_status_date():
         assert own.status_date == portfolio.status_date, programme.file
 
 
+@pytest.mark.slow
 def test_plans_readme_tables_match_what_the_tool_prints_today(
     bundled_solves: BundledSolves, monkeypatch: pytest.MonkeyPatch
 ):
@@ -144,6 +148,7 @@ def test_plans_readme_tables_match_what_the_tool_prints_today(
     )
 
 
+@pytest.mark.slow
 def test_plans_readme_how_likely_matches_a_risk_run_of_byd(bundled_solves: BundledSolves):
     """The README's risk figures for one plan, recomputed as `qualplan risk` computes them (the default check
     solve for the priority order, 10,000 iterations, seed 0): the same cells, exactly. One plan keeps the suite

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +77,7 @@ def fit_questions(draw: st.DrawFn):
     return spans, draw(st.integers(0, HORIZON)), draw(st.integers(1, 8)), mask, draw(st.integers(0, HORIZON))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(fit_questions())
 def test_first_fit_is_the_smallest_start_that_fits_one_span(question) -> None:

@@ -28,6 +28,8 @@ from qualplan.psplib_import import plan_from_psplib
 from qualplan.solver import SolveOptions, greedy_schedule, solve
 from qualplan.solver.evolution import evolve_schedule
 
+pytestmark = pytest.mark.slow  # stop requests and signals during solves of a few seconds, some in real processes
+
 PSPLIB = Path(__file__).parent / "data" / "psplib"
 #: An open j120 instance: no solve proves it, so a long time limit keeps CP-SAT busy.
 OPEN = PSPLIB / "j12060_10.sm"

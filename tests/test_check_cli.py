@@ -155,6 +155,7 @@ def undecided_runs():
         return [invoke(relative("undecided.yaml"), "--time-limit", "0.1", "--format", "json") for _ in range(2)]
 
 
+@pytest.mark.slow
 def test_undecided_plan_exits_3_and_never_claims_missed(undecided_runs):
     result = undecided_runs[0]
     assert result.exit_code == 3, result.stderr
@@ -281,6 +282,7 @@ def test_same_plan_seed_and_workers_give_byte_identical_json_in_process(undecide
     assert first.stdout.encode() == second.stdout.encode()
 
 
+@pytest.mark.slow
 def test_same_plan_seed_and_workers_give_byte_identical_json_across_processes(tmp_path):
     folder = plans_folder(tmp_path, "met.yaml", "missed.yaml", "infeasible.yaml")
     command = [sys.executable, "-m", "qualplan", "check", str(folder), "--format", "json", "--time-limit", "1",
@@ -295,6 +297,7 @@ def test_same_plan_seed_and_workers_give_byte_identical_json_across_processes(tm
     ]  # sorted by file name
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
 @pytest.mark.parametrize("command", ["check", "validate"])
 def test_a_full_output_is_one_line_and_exit_2_not_a_bug(command: str) -> None:

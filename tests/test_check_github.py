@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from qualplan.commands import check
 from qualplan.exitcodes import ExitCode
 from qualplan.report.github import annotation
@@ -40,6 +42,7 @@ def test_a_met_plan_has_no_annotation_and_one_line():
     assert (code, out) == (ExitCode.OK, f"cells-met: met ({(DATA / 'met.yaml').as_posix()})\n")
 
 
+@pytest.mark.slow
 def test_an_undecided_plan_is_a_warning_not_an_error():
     code, out, _ = github(DATA / "undecided.yaml", time_limit=0.1)
     assert code == ExitCode.UNDECIDED

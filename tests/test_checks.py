@@ -168,6 +168,7 @@ def test_a_stage_with_tasks_is_a_fine_dependency() -> None:
     assert errors(body) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=14), st.booleans())
 def test_the_quick_cycle_test_agrees_with_networkx(edges: list[tuple[int, int]], staged: bool) -> None:
@@ -200,10 +201,12 @@ def test_a_holiday_range_over_centuries_says_no_working_day() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_thousands_of_overlapping_holidays_leave_the_days_outside_them() -> None:
     assert _errors("overlapping-holidays") == []  # 2026-01-05 and 2034-01-02 remain: two working days
 
 
+@pytest.mark.slow
 def test_many_tasks_against_many_short_window_slots_name_the_first_that_fits_none() -> None:
     found = _errors("window-slots")
     assert found[0].endswith(
@@ -277,6 +280,7 @@ def test_cycles_on_a_working_day_calendar_warn_what_happens_and_how_to_write_it(
 # --- capacity changes: one per date (issue 12) ----------------------------------------------------
 
 
+@pytest.mark.slow
 @given(st.lists(st.integers(-30, 30), min_size=1, max_size=6))
 def test_capacity_changes_are_an_error_exactly_at_each_repeated_date(offsets: list[int]) -> None:
     """Oracle: the i-th change is an error iff an earlier change has its date, whatever the start."""

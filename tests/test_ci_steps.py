@@ -26,10 +26,13 @@ WORKFLOW = ROOT / "examples" / "github-actions" / "qualplan.yml"
 BIN = Path(sys.executable).parent
 MET = (Path(__file__).parent / "data" / "check" / "met.yaml").read_text(encoding="utf-8")
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None or shutil.which("bash") is None or shutil.which("qualplan", path=str(BIN)) is None,
-    reason="needs git, bash and the qualplan command installed next to this Python",
-)
+pytestmark = [
+    pytest.mark.slow,  # every test runs the workflow's script, which starts qualplan processes
+    pytest.mark.skipif(
+        shutil.which("git") is None or shutil.which("bash") is None or shutil.which("qualplan", path=str(BIN)) is None,
+        reason="needs git, bash and the qualplan command installed next to this Python",
+    ),
+]
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,8 @@ from qualplan.solver.evolution import evolve_schedule
 from qualplan.solver.objective import term_values
 from qualplan.verify import ensure_verified
 
+pytestmark = pytest.mark.slow  # solves that run to a wall-clock deadline, and a fresh interpreter
+
 DATA = Path(__file__).parent / "data"
 OPEN = DATA / "psplib" / "j12060_10.sm"  # no solve proves it
 UNDECIDED = DATA / "check" / "undecided.yaml"  # the same, with a due date no one knows to be possible

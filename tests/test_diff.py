@@ -240,6 +240,7 @@ TASKS = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     old=st.lists(TASKS, max_size=5, unique_by=lambda t: t.id), new=st.lists(TASKS, max_size=5, unique_by=lambda t: t.id)

@@ -126,6 +126,7 @@ def plain_plans(draw):
     return make_problem(tasks, horizon="120d", resources=resources, milestones=milestones)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plain_plans(), st.integers(0, 3))
 def test_an_evolved_schedule_keeps_every_rule_and_never_loses_to_its_seed(problem, seed) -> None:
@@ -138,6 +139,7 @@ def test_an_evolved_schedule_keeps_every_rule_and_never_loses_to_its_seed(proble
     assert term_values(problem, evolved) <= term_values(problem, greedy)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(plain_plans(), st.randoms(use_true_random=False))
 def test_the_compiled_fitness_is_the_objective_and_justifying_never_makes_it_longer(problem, rng) -> None:
@@ -183,6 +185,7 @@ def _random_topological_order(model, rng) -> np.ndarray:
 # --- what it finds, and that it repeats -------------------------------------------------
 
 
+@pytest.mark.slow
 def test_it_finds_the_optimum_of_j12039_1_that_cp_sat_misses() -> None:
     # Optimum 95, the critical-path bound. CP-SAT (free, 2 workers) still had 96 after 60 s;
     # PyJobShop and qualplan before the algorithm ended at 97 with 10 s. One search (seed 0)
@@ -211,6 +214,7 @@ def test_it_stops_at_a_floor_it_reaches() -> None:
     assert 0 < evolution.seconds < 0.1
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_schedule() -> None:
     problem = psplib_problem("j12060_10.sm")
     greedy = greedy_schedule(problem)
@@ -227,6 +231,7 @@ def short_solves(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(phases, "EVOLUTION_MIN_LIMIT", 0.0)
 
 
+@pytest.mark.slow
 def test_solve_proves_j9026_2_optimal_with_the_algorithm_and_not_without(short_solves) -> None:
     # Optimum 85, the critical-path bound: the algorithm reaches it, so the phase is proved.
     # Found by solving, at 0.5 s with and without the algorithm, PSPLIB's instances whose optimum
@@ -257,6 +262,7 @@ def test_a_plan_no_schedule_fits_gets_none_never_one_past_the_horizon() -> None:
     assert evolution.schedule is None and evolution.seconds > 0
 
 
+@pytest.mark.slow
 def test_a_solve_with_the_algorithm_repeats_exactly_and_reports_its_schedule(short_solves, monkeypatch) -> None:
     # j6029_8 (best known makespan 103, proved bound 96) is far from proved in 0.3 s, so the
     # algorithm runs after CP-SAT on two threads to the end of its budget, and improves on
@@ -294,6 +300,7 @@ def test_a_solve_with_the_algorithm_repeats_exactly_and_reports_its_schedule(sho
     assert events[-1].objective < min(event.objective for event in events[:-1])
 
 
+@pytest.mark.slow
 def test_when_the_clock_binds_the_algorithm_still_gets_its_share_of_the_wall_time(monkeypatch) -> None:
     """On a machine slower than the work budget's pace the race ran to the deadline and the
     algorithm never ran: j120 gaps doubled (2.67 % against 1.25 %)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ def oracle(calendar: dict, first: dt.date, last: dt.date) -> tuple[int, int, dic
     return working, weekend, added
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(calendars_and_tasks())
 def test_the_span_is_working_days_plus_weekend_days_plus_the_days_each_holiday_adds(drawn):

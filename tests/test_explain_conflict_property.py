@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -83,6 +84,7 @@ def verdict(plan: Plan) -> Verdict:
     return solver.solve(compile_plan(plan), time_limit=2.0, workers=1, seed=0).verdict
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_named_rules_conflict_and_each_one_is_needed(document: dict):

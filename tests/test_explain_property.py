@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -100,6 +101,7 @@ def moved(problem: Problem, schedule: Schedule, task_id: str, day: int) -> set[t
     return {(violation.rule, violation.ids) for violation in verify(problem, Schedule(starts))}
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_every_label_names_a_rule_that_an_earlier_start_breaks(problem: Problem):

@@ -96,6 +96,7 @@ def _words(output: str) -> str:
     return " ".join(re.sub("[│╭╮╰╯─]", " ", output).split())
 
 
+@pytest.mark.slow
 def test_help_and_validate_import_neither_the_solver_nor_the_export_libraries(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
     for args in (["--help"], ["export", "--help"], ["validate", str(plan)]):

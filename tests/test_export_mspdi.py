@@ -356,6 +356,7 @@ def _mpxj_finish_to_finish_start(problem: Problem, link: Link, pred_end: int) ->
     return problem.calendars[spec.calendar].next_working(first + link.lag)
 
 
+@pytest.mark.slow
 @needs_mpxj
 def test_ms_project_keeps_every_bundled_plan_except_after_a_finish_to_finish_lag_over_holidays(
     tmp_path: Path, bundled_solves: BundledSolves

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,7 @@ def check_outcome(data: bytes | str) -> LoadedPlan:
     return loaded
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(TEXTS), st.data())
 def test_truncated_files(text: bytes, data: st.DataObject) -> None:
@@ -64,6 +66,7 @@ def test_random_bytes_spliced_in(text: bytes, data: st.DataObject, junk: bytes) 
     check_outcome(text[:at] + junk + text[at:])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(TEXTS), st.data(), st.text(alphabet="{}[]:,-&*!|>'\"#%@` \t\n?", min_size=1, max_size=4))
 def test_yaml_punctuation_spliced_in(text: bytes, data: st.DataObject, junk: str) -> None:
@@ -72,6 +75,7 @@ def test_yaml_punctuation_spliced_in(text: bytes, data: st.DataObject, junk: str
     check_outcome(decoded[:at] + junk + decoded[at:])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(TEXTS), st.data())
 def test_lines_deleted_or_duplicated(text: bytes, data: st.DataObject) -> None:
@@ -108,6 +112,7 @@ OTHER_VALUES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(range(len(DOCUMENTS))), st.data())
 def test_keys_deleted_or_values_swapped_for_other_types(which: int, data: st.DataObject) -> None:

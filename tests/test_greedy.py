@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -162,6 +163,7 @@ def milestone_plans(draw: st.DrawFn) -> Problem:
     return make_problem(tasks, horizon="120d", resources={"rig": {"capacity": 2}}, milestones=milestones)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(milestone_plans())
 def test_the_greedy_schedule_always_passes_the_verifier(problem: Problem) -> None:

@@ -377,6 +377,7 @@ _ODD_FILES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_ODD_VALUES, _ODD_VALUES, _ODD_FILES)
 def test_odd_includes_and_programmes_give_problems_never_a_crash(

@@ -78,7 +78,7 @@ from qualplan.cli import main
 main()
 """
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")]  # real processes
 
 
 Child = subprocess.Popen[str] | forked_processes.Process

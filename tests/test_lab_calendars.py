@@ -227,6 +227,7 @@ def lab_calendars(draw: st.DrawFn) -> dict[str, Any]:
     return calendar
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lab_calendars(), st.integers(1, 6))
 def test_the_model_allows_exactly_the_spans_counted_day_by_day(calendar: dict[str, Any], length: int) -> None:
@@ -262,6 +263,7 @@ def test_the_model_allows_exactly_the_spans_counted_day_by_day(calendar: dict[st
     assert found == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lab_calendars(), st.lists(st.tuples(st.integers(1, 5), st.integers(0, HORIZON - 1)), min_size=1, max_size=3))
 def test_solved_spans_agree_with_the_verifier_and_a_day_by_day_count(
@@ -441,6 +443,7 @@ def oracle_cost(calendar: dict[str, Any], first: int, last: int) -> tuple[int, i
     return working, weekend, added, make_up
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(lab_calendars(), st.integers(1, 8), st.integers(0, HORIZON - 1))
 def test_the_calendar_cost_accounts_for_every_day_with_yearly_holidays_and_make_up_days(

@@ -290,6 +290,7 @@ def test_a_file_over_the_size_cap_is_refused() -> None:
     assert errors_of(data) == ["plan.yaml:1:1: the file is larger than 256 KiB; a plan file is far smaller"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BODIES))
 def test_the_largest_accepted_files_load_with_positioned_capped_errors(name: str, parser: str) -> None:
     """How long they take is measured by ``benchmarks/validate_speed.py --largest``, not here."""
@@ -397,6 +398,7 @@ def _yaml_documents(draw: st.DrawFn) -> tuple[str, bool]:
     return comment + text, "qualplan" in keys
 
 
+@pytest.mark.slow
 @given(_yaml_documents(), st.sampled_from(["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "utf-16", "utf-32"]))
 def test_a_file_looks_like_a_plan_exactly_when_qualplan_is_a_top_level_key(
     document: tuple[str, bool], encoding: str

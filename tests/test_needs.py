@@ -287,6 +287,7 @@ def tiny_plans(draw) -> str:
     return json.dumps(document)  # JSON is YAML 1.2
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(text=tiny_plans(), cost1=st.integers(1, 3), cost2=st.integers(0, 3))
 def test_needs_finds_the_cheapest_combination_that_the_normal_solve_accepts(text, cost1, cost2):

@@ -129,6 +129,7 @@ def _plan_with_an_unused_resource(tmp_path: Path) -> Path:
     return plan
 
 
+@pytest.mark.slow
 def test_every_command_prints_warnings_the_same_way(tmp_path: Path) -> None:
     """`report` printed warnings without `warning:` (issue 13)."""
     plan = _plan_with_an_unused_resource(tmp_path)

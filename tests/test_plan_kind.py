@@ -41,6 +41,7 @@ def test_a_fragment_with_a_misspelt_key_is_meant_as_one_but_a_folder_scan_does_n
     assert not meant_as_fragment({"variables"})
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(sorted(FRAGMENT_KEYS | PLAN_KEYS | {"other", "name"})), min_size=1, unique=True))
 def test_plan_kind_reads_block_mappings_as_the_parser_does(keys: list[str]) -> None:

@@ -137,6 +137,7 @@ def same_plan(assembled: LoadedPlan, single: LoadedPlan) -> None:
 # --- includes: a plan split into fragments is the same plan ----------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ladders(), st.data(), st.booleans())
 def test_a_plan_split_into_fragments_is_the_plan_written_in_one_file(
@@ -176,6 +177,7 @@ def test_a_plan_split_into_fragments_is_the_plan_written_in_one_file(
 # --- programmes: a portfolio is its programmes written out with their prefixes ------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ladders(), ladders(START + dt.timedelta(days=2)), st.integers(0, 2), st.booleans())
 def test_a_portfolio_is_its_programmes_written_out_with_their_prefixes(
@@ -228,6 +230,7 @@ def test_a_portfolio_is_its_programmes_written_out_with_their_prefixes(
         assert assembled.plan.last_day == second_start + dt.timedelta(days=19)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(ladders())
 def test_prefixing_never_leaves_a_reference_unprefixed(ladder: dict[str, Any]) -> None:
@@ -416,6 +419,7 @@ def test_a_portfolio_may_give_its_own_start_and_horizon(repo: Path) -> None:
 # --- check, explain and report on a portfolio -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_check_explain_and_report_work_on_a_portfolio(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (repo / "plans/b.yaml").write_text(
         PROGRAMME.format(id="b", start="2026-02-02").replace("due: 2026-03-01", "due: 2026-03-16"), encoding="utf-8"

@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,6 +79,7 @@ def test_not_before_and_milestone_dates_in_day_numbers():
 # --- the dependency rule of a compiled link, against the verifier's own reading -------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     kind=st.sampled_from(["finish", "start", "end"]),
@@ -108,6 +110,7 @@ def test_a_task_link_allows_exactly_the_starts_the_verifier_accepts(
     assert holds == (predecessor <= link.latest(succ_start, succ_end))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(
     kind=st.sampled_from(["finish", "start", "end"]),

@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from qualplan.cli import app
@@ -48,6 +49,7 @@ def what_it_prints() -> list[tuple[list[str], list[str]]]:
     return examples
 
 
+@pytest.mark.slow
 def test_what_it_prints_is_what_the_commands_print(monkeypatch):
     """Every line of the README's examples is real output; a line with "…" stands for the text it leaves out."""
     monkeypatch.chdir(README.parent)

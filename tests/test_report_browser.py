@@ -32,10 +32,13 @@ from qualplan.report import html
 from report_support import INJECTED, earliest_result, ladder_problem
 
 CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium is not installed (Debian: apt-get install chromium); the report's browser test needs it",
-)
+pytestmark = [
+    pytest.mark.slow,  # Chromium
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Chromium is not installed (Debian: apt-get install chromium); the report's browser test needs it",
+    ),
+]
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 BUNDLED = sorted((ROOT / "plans").glob("*.y*ml"))

@@ -325,6 +325,7 @@ def test_the_page_holds_the_verdict_milestones_and_explanations() -> None:
     assert re.search(r'id="explain-cells-done">\n[^\n]*\n[^\n]*\n[^\n]*\n<details><summary>', page)
 
 
+@pytest.mark.slow
 def test_without_an_explanation_nothing_is_highlighted_or_guessed() -> None:
     result, _ = _ladder()
     page = _page(result)
@@ -335,6 +336,7 @@ def test_without_an_explanation_nothing_is_highlighted_or_guessed() -> None:
     assert "Other tasks" in names and "On the critical chain of a late milestone" not in names
 
 
+@pytest.mark.slow
 def test_the_same_result_gives_the_same_bytes_whatever_the_wall_time() -> None:
     result, explanation = _resource_result()
     slower = SolveResult(**{**result.__dict__, "wall_time": 9.75})
@@ -417,6 +419,7 @@ def test_report_command_writes_the_page_and_prints_its_path(tmp_path: Path, caps
     assert "2026-01-24" in page
 
 
+@pytest.mark.slow
 def test_report_command_is_deterministic(tmp_path: Path) -> None:
     plan = _plan_file(tmp_path)
     for name in ("a.html", "b.html"):

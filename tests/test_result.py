@@ -3,6 +3,7 @@ verifier's independent reading of the same rules (``verify._result_claims``)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +77,7 @@ def solves(draw: st.DrawFn) -> SolveResult:
     return result(starts, tuple(bounds))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(solves())
 def test_every_derived_result_passes_the_verifiers_own_reading(solve: SolveResult) -> None:

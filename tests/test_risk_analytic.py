@@ -44,6 +44,7 @@ def day(problem, offset: int) -> str:
     return (problem.plan.start + dt.timedelta(days=offset)).isoformat()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("due_days", [15, 20, 27, 35])
 def test_one_triangular_task_meets_its_due_date_with_the_closed_form_chance(due_days: int) -> None:
     # the task ends on day ceil(X) - 1, so the milestone (finish, lag 0) is met when ceil(X) <= due_days,

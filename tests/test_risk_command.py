@@ -95,6 +95,7 @@ def test_a_dask_cluster_on_loopback_gives_the_same_json(reference: str) -> None:
         assert json_run("--backend", "dask", "--scheduler", address) == reference
 
 
+@pytest.mark.slow
 def test_the_backend_dask_starts_and_stops_its_own_local_cluster(
     reference: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -162,6 +163,7 @@ milestones:
 """
 
 
+@pytest.mark.slow
 def test_optimal_policy_reorders_where_the_check_order_is_worse_and_never_does_worse() -> None:
     # Both tests need the one rig; with planned lengths either order is as good, and the check
     # schedule runs `long` first. When `long` draws 35 days, `short` first is far better: the
@@ -285,6 +287,7 @@ def test_ctrl_c_between_batches_exits_130_and_prints_nothing(tmp_path: Path, wor
     assert (child.returncode, out, err) == (130, "", "qualplan: interrupted\n")
 
 
+@pytest.mark.slow
 def test_report_adds_a_risk_section_only_when_asked(tmp_path: Path) -> None:
     from qualplan.commands import report
 

@@ -61,6 +61,7 @@ def test_the_stream_depends_on_every_part() -> None:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(risk_documents(), st.integers(0, 2**64 - 1))
 def test_kernel_equals_the_plain_python_scheduler(document, seed: int) -> None:
@@ -72,6 +73,7 @@ def test_kernel_equals_the_plain_python_scheduler(document, seed: int) -> None:
         assert iteration_schedule(model, seed, iteration) == expected, iteration
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(risk_documents(horizon=400), st.integers(0, 1000))
 def test_every_iteration_schedule_passes_the_verifier_on_its_expanded_plan(document, seed: int) -> None:
@@ -99,6 +101,7 @@ def _bundled_with_risk():
     return build_model(problem, greedy_schedule(problem))
 
 
+@pytest.mark.slow
 def test_a_kernel_batch_equals_the_python_batch_on_a_bundled_plan() -> None:
     model = _bundled_with_risk()
     compiled = run_batch(model, "priority", 11, 40, 25, 0.0)
@@ -108,6 +111,7 @@ def test_a_kernel_batch_equals_the_python_batch_on_a_bundled_plan() -> None:
     assert compiled.failures.sum() > 0  # tests failed and came back in this sample
 
 
+@pytest.mark.slow
 def test_bundled_plan_iterations_with_retests_pass_the_verifier() -> None:
     model = _bundled_with_risk()
     checked = 0

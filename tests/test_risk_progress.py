@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -151,6 +152,7 @@ def with_progress(draw, document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.data(), risk_documents(horizon=400), st.integers(0, 1000))
 def test_with_progress_kernel_equals_python_and_every_schedule_passes_the_verifier(data, document, seed) -> None:

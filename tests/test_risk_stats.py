@@ -49,6 +49,7 @@ def nearest_rank(values: list[float], q: int) -> float:
     return ordered[math.ceil(q / 100 * len(ordered)) - 1]
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 99), st.just(NO_DAY)), min_size=1, max_size=60))
 def test_percentiles_p_met_and_mean_follow_their_definitions(days: list[int]) -> None:
@@ -103,6 +104,7 @@ def spearman(x: list[float], y: list[float]) -> float:
     return cov / math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(3, 9), st.integers(3, 9)), min_size=3, max_size=40))
 def test_drivers_are_spearman_correlations_with_ties_averaged(rows) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from plan_generator import generate_plan
 from qualplan.deadline import Deadline
 from qualplan.problem import compile_plan
@@ -26,6 +28,7 @@ def fingerprint(result) -> tuple:
     )
 
 
+@pytest.mark.slow
 def test_two_runs_with_two_workers_give_the_same_schedule() -> None:
     # Two programmes (55 tasks) with calendars, windows and a contended lab: CP-SAT runs out of
     # its deterministic budget here rather than proving, the case where a wall-clock limit would

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from plan_generator import generate_plan, main
 from qualplan.loader import load_plan
 
 
+@pytest.mark.slow
 def test_the_cli_writes_a_plan_that_loads_without_errors_or_warnings(tmp_path: Path) -> None:
     path = tmp_path / "plan-120.yaml"
     assert main(["120", "--seed", "2", "-o", str(path)]) == 0

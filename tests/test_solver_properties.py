@@ -58,6 +58,7 @@ def brute_force(problem) -> tuple[int, int, int] | None:
     return best
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_plans(max_tasks=4), st.booleans())
 def test_every_schedule_passes_the_verifier(problem, greedy: bool) -> None:
@@ -103,6 +104,7 @@ ONE_FREE_MILESTONE_BEFORE_A_WORKDAY_TASK = tiny_plan(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_plans(max_tasks=3), st.sampled_from([1, 2]))
 @example(ONE_FREE_MILESTONE_AND_A_TASK_AFTER_IT, 2)

@@ -87,6 +87,7 @@ class Contestant(cp_model.CpSolver):
             self.returned.set()
 
 
+@pytest.mark.slow
 def test_whichever_contestant_proves_first_the_answer_is_the_same() -> None:
     # j3025_7 (optimum 95): each contestant proves it alone in a few hundredths of a
     # deterministic second (found by solving every PSPLIB j30 instance with each contestant

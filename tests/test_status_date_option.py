@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from qualplan.cli import app
@@ -83,6 +84,7 @@ def test_a_bad_status_date_is_a_command_line_error() -> None:
     assert "'2026-02-30' is not a calendar date" in result.stderr
 
 
+@pytest.mark.slow
 def test_explain_and_report_take_the_option_too(tmp_path: Path) -> None:
     import datetime as dt
 

@@ -164,6 +164,7 @@ def test_a_dangling_link_in_a_scanned_folder_is_an_error_not_silence(plans: Path
     )
 
 
+@pytest.mark.slow
 def test_version_prints_the_package_version_without_importing_the_solver(plans: Path) -> None:
     code, out, _ = invoke("--version")
     assert (code, out) == (0, "qualplan 0.1.0\n")
@@ -201,6 +202,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_validate_and_help_never_import_ortools_or_numba(plans: Path) -> None:
     for args in (["validate"], ["--help"]):
         completed = run_cli(*args, cwd=plans)
@@ -209,6 +211,7 @@ def test_validate_and_help_never_import_ortools_or_numba(plans: Path) -> None:
         assert not any(name.startswith(("ortools", "numba")) for name in imported), args
 
 
+@pytest.mark.slow
 def test_the_real_process_exits_2_without_a_traceback(plans: Path) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "qualplan", "validate", "plans"],
@@ -224,6 +227,7 @@ def test_the_real_process_exits_2_without_a_traceback(plans: Path) -> None:
     assert completed.stdout.endswith("2 files: 1 valid, 1 invalid (2 errors, 0 warnings)\n")
 
 
+@pytest.mark.slow
 def test_an_unexpected_exception_is_exit_4_in_one_line_never_1(plans: Path) -> None:
     script = (
         "import sys, qualplan.loader as loader\n"

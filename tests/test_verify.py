@@ -534,6 +534,7 @@ def _iso(day: int) -> str:
     return (dt.date(2026, 1, 5) + dt.timedelta(days=day)).isoformat()
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(resource_free_plans())
 def test_cpm_earliest_schedules_verify_and_a_day_earlier_never_does(problem):
@@ -549,6 +550,7 @@ def test_cpm_earliest_schedules_verify_and_a_day_earlier_never_does(problem):
             assert all(task in violation.ids for violation in violations), violations
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 40), st.integers(1, 10), st.integers(0, 3)), min_size=1, max_size=8),

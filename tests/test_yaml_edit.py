@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -54,6 +55,7 @@ def render(items) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries(), st.data())
 def test_edits_change_exactly_the_keys_asked_and_only_their_entries_lines(items, data) -> None:
