@@ -88,6 +88,11 @@ def read(path: str, days: int, drop_constraints: bool) -> dict:
                 "constraint": text(task.getConstraintType().name()) if task.getConstraintType() else None,
                 "constraint_date": text(task.getConstraintDate()),
                 "deadline": text(task.getDeadline()),
+                "percent_complete": float(task.getPercentageComplete() or 0),
+                "actual_start": text(task.getActualStart()),
+                "actual_finish": text(task.getActualFinish()),
+                "actual_duration": duration(task.getActualDuration()),
+                "remaining_duration": duration(task.getRemainingDuration()),
                 "calendar": text(task.getCalendar().getName()) if task.getCalendar() is not None else None,
                 "ignore_resource_calendar": bool(task.getIgnoreResourceCalendar()),
                 "notes": text(task.getNotes()),
@@ -146,6 +151,7 @@ def read(path: str, days: int, drop_constraints: bool) -> dict:
     }
     return {
         "start": text(start),
+        "status_date": text(project.getProjectProperties().getStatusDate()),
         "tasks": tasks,
         "calendars": calendars,
         "resources": resources,

@@ -158,6 +158,88 @@ def test_without_a_schedule_tasks_have_no_dates_and_no_constraints() -> None:
     assert task.findtext("p:Duration", namespaces=NS) == "PT16H0M0S"
 
 
+PROGRESS_PLAN = Path(__file__).parent / "data" / "progress" / "c60-requal.yaml"
+
+
+@pytest.fixture(scope="module")
+def progress_result() -> SolveResult:
+    """tests/data/progress/c60-requal.yaml solved: a done task, two running (one on a working-day
+    calendar), two planned, a reached milestone and a planned one, as of 2026-03-02."""
+    return solved(PROGRESS_PLAN.read_text(encoding="utf-8"))
+
+
+def _fields(root: ET.Element, name: str) -> dict[str, str | None]:
+    """The progress fields of the task sheet's row called ``name``."""
+    (task,) = [task for task in root.iterfind("p:Tasks/p:Task", NS) if task.findtext("p:Name", namespaces=NS) == name]
+    tags = ("PercentComplete", "ActualStart", "ActualFinish", "ActualDuration", "RemainingDuration", "Duration")
+    return {tag: task.findtext(f"p:{tag}", namespaces=NS) for tag in tags}
+
+
+def test_progress_goes_to_ms_project_as_status_date_actual_dates_and_percent_complete(progress_result) -> None:
+    """Done work is 100 % with its actual dates, running work the share of its span before the status
+    date, with its actual start; nothing of a planned task or milestone is marked done."""
+    root = ET.fromstring(mspdi.render(progress_result))
+    assert root.findtext("p:StatusDate", namespaces=NS) == "2026-03-02T08:00:00"
+    # Done: 2025-09-01..2025-10-20, 50 days.
+    assert _fields(root, "B-sample build") == {
+        "PercentComplete": "100",
+        "ActualStart": "2025-09-01T08:00:00",
+        "ActualFinish": "2025-10-20T17:00:00",
+        "ActualDuration": "PT400H0M0S",
+        "RemainingDuration": "PT0H0M0S",
+        "Duration": "PT400H0M0S",
+    }
+    # Running since 2025-11-03: its 119 days before 2026-03-02, of a span that runs to the end its
+    # 400 remaining cycles give, counted in calendar days.
+    times = schedule_times(progress_result.problem, progress_result.schedule)
+    life_end = progress_result.problem.date(times.end["c60-b-life"])
+    span = (life_end - dt.date(2025, 11, 3)).days + 1
+    life = _fields(root, "Cycle life, 1000 cycles at C/3")
+    assert life["ActualStart"] == "2025-11-03T08:00:00" and life["ActualFinish"] is None
+    assert life["PercentComplete"] == str(119 * 100 // span)
+    assert (life["ActualDuration"], life["RemainingDuration"]) == (f"PT{119 * 8}H0M0S", f"PT{(span - 119) * 8}H0M0S")
+    # Running on the lab calendar since 2026-01-12: 49 calendar days done; 12 working days left from
+    # 2026-03-02 end on 2026-03-17, so the span is 65 days.
+    abuse = _fields(root, "Abuse tests")
+    assert (abuse["PercentComplete"], abuse["ActualStart"]) == ("75", "2026-01-12T08:00:00")
+    assert abuse["ActualFinish"] is None
+    assert (abuse["Duration"], abuse["ActualDuration"]) == (f"PT{65 * 8}H0M0S", f"PT{49 * 8}H0M0S")
+    for planned in ("Calendar ageing", "Qualification report"):
+        fields = _fields(root, planned)
+        assert (fields["PercentComplete"], fields["ActualStart"], fields["ActualDuration"]) == ("0", None, "PT0H0M0S")
+    assert _fields(root, "design-freeze")["PercentComplete"] == "100"
+    assert _fields(root, "design-freeze")["ActualStart"] == _fields(root, "design-freeze")["ActualFinish"]
+    assert _fields(root, "design-freeze")["ActualFinish"] == "2025-10-24T17:00:00"
+    assert _fields(root, "c60-qualified")["PercentComplete"] == "0"
+
+
+def test_without_a_status_date_nothing_is_started() -> None:
+    root = ET.fromstring(mspdi.render(solved()))
+    assert root.find("p:StatusDate", NS) is None
+    for task in root.iterfind("p:Tasks/p:Task", NS):
+        assert task.findtext("p:PercentComplete", namespaces=NS) == "0"
+        assert task.find("p:ActualStart", NS) is None and task.find("p:ActualFinish", NS) is None
+
+
+def test_a_stage_is_as_complete_as_the_days_of_its_tasks() -> None:
+    """A stage of a done 10-day test and a planned 30-day one is 25 % complete: MS Project's roll-up of
+    its tasks' days; its actual start is the done test's, and it has no actual finish."""
+    problem = make_problem(
+        [
+            {"id": "done", "duration": "10d", "stage": "cell", "actual": {"start": "2026-01-05", "end": "2026-01-14"}},
+            {"id": "next", "duration": "30d", "stage": "cell", "after": ["done"]},
+        ],
+        stages=[{"id": "cell", "name": "Cell"}],
+        status_date="2026-01-20",
+    )
+    fields = _fields(ET.fromstring(mspdi.render(earliest_result(problem))), "Cell")
+    assert (fields["PercentComplete"], fields["ActualStart"], fields["ActualFinish"]) == (
+        "25",
+        "2026-01-05T08:00:00",
+        None,
+    )
+
+
 # --- read back by MPXJ ------------------------------------------------------------------
 
 
@@ -271,6 +353,29 @@ def test_mpxj_reads_resources_capacity_steps_and_assignment_units(exported) -> N
 @needs_mpxj
 def test_ms_project_scheduling_the_file_keeps_qualplan_dates(exported) -> None:
     project = exported[2]
+    as_read = {task["qualplan_id"]: [task["start"], task["finish"]] for task in project["tasks"] if not task["summary"]}
+    assert project["scheduled"] == as_read
+
+
+@needs_mpxj
+def test_mpxj_reads_the_progress_and_ms_project_keeps_the_actual_dates(progress_result, tmp_path: Path) -> None:
+    path = tmp_path / "c60-requal.xml"
+    path.write_bytes(mspdi.render(progress_result))
+    (project,) = read_with_mpxj([path], progress_result.problem.days)
+    assert project["status_date"] == "2026-03-02T08:00"
+    tasks = _by_id(project)
+    assert tasks["c60-b-build"]["percent_complete"] == 100.0
+    assert (tasks["c60-b-build"]["actual_start"], tasks["c60-b-build"]["actual_finish"]) == (
+        "2025-09-01T08:00",
+        "2025-10-20T17:00",
+    )
+    assert tasks["c60-b-abuse"]["percent_complete"] == 75.0
+    assert tasks["c60-b-abuse"]["actual_start"] == "2026-01-12T08:00" and tasks["c60-b-abuse"]["actual_finish"] is None
+    assert tasks["c60-b-abuse"]["remaining_duration"] == [16.0, "DAYS"]  # 65 days, 49 of them done
+    assert tasks["c60-b-calendar"]["percent_complete"] == 0.0 and tasks["c60-b-calendar"]["actual_start"] is None
+    assert tasks["design-freeze"]["percent_complete"] == 100.0
+    assert tasks["design-freeze"]["actual_finish"] == "2025-10-24T17:00"
+    # Rescheduled by MS Project's rules, the actual dates stay and the rest keeps qualplan's dates.
     as_read = {task["qualplan_id"]: [task["start"], task["finish"]] for task in project["tasks"] if not task["summary"]}
     assert project["scheduled"] == as_read
 

@@ -37,6 +37,14 @@ What MS Project gets, and why it keeps qualplan's dates:
   ``at`` milestone: *Must Start On*). The links still hold in MS Project: if a
   test slips there, everything after it moves; nothing moves earlier than the
   date qualplan proved feasible.
+- **Progress.** A plan with a ``status_date`` gives the project its *Status
+  Date* (08:00 of that day: the days before it are the past). A done task gets
+  its actual start and finish and 100 % complete; a running task its actual
+  start and the share of its days before the status date as % complete (never
+  100 % while it runs); a reached milestone is 100 % complete at its date; a
+  stage, the share of its tasks' days that are done, as MS Project rolls it up.
+  A started task's duration is its span in calendar days (qualplan counts it so,
+  ``actuals.py``), so actual and remaining duration are whole days of it.
 
 The writer is a pure function of a ``SolveResult``; the bytes depend only on
 the plan and its schedule (no clock, no random ids), so the same plan and seed
@@ -225,6 +233,8 @@ def _project_header(root: ET.Element, result: SolveResult, times: Times | None) 
     _add(root, "DurationFormat", DURATION_DAYS)
     _add(root, "NewTasksEffortDriven", 0)
     _add(root, "WeekStartDay", 1)
+    if result.problem.status_day is not None:
+        _add(root, "StatusDate", _stamp(result.problem.date(result.problem.status_day), DAY_START))
     _add(root, "NewTasksAreManual", 0)
     attributes = ET.SubElement(root, "ExtendedAttributes")
     text1 = ET.SubElement(attributes, "ExtendedAttribute")
@@ -387,10 +397,15 @@ def _tasks(
         _add(task, "Estimated", 0)
         _add(task, "Milestone", int(row.kind == "milestone"))
         _add(task, "Summary", int(row.kind == "stage"))
-        # Nothing is done yet: no actual duration, all of it remaining (MS Project writes both).
-        _add(task, "PercentComplete", 0)
-        _add(task, "ActualDuration", _duration(0))
-        _add(task, "RemainingDuration", _duration(_working_days(problem, row, rows, times)))
+        # MS Project writes all of these, zero for a task not started (the schema's order).
+        done = _progress(problem, row, rows, times)
+        _add(task, "PercentComplete", done.percent)
+        if done.actual_start is not None:
+            _add(task, "ActualStart", done.actual_start)
+        if done.actual_finish is not None:
+            _add(task, "ActualFinish", done.actual_finish)
+        _add(task, "ActualDuration", _duration(done.actual_days))
+        _add(task, "RemainingDuration", _duration(_working_days(problem, row, rows, times) - done.actual_days))
         if row.kind != "stage" and span is not None:
             fixed = row.kind == "milestone" and plan.milestone(row.id).at is not None
             _add(task, "ConstraintType", CONSTRAINT_MUST_START_ON if fixed else CONSTRAINT_START_NO_EARLIER_THAN)
@@ -453,6 +468,57 @@ def _working_days(problem: Problem, row: Row, rows: list[Row], times: Times | No
         return problem.tasks[row.id].length
     days = _days(problem, row, rows, times)
     return 0 if days is None else days[1] - days[0] + 1
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a row of the task sheet has done by the status date (``render``'s docstring, "Progress")."""
+
+    percent: int
+    actual_days: int  # days of its duration already worked
+    actual_start: str | None = None  # stamps, as Start and Finish
+    actual_finish: str | None = None
+
+
+NOT_STARTED = Progress(0, 0)
+
+
+def _progress(problem: Problem, row: Row, rows: list[Row], times: Times | None) -> Progress:
+    """A row's progress: a started task's from its actuals, a reached milestone's, a stage's from its tasks."""
+    if row.kind == "milestone":
+        reached = problem.milestones[row.id].actual
+        if reached is None:
+            return NOT_STARTED
+        stamp = _stamp(problem.date(reached), DAY_FINISH)
+        return Progress(100, 0, stamp, stamp)
+    if row.kind == "task":
+        return _task_progress(problem, row.id)
+    members = [member.id for member in rows if member.kind == "task" and problem.tasks[member.id].stage == row.id]
+    parts = [_task_progress(problem, member) for member in members]
+    worked = sum(part.actual_days for part in parts)
+    if worked == 0 and all(part.actual_start is None for part in parts):
+        return NOT_STARTED
+    total = sum(problem.tasks[member].length for member in members)
+    starts = [part.actual_start for part in parts if part.actual_start is not None]
+    finished = all(part.actual_finish is not None for part in parts)
+    finish = max(part.actual_finish for part in parts) if finished else None  # type: ignore[type-var]
+    percent = 100 if finished else min(99, worked * 100 // max(total, 1))
+    # MS Project's actual duration of a summary task: its duration (the stage's span) times its % complete.
+    span = _working_days(problem, row, rows, times)
+    return Progress(percent, span * percent // 100, min(starts), finish)
+
+
+def _task_progress(problem: Problem, task_id: str) -> Progress:
+    """A task's progress: done, all its days; running, its days before the status day; planned, none."""
+    spec = problem.tasks[task_id]
+    if spec.progress is None:
+        return NOT_STARTED
+    start = _stamp(problem.date(spec.progress.start), DAY_START)
+    if spec.state == "done":
+        return Progress(100, spec.length, start, _stamp(problem.date(spec.progress.end), DAY_FINISH))  # type: ignore[arg-type]
+    assert problem.status_day is not None  # a running task needs the status date (actuals.py)
+    worked = min(spec.length, max(0, problem.status_day - spec.progress.start))
+    return Progress(min(99, worked * 100 // max(spec.length, 1)), worked, start)
 
 
 def _notes(result: SolveResult, row: Row, dropped: list[Link]) -> str:
