@@ -235,7 +235,7 @@ def test_json_stdout_is_only_the_document_even_with_warnings(tmp_path):
 def test_csv_and_mermaid_print_one_plan_and_refuse_several(tmp_path):
     csv = invoke(relative("met.yaml"), *FAST, "--format", "csv")
     assert csv.exit_code == 0
-    assert csv.stdout.splitlines()[0] == "id,name,stage,start,end,duration_days,resources,standard"
+    assert csv.stdout.splitlines()[0] == "id,name,stage,start,end,duration_days,resources,standard,state"
     mermaid = invoke(relative("met.yaml"), *FAST, "--format", "mermaid")
     assert mermaid.exit_code == 0 and "gantt" in mermaid.stdout
     folder = plans_folder(tmp_path, "met.yaml", "missed.yaml")

@@ -10,10 +10,53 @@ from dataclasses import dataclass
 from hypothesis import given
 from hypothesis import strategies as st
 
+from plan_factory import make_problem
+from qualplan.problem import Problem
 from qualplan.report import csv_export, mermaid
 from qualplan.report.mermaid import mermaid_ids, safe_text
 from qualplan.result import SolveResult, SolveStatus, Verdict
 from report_support import INJECTED, earliest_result, ladder_problem
+
+
+def progress_problem() -> Problem:
+    """A programme under way on its status date 2026-02-02 (a Monday), one task of each state.
+
+    Earliest times (no resources, so they are optimal):
+      build  2026-01-05 .. 2026-01-14 done (its actual dates)
+      cycle  2026-01-15 .. 2026-02-21 running: 20 days remaining from the status date
+      abuse  2026-02-02 .. 2026-02-06 planned: starts on the status date at the earliest
+      built      reached 2026-01-16 (actual), due 2026-01-13: 3 d late
+      qualified  2026-02-21, due 2026-03-31: met, through cycle (its critical chain)
+    """
+    return make_problem(
+        [
+            {
+                "id": "build",
+                "name": "Build cells",
+                "stage": "cell",
+                "duration": "10d",
+                "actual": {"start": "2026-01-05", "end": "2026-01-14"},
+            },
+            {
+                "id": "cycle",
+                "name": "Cycle life",
+                "stage": "cell",
+                "duration": "30d",
+                "after": ["build"],
+                "actual": {"start": "2026-01-15"},
+                "remaining": "20d",
+            },
+            {"id": "abuse", "name": "Abuse tests", "stage": "cell", "duration": "5d", "after": ["build"]},
+        ],
+        title="Progress plan",
+        status_date="2026-02-02",
+        stages=[{"id": "cell", "name": "Cell"}],
+        milestones=[
+            {"id": "built", "name": "Cells built", "after": ["build"], "due": "2026-01-13", "actual": "2026-01-16"},
+            {"id": "qualified", "name": "Qualified", "after": ["cycle", "abuse"], "due": "2026-03-31"},
+        ],
+    )
+
 
 # --- CSV -------------------------------------------------------------------------
 
@@ -34,6 +77,7 @@ def test_csv_has_one_row_per_task_with_dates_duration_and_standard() -> None:
         "duration_days": "30",
         "resources": "",
         "standard": "GB/T 31484-2015 6.4",
+        "state": "planned",
     }
     # A calendar task: 60 working days, so its span is longer than its duration.
     assert (rows[2]["start"], rows[2]["end"], rows[2]["duration_days"]) == ("2026-01-15", "2026-04-08", "60")
@@ -42,7 +86,8 @@ def test_csv_has_one_row_per_task_with_dates_duration_and_standard() -> None:
 
 def test_csv_header_and_line_endings() -> None:
     text = csv_export.render(earliest_result(ladder_problem()))
-    assert text.splitlines()[0] == "id,name,stage,start,end,duration_days,resources,standard"
+    # `state` comes last, so the columns before it keep their positions.
+    assert text.splitlines()[0] == "id,name,stage,start,end,duration_days,resources,standard,state"
     assert "\r" not in text
     assert text.endswith("\n")
 
@@ -83,6 +128,25 @@ def test_csv_without_a_schedule_keeps_the_tasks_and_leaves_dates_empty() -> None
     rows = _csv(result)
     assert (rows[0]["id"], rows[0]["start"], rows[0]["end"], rows[0]["duration_days"]) == ("cell-build", "", "", "10")
     assert len(rows) == 4
+
+
+def test_csv_state_column_says_which_tasks_are_done_running_or_planned() -> None:
+    assert csv_export.render(earliest_result(progress_problem())).splitlines() == [
+        "id,name,stage,start,end,duration_days,resources,standard,state",
+        "build,Build cells,cell,2026-01-05,2026-01-14,10,,,done",
+        "cycle,Cycle life,cell,2026-01-15,2026-02-21,30,,,running",
+        "abuse,Abuse tests,cell,2026-02-02,2026-02-06,5,,,planned",
+    ]
+
+
+def test_csv_of_a_plan_without_progress_has_every_task_planned() -> None:
+    rows = _csv(earliest_result(ladder_problem()))
+    assert [(row["id"], row["state"]) for row in rows] == [
+        ("cell-build", "planned"),
+        ("cell-cycle", "planned"),
+        ("module-abuse", "planned"),
+        ("pack-winter", "planned"),
+    ]
 
 
 # --- Mermaid: a model of the gantt lexer ------------------------------------------------
@@ -244,6 +308,30 @@ def test_mermaid_milestones_are_zero_day_markers_and_late_ones_are_crit() -> Non
     ]
     assert milestones[1].name == "Start of production (due 2026-12-31, 13 d late)"
     assert milestones[0].name == "Cells qualified (due 2026-03-01, met)"
+
+
+def test_mermaid_tags_done_and_running_tasks_and_reached_milestones_and_nothing_without_progress() -> None:
+    text = mermaid.render(earliest_result(progress_problem()))
+    assert text.splitlines()[5:] == [
+        "    section Cell",
+        "    Build cells :done, build, 2026-01-05, 2026-01-14",
+        "    Cycle life :crit, active, cycle, 2026-01-15, 2026-02-21",
+        "    Abuse tests :abuse, 2026-02-02, 2026-02-06",
+        "    section Milestones",
+        "    Cells built (due 2026-01-13, 3 d late) :crit, done, milestone, built, 2026-01-16, 0d",
+        "    Qualified (due 2026-03-31, met) :milestone, qualified, 2026-02-21, 0d",
+    ]
+    _, tasks = parse_gantt(text)  # Mermaid reads each tag as a tag, not as the task's id
+    assert {task.id: task.tags for task in tasks} == {
+        "build": ["done"],
+        "cycle": ["crit", "active"],
+        "abuse": [],
+        "built": ["crit", "done", "milestone"],
+        "qualified": ["milestone"],
+    }
+    # A plan without progress: every task is planned, so only crit and milestone appear.
+    _, tasks = parse_gantt(mermaid.render(earliest_result(ladder_problem())))
+    assert {tag for task in tasks for tag in task.tags} == {"crit", "milestone"}
 
 
 def test_mermaid_marks_the_critical_chain_from_the_explanation() -> None:

@@ -1,10 +1,13 @@
 """``check --format csv``: one row per task, for spreadsheets and slides.
 
-Columns: ``id, name, stage, start, end, duration_days, resources, standard``.
+Columns: ``id, name, stage, start, end, duration_days, resources, standard, state``.
 ``duration_days`` is the task's duration as the plan gives it (working days
 when the task has a calendar, so ``end - start + 1`` can be larger);
 ``resources`` reads ``cycler-channel=3; climate-chamber=1``. Start and end are
-empty when the solver found no schedule.
+empty when the solver found no schedule. ``state`` is the task's progress as of
+the plan's status date: ``done``, ``running`` or ``planned`` (every task of a
+plan without progress is ``planned``). It is the last column, so spreadsheets
+that read the columns before it by position still find them where they were.
 
 Cells that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are
 prefixed with ``'``: spreadsheets would otherwise run a task named
@@ -16,10 +19,11 @@ from __future__ import annotations
 import csv
 import io
 
+from qualplan.report.export_fields import task_state
 from qualplan.report.rows import task_rows
 from qualplan.result import SolveResult
 
-COLUMNS = ("id", "name", "stage", "start", "end", "duration_days", "resources", "standard")
+COLUMNS = ("id", "name", "stage", "start", "end", "duration_days", "resources", "standard", "state")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,6 +43,7 @@ def render(result: SolveResult) -> str:
                 row.days,
                 "; ".join(f"{resource}={units}" for resource, units in row.uses),
                 _cell(row.standard or ""),
+                task_state(result, row.id),
             )
         )
     return buffer.getvalue()

@@ -4,7 +4,10 @@ Paste it into a pull-request comment or a Markdown page and it draws. Dates
 are explicit and inclusive (``inclusiveEndDates``), so ``2026-01-05,
 2026-01-09`` reads the same as in the CSV: a five-day task. One section per
 stage, then a section of milestones (``0d`` markers); critical tasks and late
-milestones are tagged ``crit``.
+milestones are tagged ``crit``. With progress (a status date and actuals), a
+done task and a reached milestone are tagged ``done`` and a running task
+``active``, after ``crit`` as Mermaid's documentation writes them
+(``:crit, active, id, ...``; its parser takes the tags in any order).
 
 Mermaid's gantt grammar is line based and has no quoting, so plan text is made
 safe rather than escaped (see ``safe_text``): the lexer stops a task's name at
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from qualplan.report.export_fields import task_state
 from qualplan.report.rows import (
     MilestoneRow,
     critical_from_schedule,
@@ -49,6 +53,8 @@ _KEYWORD_START = re.compile(
 _KEYWORD_GUARD = "\u200b"
 #: Words Mermaid reads as tags at the start of a task's data; never use them as ids.
 _TAGS = frozenset({"active", "done", "crit", "milestone", "vert"})
+#: The Mermaid tag of each task state (plan-format.md, "Progress"); a planned task has none.
+_STATE_TAGS = {"done": "done", "running": "active", "planned": None}
 _INDENT = "    "
 MILESTONE_SECTION = "Milestones"
 
@@ -78,16 +84,16 @@ def render(result: SolveResult, explanation: Explanation | None = None) -> str:
     for group in stage_groups(result, rows):
         lines.append(f"{_INDENT}section {safe_text(group.label)}")
         for row in group.tasks:
-            tags = "crit, " if row.critical else ""
+            tags = _tags(critical=row.critical, state=_STATE_TAGS[task_state(result, row.id)])
             dates = f"{row.start.isoformat()}, {row.end.isoformat()}"
             lines.append(f"{_INDENT}{safe_text(row.name, row.id)} :{tags}{ids[row.id]}, {dates}")
     milestones = [row for row in milestone_rows(result) if row.date is not None]
     if milestones:
         lines.append(f"{_INDENT}section {MILESTONE_SECTION}")
         for row in milestones:
-            tags = "crit, milestone" if row.met is False else "milestone"
+            tags = _tags(critical=row.met is False, state="done" if row.reached else None, milestone=True)
             label = safe_text(_milestone_label(row), row.id)
-            lines.append(f"{_INDENT}{label} :{tags}, {ids[row.id]}, {row.date.isoformat()}, 0d")
+            lines.append(f"{_INDENT}{label} :{tags}{ids[row.id]}, {row.date.isoformat()}, 0d")
     return "\n".join(lines) + "\n"
 
 
@@ -123,6 +129,16 @@ def mermaid_ids(ids: list[str]) -> dict[str, str]:
         mapping[plan_id] = f"{plan_id}-{suffix}"
         taken.add(mapping[plan_id])
     return mapping
+
+
+def _tags(*, critical: bool, state: str | None, milestone: bool = False) -> str:
+    """The tags that open a task's data, each followed by ``, ``: ``crit, done, milestone, `` or empty."""
+    tags = ["crit"] if critical else []
+    if state is not None:
+        tags.append(state)
+    if milestone:
+        tags.append("milestone")
+    return "".join(f"{tag}, " for tag in tags)
 
 
 def _milestone_label(row: MilestoneRow) -> str:
