@@ -450,7 +450,7 @@ def _days(problem: Problem, row: Row, rows: list[Row], times: Times | None) -> t
     if times is None:
         return None
     if row.kind == "stage":
-        members = [member.id for member in rows if member.kind == "task" and problem.tasks[member.id].stage == row.id]
+        members = _stage_tasks(problem, row, rows)
         starts = [times.start[member] for member in members]
         ends = [times.end[member] for member in members]
         if None in starts or None in ends:
@@ -458,6 +458,11 @@ def _days(problem: Problem, row: Row, rows: list[Row], times: Times | None) -> t
         return min(starts), max(ends)  # type: ignore[type-var]
     first, last = times.start[row.id], times.end[row.id]
     return None if first is None or last is None else (first, last)
+
+
+def _stage_tasks(problem: Problem, stage: Row, rows: list[Row]) -> list[str]:
+    """The ids of a stage's tasks, in sheet order."""
+    return [member.id for member in rows if member.kind == "task" and problem.tasks[member.id].stage == stage.id]
 
 
 def _working_days(problem: Problem, row: Row, rows: list[Row], times: Times | None) -> int:
@@ -493,7 +498,7 @@ def _progress(problem: Problem, row: Row, rows: list[Row], times: Times | None) 
         return Progress(100, 0, stamp, stamp)
     if row.kind == "task":
         return _task_progress(problem, row.id)
-    members = [member.id for member in rows if member.kind == "task" and problem.tasks[member.id].stage == row.id]
+    members = _stage_tasks(problem, row, rows)
     parts = [_task_progress(problem, member) for member in members]
     worked = sum(part.actual_days for part in parts)
     if worked == 0 and all(part.actual_start is None for part in parts):
