@@ -500,11 +500,11 @@ def _progress(problem: Problem, row: Row, rows: list[Row], times: Times | None) 
         return _task_progress(problem, row.id)
     members = _stage_tasks(problem, row, rows)
     parts = [_task_progress(problem, member) for member in members]
-    worked = sum(part.actual_days for part in parts)
-    if worked == 0 and all(part.actual_start is None for part in parts):
-        return NOT_STARTED
-    total = sum(problem.tasks[member].length for member in members)
     starts = [part.actual_start for part in parts if part.actual_start is not None]
+    if not starts:  # only a started task has days worked
+        return NOT_STARTED
+    worked = sum(part.actual_days for part in parts)
+    total = sum(problem.tasks[member].length for member in members)
     finished = all(part.actual_finish is not None for part in parts)
     finish = max(part.actual_finish for part in parts) if finished else None  # type: ignore[type-var]
     percent = 100 if finished else min(99, worked * 100 // max(total, 1))
